@@ -1,0 +1,197 @@
+import { VECTOR_TYPES, type VectorType } from '../catalog/index.js';
+import { pgVectorError } from '../errors/index.js';
+import { SparseVector, checkSparse, parseSparseVector, type SparseVectorLike } from './sparse-vector.js';
+
+/**
+ * The one codec shared by columns, query parameters and (later) COPY: validate a JS value against a pgvector
+ * type and encode it as pgvector's text literal, or decode the driver's text back.
+ */
+
+/** What a value is checked against: the type, the fixed dimension count if any, and a label for messages. */
+export interface ValueSpec {
+  readonly type: VectorType;
+  readonly dimensions: number | undefined;
+  /** Names the value in messages, e.g. `column "items"."embedding" (vector(3))`. */
+  readonly label: string;
+}
+
+/** Dense input accepted for `vector` / `halfvec`. */
+export type DenseVectorInput = readonly number[] | Float32Array | Float64Array;
+/** Sparse input accepted for `sparsevec`. */
+export type SparseVectorInput = SparseVector | SparseVectorLike;
+/** Any vector value accepted by some pgvector type. */
+export type VectorValueInput = DenseVectorInput | SparseVectorInput | string;
+
+function isDense(value: unknown): value is DenseVectorInput {
+  return Array.isArray(value) || value instanceof Float32Array || value instanceof Float64Array;
+}
+
+function checkLength(n: number, spec: ValueSpec): void {
+  if (n === 0) {
+    throw pgVectorError('EMPTY_VECTOR', `${spec.label}: got an empty ${spec.type}; pgvector needs at least 1 dimension. Pass a non-empty value.`, {
+      type: spec.type,
+    });
+  }
+  if (spec.dimensions !== undefined && n !== spec.dimensions) {
+    throw pgVectorError(
+      'DIMENSION_MISMATCH',
+      `${spec.label}: expected ${spec.dimensions} dimensions, got ${n}. Pass exactly ${spec.dimensions} ${spec.type === 'bit' ? 'bits' : 'numbers'} (check the embedding model matches the column).`,
+      { expected: spec.dimensions, actual: n, type: spec.type },
+    );
+  }
+  const max = VECTOR_TYPES[spec.type].maxDimensions;
+  if (n > max) {
+    throw pgVectorError(
+      'TOO_MANY_DIMENSIONS',
+      `${spec.label}: ${n} dimensions exceed ${spec.type}'s limit of ${max}. Reduce the dimensions (e.g. a smaller embedding model or truncation) to at most ${max}.`,
+      { actual: n, max, type: spec.type },
+    );
+  }
+}
+
+/** Validate a dense vector/halfvec value; throws a PgVectorError naming the first bad element. */
+export function checkDense(value: unknown, spec: ValueSpec): asserts value is DenseVectorInput {
+  if (!isDense(value)) {
+    throw pgVectorError(
+      'INVALID_VECTOR_VALUE',
+      `${spec.label}: expected an array of numbers (number[], Float32Array or Float64Array) for ${spec.type}, got ${describe(value)}.`,
+      { type: spec.type, received: describe(value) },
+    );
+  }
+  checkLength(value.length, spec);
+  const max = VECTOR_TYPES[spec.type].maxAbsValue!;
+  for (let i = 0; i < value.length; i++) {
+    const x = value[i];
+    // One comparison on the hot path; the slow branch works out what exactly is wrong.
+    if (!(x! <= max && x! >= -max)) badElement(x, i, max, spec);
+  }
+}
+
+function badElement(x: unknown, i: number, max: number, spec: ValueSpec): never {
+  if (typeof x !== 'number') {
+    throw pgVectorError('INVALID_VECTOR_VALUE', `${spec.label}: element ${i} is ${describe(x)}, not a number. Pass numbers only.`, {
+      index: i,
+      received: describe(x),
+    });
+  }
+  if (!Number.isFinite(x)) {
+    throw pgVectorError(
+      'NON_FINITE_VALUE',
+      `${spec.label}: element ${i} is ${x}; pgvector stores finite numbers only (JSON would silently turn it into null). Replace NaN/Infinity before sending.`,
+      { index: i, value: x },
+    );
+  }
+  throw pgVectorError(
+    'VALUE_OUT_OF_RANGE',
+    `${spec.label}: element ${i} is ${x}, outside ${spec.type}'s range -${max}..${max}${spec.type === 'halfvec' ? ' (half precision)' : ' (float4)'}. Scale the values${spec.type === 'halfvec' ? ' or use a vector column' : ''}.`,
+    { index: i, value: x, min: -max, max },
+  );
+}
+
+/** Validate and encode a dense value as pgvector's text literal `[1,2,3]`. */
+export function encodeDense(value: unknown, spec: ValueSpec): string {
+  checkDense(value, spec);
+  // JSON.stringify is the fastest exact number→text path in V8; safe because every element is finite.
+  return Array.isArray(value) ? JSON.stringify(value) : `[${Array.prototype.join.call(value, ',')}]`;
+}
+
+/** Decode pgvector's `[1,2,3]` text (vector or halfvec output) to a number array. */
+export function decodeDense(value: unknown): number[] {
+  if (typeof value === 'string') return JSON.parse(value) as number[];
+  if (Array.isArray(value)) return value as number[];
+  if (value instanceof Float32Array || value instanceof Float64Array) return Array.from(value);
+  throw pgVectorError('INVALID_VECTOR_VALUE', `cannot decode a vector from ${describe(value)}; expected pgvector text like [1,2,3].`, {
+    received: describe(value),
+  });
+}
+
+/** Validate a sparse value (our SparseVector, pgvector-node's, or `{dimensions, indices, values}`). */
+export function toSparse(value: unknown, spec: ValueSpec): SparseVector {
+  let sv: SparseVector;
+  if (value instanceof SparseVector) sv = value;
+  else if (value !== null && typeof value === 'object' && 'dimensions' in value && 'indices' in value && 'values' in value) {
+    const v = value as SparseVectorLike;
+    const c = checkSparse(v.dimensions, v.indices, v.values, spec.label);
+    sv = new SparseVector(c.dimensions, c.indices, c.values);
+  } else {
+    throw pgVectorError(
+      'INVALID_SPARSE_VECTOR',
+      `${spec.label}: expected a SparseVector (or { dimensions, indices, values }), got ${describe(value)}. Build one with new SparseVector(dims, indices, values) or SparseVector.fromDense(array).`,
+      { received: describe(value) },
+    );
+  }
+  if (spec.dimensions !== undefined && sv.dimensions !== spec.dimensions) {
+    throw pgVectorError(
+      'DIMENSION_MISMATCH',
+      `${spec.label}: expected ${spec.dimensions} dimensions, got a sparse vector of ${sv.dimensions}. Build it with dimensions ${spec.dimensions}.`,
+      { expected: spec.dimensions, actual: sv.dimensions, type: 'sparsevec' },
+    );
+  }
+  return sv;
+}
+
+/** Validate and encode a sparse value as `{1:1.5,3:2}/5`. */
+export function encodeSparse(value: unknown, spec: ValueSpec): string {
+  return toSparse(value, spec).toString();
+}
+
+/** Decode pgvector's sparsevec text to a SparseVector. */
+export function decodeSparse(value: unknown): SparseVector {
+  if (value instanceof SparseVector) return value;
+  if (typeof value === 'string') return parseSparseVector(value);
+  if (value !== null && typeof value === 'object' && 'dimensions' in value) return SparseVector.from(value as SparseVectorLike);
+  throw pgVectorError('INVALID_SPARSE_VECTOR', `cannot decode a sparse vector from ${describe(value)}; expected pgvector text like {1:1.5}/3.`, {
+    received: describe(value),
+  });
+}
+
+const BIT_STRING = /^[01]*$/;
+
+/** Validate a bit string (`'0101'`) against the spec and return it. */
+export function encodeBit(value: unknown, spec: ValueSpec): string {
+  if (typeof value !== 'string') {
+    throw pgVectorError('INVALID_BIT_STRING', `${spec.label}: expected a string of 0 and 1 characters, got ${describe(value)}.`, {
+      received: describe(value),
+    });
+  }
+  if (!BIT_STRING.test(value)) {
+    const at = [...value].findIndex((c) => c !== '0' && c !== '1');
+    throw pgVectorError(
+      'INVALID_BIT_STRING',
+      `${spec.label}: character ${JSON.stringify(value[at])} at position ${at} is not 0 or 1. Bit strings contain only 0 and 1.`,
+      { position: at, character: value[at] },
+    );
+  }
+  if (value.length === 0 || (spec.dimensions !== undefined && value.length !== spec.dimensions)) {
+    throw pgVectorError(
+      'INVALID_BIT_STRING',
+      `${spec.label}: bit string has ${value.length} bits, expected ${spec.dimensions ?? 'at least 1'}. Pass exactly ${spec.dimensions ?? 'one or more'} 0/1 characters.`,
+      { expected: spec.dimensions, actual: value.length },
+    );
+  }
+  return value;
+}
+
+/** Validate and encode any value for `spec.type` as its pgvector text literal. */
+export function encodeValue(value: unknown, spec: ValueSpec): string {
+  switch (spec.type) {
+    case 'vector':
+    case 'halfvec':
+      return encodeDense(value, spec);
+    case 'sparsevec':
+      return encodeSparse(value, spec);
+    case 'bit':
+      return encodeBit(value, spec);
+  }
+}
+
+/** Short description of a value for error messages (never dumps a whole vector). */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return value.length > 40 ? `string "${value.slice(0, 40)}…"` : `string ${JSON.stringify(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
+  if (Array.isArray(value)) return `array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}`;
+  return (value as object).constructor?.name ?? 'object';
+}

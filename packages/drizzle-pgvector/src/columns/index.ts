@@ -1,0 +1,8 @@
+export { VectorColumn, VectorColumnBuilder, bit, checkColumnDimensions, halfvec, sparsevec, sqlTypeOf, vector } from './vector-columns.js';
+export type {
+  BitColumnOptions,
+  VectorColumnBuilderInitial,
+  VectorColumnOptions,
+  VectorColumnRuntimeConfig,
+  VectorData,
+} from './vector-columns.js';

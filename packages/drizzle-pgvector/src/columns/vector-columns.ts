@@ -1,0 +1,223 @@
+import type { ColumnBuilderBaseConfig, ColumnBaseConfig } from 'drizzle-orm';
+import { entityKind, getTableName } from 'drizzle-orm';
+import { PgColumn, PgColumnBuilder } from 'drizzle-orm/pg-core';
+import type { AnyPgTable, PgTable } from 'drizzle-orm/pg-core';
+import { VECTOR_TYPES, type VectorType } from '../catalog/index.js';
+import {
+  decodeDense,
+  decodeSparse,
+  encodeBit,
+  encodeDense,
+  encodeSparse,
+  type SparseVector,
+  type ValueSpec,
+} from '../codec/index.js';
+import { pgVectorError } from '../errors/index.js';
+
+/**
+ * Column types for pgvector. Version-sensitive Drizzle generics live in this file only
+ * (Drizzle 0.45's Builder/Column pair; see drizzle-orm/pg-core/columns/vector_extension).
+ */
+
+/** Runtime config every drizzle-pgvector column carries (readable back for index and query validation). */
+export interface VectorColumnRuntimeConfig {
+  vectorType: VectorType;
+  dimensions: number | undefined;
+}
+
+export interface VectorColumnOptions {
+  /** Fixed dimension count (typmod). Omit for a column that stores values of any dimension count. */
+  dimensions?: number;
+}
+
+export interface BitColumnOptions {
+  /** Number of bits (required: `bit` without a length is `bit(1)` in PostgreSQL). */
+  dimensions: number;
+}
+
+type ColumnTypeOf<T extends VectorType> = T extends 'vector'
+  ? 'PgVectorExt'
+  : T extends 'halfvec'
+    ? 'PgHalfvecExt'
+    : T extends 'sparsevec'
+      ? 'PgSparsevecExt'
+      : 'PgBitExt';
+
+/** Select type of each vector type. */
+export type VectorData<T extends VectorType> = T extends 'vector' | 'halfvec' ? number[] : T extends 'sparsevec' ? SparseVector : string;
+
+export type VectorColumnBuilderInitial<TName extends string, TType extends VectorType> = VectorColumnBuilder<{
+  name: TName;
+  dataType: 'custom';
+  columnType: ColumnTypeOf<TType>;
+  data: VectorData<TType>;
+  driverParam: string;
+  enumValues: undefined;
+}>;
+
+/** Builder of a drizzle-pgvector column; Drizzle turns it into a {@link VectorColumn} when the table is built. */
+export class VectorColumnBuilder<T extends ColumnBuilderBaseConfig<'custom', string>> extends PgColumnBuilder<T, VectorColumnRuntimeConfig> {
+  static override readonly [entityKind]: string = 'DrizzlePgVectorColumnBuilder';
+
+  constructor(name: T['name'], columnType: T['columnType'], vectorType: VectorType, dimensions: number | undefined) {
+    super(name, 'custom', columnType);
+    this.config.vectorType = vectorType;
+    this.config.dimensions = dimensions;
+  }
+
+  /** @internal Called by Drizzle when the table is built. */
+  build(table: AnyPgTable): VectorColumn<ColumnBaseConfig<'custom', string> & T> {
+    return new VectorColumn(table as PgTable, this.config as never);
+  }
+}
+
+/** A pgvector column (`vector`, `halfvec`, `sparsevec` or `bit`) that validates every value it sends. */
+export class VectorColumn<T extends ColumnBaseConfig<'custom', string>> extends PgColumn<T, VectorColumnRuntimeConfig> {
+  static override readonly [entityKind]: string = 'DrizzlePgVectorColumn';
+
+  readonly vectorType: VectorType = this.config.vectorType;
+  readonly dimensions: number | undefined = this.config.dimensions;
+  /** What values are checked against; built once per column. */
+  private readonly spec: ValueSpec = {
+    type: this.config.vectorType,
+    dimensions: this.config.dimensions,
+    label: `column ${quoteForMessage(this.table)}"${this.config.name}" (${sqlTypeOf(this.config.vectorType, this.config.dimensions)})`,
+  };
+
+  getSQLType(): string {
+    return sqlTypeOf(this.vectorType, this.dimensions);
+  }
+
+  override mapToDriverValue(value: unknown): unknown {
+    switch (this.vectorType) {
+      case 'vector':
+      case 'halfvec':
+        return encodeDense(value, this.spec);
+      case 'sparsevec':
+        return encodeSparse(value, this.spec);
+      case 'bit':
+        return encodeBit(value, this.spec);
+    }
+  }
+
+  override mapFromDriverValue(value: unknown): unknown {
+    switch (this.vectorType) {
+      case 'vector':
+      case 'halfvec':
+        return decodeDense(value);
+      case 'sparsevec':
+        return decodeSparse(value);
+      case 'bit':
+        return typeof value === 'string' ? value : String(value);
+    }
+  }
+}
+
+function quoteForMessage(table: PgTable | undefined): string {
+  try {
+    return table ? `"${getTableName(table)}".` : '';
+  } catch {
+    return '';
+  }
+}
+
+/** The SQL type name: `vector(3)`, `halfvec`, `sparsevec(1000)`, `bit(64)`. */
+export function sqlTypeOf(type: VectorType, dimensions: number | undefined): string {
+  return dimensions === undefined ? type : `${type}(${dimensions})`;
+}
+
+/** Validate a column's dimension option at definition time. */
+export function checkColumnDimensions(type: VectorType, name: string, dimensions: unknown, required: boolean): number | undefined {
+  if (dimensions === undefined) {
+    if (required) {
+      throw pgVectorError(
+        'INVALID_COLUMN_OPTION',
+        `${type} column "${name}": dimensions is required (PostgreSQL's plain bit is bit(1)). Pass { dimensions: n } with 1 <= n <= ${VECTOR_TYPES[type].maxDimensions}.`,
+        { column: name, option: 'dimensions', min: 1, max: VECTOR_TYPES[type].maxDimensions },
+      );
+    }
+    return undefined;
+  }
+  const max = VECTOR_TYPES[type].maxDimensions;
+  if (typeof dimensions !== 'number' || !Number.isInteger(dimensions) || dimensions < 1 || dimensions > max) {
+    throw pgVectorError(
+      dimensions === 0 ? 'EMPTY_VECTOR' : typeof dimensions === 'number' && dimensions > max ? 'TOO_MANY_DIMENSIONS' : 'INVALID_COLUMN_OPTION',
+      `${type} column "${name}": dimensions ${String(dimensions)} is invalid; use an integer from 1 to ${max}${
+        typeof dimensions === 'number' && dimensions > max && type === 'vector' ? ' (halfvec also stops at 16000; reduce the embedding size)' : ''
+      }.`,
+      { column: name, option: 'dimensions', value: dimensions, min: 1, max },
+    );
+  }
+  return dimensions;
+}
+
+function makeColumn<TType extends VectorType>(type: TType, columnType: ColumnTypeOf<TType>, required: boolean) {
+  function column(options?: VectorColumnOptions): VectorColumnBuilderInitial<'', TType>;
+  function column<TName extends string>(name: TName, options?: VectorColumnOptions): VectorColumnBuilderInitial<TName, TType>;
+  function column(a?: string | VectorColumnOptions, b?: VectorColumnOptions): VectorColumnBuilderInitial<string, TType> {
+    const name = typeof a === 'string' ? a : '';
+    const options = (typeof a === 'string' ? b : a) ?? {};
+    if (typeof options !== 'object' || options === null) {
+      throw pgVectorError('INVALID_COLUMN_OPTION', `${type} column "${name}": options must be an object like { dimensions: 3 }, got ${String(options)}.`, {
+        column: name,
+      });
+    }
+    const dims = checkColumnDimensions(type, name, options.dimensions, required);
+    return new VectorColumnBuilder(name, columnType, type, dims) as VectorColumnBuilderInitial<string, TType>;
+  }
+  return column;
+}
+
+/**
+ * A `vector` column (float4 elements, up to 16000 dimensions; HNSW/IVFFlat index up to 2000).
+ * Select type `number[]`; inserts also accept `Float32Array` / `Float64Array` at run time. Every value is
+ * validated before SQL is sent (dimensions, NaN/Infinity, float4 range).
+ *
+ * @example
+ * ```ts
+ * export const items = pgTable('items', { id: serial('id').primaryKey(), embedding: vector('embedding', { dimensions: 1536 }) });
+ * // CREATE TABLE "items" ("id" serial PRIMARY KEY NOT NULL, "embedding" vector(1536));
+ * ```
+ */
+export const vector = makeColumn('vector', 'PgVectorExt', false);
+
+/**
+ * A `halfvec` column (half-precision elements within ±65504, up to 16000 dimensions; indexable up to 4000).
+ *
+ * @example
+ * ```ts
+ * embedding: halfvec('embedding', { dimensions: 3072 })   // "embedding" halfvec(3072)
+ * ```
+ */
+export const halfvec = makeColumn('halfvec', 'PgHalfvecExt', false);
+
+/**
+ * A `sparsevec` column. Select type {@link SparseVector}; inserts accept ours or pgvector-node's `SparseVector`
+ * (or `{ dimensions, indices, values }` with 0-based indices). HNSW only; at most 1000 non-zeros per indexed value.
+ *
+ * @example
+ * ```ts
+ * keywords: sparsevec('keywords', { dimensions: 30000 })   // "keywords" sparsevec(30000)
+ * ```
+ */
+export const sparsevec = makeColumn('sparsevec', 'PgSparsevecExt', false);
+
+function bitColumn(options: BitColumnOptions): VectorColumnBuilderInitial<'', 'bit'>;
+function bitColumn<TName extends string>(name: TName, options: BitColumnOptions): VectorColumnBuilderInitial<TName, 'bit'>;
+function bitColumn(a: string | BitColumnOptions, b?: BitColumnOptions): VectorColumnBuilderInitial<string, 'bit'> {
+  return (makeColumn('bit', 'PgBitExt', true) as (n: string, o?: VectorColumnOptions) => VectorColumnBuilderInitial<string, 'bit'>)(
+    typeof a === 'string' ? a : '',
+    (typeof a === 'string' ? b : a) as VectorColumnOptions,
+  );
+}
+
+/**
+ * A `bit(n)` column for binary vectors, selected as a string of `0`/`1` (`'0101'`). Hamming and Jaccard
+ * distance; indexable up to 64000 bits.
+ *
+ * @example
+ * ```ts
+ * code: bit('code', { dimensions: 1024 })   // "code" bit(1024)
+ * ```
+ */
+export const bit = bitColumn;

@@ -1,0 +1,70 @@
+import { getTableName, is } from 'drizzle-orm';
+import { PgColumn } from 'drizzle-orm/pg-core';
+import { VECTOR_TYPES_LIST, type VectorType } from '../catalog/index.js';
+import { pgVectorError } from '../errors/index.js';
+
+/** What drizzle-pgvector knows about a vector column: its pgvector type, fixed dimensions, names. */
+export interface VectorColumnInfo {
+  readonly column: PgColumn;
+  readonly type: VectorType;
+  readonly dimensions: number | undefined;
+  readonly name: string;
+  readonly tableName: string;
+}
+
+/** Drizzle's built-in pgvector column types (drizzle-orm/pg-core vector_extension) → pgvector type. */
+const DRIZZLE_BUILTIN: Readonly<Record<string, VectorType>> = {
+  PgVector: 'vector',
+  PgHalfVector: 'halfvec',
+  PgSparseVector: 'sparsevec',
+  PgBinaryVector: 'bit',
+};
+
+/**
+ * Read the pgvector type and dimensions of a column: ours, or Drizzle's built-in `vector`/`halfvec`/
+ * `sparsevec`/`bit`. Works on the columns Drizzle hands to a table's extra-config callback too.
+ *
+ * @throws PgVectorError `INVALID_TARGET` when the column is not a pgvector column.
+ */
+export function vectorColumnInfo(column: unknown, what = 'target'): VectorColumnInfo {
+  if (!is(column, PgColumn)) {
+    throw pgVectorError(
+      'INVALID_TARGET',
+      `${what}: expected a vector column (e.g. items.embedding) or an expression target (asVector, asHalfvec, binaryQuantize, subvector), got ${describeThing(column)}.`,
+      { received: describeThing(column) },
+    );
+  }
+  const config = (column as unknown as { config: Record<string, unknown> }).config;
+  let type = config['vectorType'] as VectorType | undefined;
+  if (type === undefined) type = DRIZZLE_BUILTIN[column.columnType];
+  const tableName = safeTableName(column);
+  if (type === undefined || !(VECTOR_TYPES_LIST as readonly string[]).includes(type)) {
+    throw pgVectorError(
+      'INVALID_TARGET',
+      `${what}: column "${tableName}"."${column.name}" is ${column.columnType}, not a pgvector column. Use vector(), halfvec(), sparsevec() or bit() from drizzle-pgvector.`,
+      { column: column.name, columnType: column.columnType },
+    );
+  }
+  const dims = config['dimensions'];
+  return {
+    column,
+    type,
+    dimensions: typeof dims === 'number' ? dims : undefined,
+    name: column.name,
+    tableName,
+  };
+}
+
+function safeTableName(column: PgColumn): string {
+  try {
+    return getTableName(column.table);
+  } catch {
+    return '?';
+  }
+}
+
+function describeThing(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value !== 'object') return `${typeof value} ${String(value)}`;
+  return (value as object).constructor?.name ?? 'object';
+}

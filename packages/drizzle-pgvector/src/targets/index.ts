@@ -1,0 +1,4 @@
+export { VectorTarget, asHalfvec, asVector, binaryQuantize, isVectorTarget, subvector, toTarget } from './vector-target.js';
+export type { TargetKind } from './vector-target.js';
+export { vectorColumnInfo } from './column-info.js';
+export type { VectorColumnInfo } from './column-info.js';

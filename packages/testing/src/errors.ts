@@ -1,0 +1,88 @@
+/**
+ * Stable machine-readable codes carried by {@link PgvectorTestError}.
+ *
+ * - `TEST_BACKEND_UNAVAILABLE` – the chosen backend could not start (no Docker engine for
+ *   testcontainers, no `DATABASE_URL` for `url`, server unreachable, pgvector not installed…).
+ * - `INVALID_TEST_BACKEND` – an unknown backend name (option or `PGVECTOR_TEST_BACKEND`).
+ * - `NO_CONNECTION_URL` – a URL-based driver was requested on a PGlite database started without `serve: true`.
+ * - `INVALID_DRIVER` – an unknown driver name was passed to `connect()`.
+ * - `DRIVER_UNAVAILABLE` – the driver cannot be used here (`pglite` driver on a server backend,
+ *   or an optional driver package that is not installed).
+ * - `CONNECTION_LIMIT` – the served PGlite socket has no room for the requested pool size.
+ * - `DATABASE_CLOSED` – the test database was used after `close()`.
+ * - `NOT_STARTED` – `withTestDatabase().get()` was called outside the `beforeAll`/`afterAll` window.
+ *
+ * @example
+ * ```ts
+ * import { startTestDatabase, PgvectorTestError, type PgvectorTestErrorCode } from '@drizzle-pgvector/testing';
+ *
+ * try {
+ *   await startTestDatabase({ backend: 'testcontainers' });
+ * } catch (error) {
+ *   const code: PgvectorTestErrorCode | undefined = error instanceof PgvectorTestError ? error.code : undefined;
+ *   if (code === 'TEST_BACKEND_UNAVAILABLE') console.warn('no Docker here');
+ * }
+ * ```
+ */
+export type PgvectorTestErrorCode =
+  | 'TEST_BACKEND_UNAVAILABLE'
+  | 'INVALID_TEST_BACKEND'
+  | 'NO_CONNECTION_URL'
+  | 'INVALID_DRIVER'
+  | 'DRIVER_UNAVAILABLE'
+  | 'CONNECTION_LIMIT'
+  | 'DATABASE_CLOSED'
+  | 'NOT_STARTED';
+
+/**
+ * The error thrown by `@drizzle-pgvector/testing`. Branch on {@link PgvectorTestError.code | code},
+ * never on the message text; the underlying failure (driver error, Docker error…) is kept in `cause`.
+ *
+ * @example
+ * ```ts
+ * import { startTestDatabase, PgvectorTestError } from '@drizzle-pgvector/testing';
+ *
+ * const database = await startTestDatabase({ backend: 'pglite' });
+ * try {
+ *   await database.connect('node-postgres'); // not served → no URL
+ * } catch (error) {
+ *   if (error instanceof PgvectorTestError && error.code === 'NO_CONNECTION_URL') {
+ *     // restart with startTestDatabase({ backend: 'pglite', serve: true })
+ *   }
+ * }
+ * ```
+ */
+export class PgvectorTestError extends Error {
+  /** Stable identifier of the failure; see {@link PgvectorTestErrorCode}. */
+  readonly code: PgvectorTestErrorCode;
+
+  constructor(code: PgvectorTestErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PgvectorTestError';
+    this.code = code;
+  }
+}
+
+/** Best-effort one-line description of an unknown thrown value, for wrapping in messages. */
+export function describeError(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return error.errors.map(describeError).join('; ');
+  }
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const text = error.message || error.name;
+    return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text;
+  }
+  return String(error);
+}
+
+/** Replace the password of a connection URL with `***` so it can appear in error messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}
