@@ -60,10 +60,17 @@ export function checkDense(value: unknown, spec: ValueSpec): asserts value is De
   }
   checkLength(value.length, spec);
   const max = VECTOR_TYPES[spec.type].maxAbsValue!;
-  for (let i = 0; i < value.length; i++) {
-    const x = value[i];
-    // One comparison on the hot path; the slow branch works out what exactly is wrong.
-    if (!(x! <= max && x! >= -max)) badElement(x, i, max, spec);
+  // Cheap checks on the hot path (NaN fails both comparisons); the slow branch works out what is wrong.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const x: unknown = value[i];
+      if (typeof x !== 'number' || !(x <= max && x >= -max)) badElement(x, i, max, spec);
+    }
+  } else {
+    for (let i = 0; i < value.length; i++) {
+      const x = value[i]!;
+      if (!(x <= max && x >= -max)) badElement(x, i, max, spec);
+    }
   }
 }
 
