@@ -36,7 +36,6 @@ describe('dense vectors (vector, halfvec)', () => {
   it('rejects non-numbers, holes and non-arrays', () => {
     expectCode(() => encodeValue([1, '2', 3], spec('vector', 3)), 'INVALID_VECTOR_VALUE');
     expectCode(() => encodeValue([1, null, 3], spec('vector', 3)), 'INVALID_VECTOR_VALUE');
-    // eslint-disable-next-line no-sparse-arrays
     expectCode(() => encodeValue([1, , 3], spec('vector', 3)), 'INVALID_VECTOR_VALUE');
     expectCode(() => encodeValue('[1,2,3]', spec('vector', 3)), 'INVALID_VECTOR_VALUE');
     expectCode(() => encodeValue({ 0: 1 }, spec('vector', 1)), 'INVALID_VECTOR_VALUE');

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, serial, text, vector as drizzleVector } from 'drizzle-orm/pg-core';
-import { getTableConfig } from 'drizzle-orm/pg-core';
+import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
@@ -40,7 +40,7 @@ function define(build: (t: Record<string, any>) => unknown) {
   return () => getTableConfig(table);
 }
 
-async function ddl(table: ReturnType<typeof pgTable>): Promise<string[]> {
+async function ddl(table: PgTable): Promise<string[]> {
   return generateMigration(generateDrizzleJson({}), generateDrizzleJson({ table }));
 }
 
