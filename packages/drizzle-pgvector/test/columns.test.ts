@@ -3,7 +3,7 @@ import { pgTable, serial, text, vector as drizzleVector, halfvec as drizzleHalfv
 import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
-import { SparseVector, bit, halfvec, sparsevec, vector, PgVectorError } from '../src/index.js';
+import { SparseVector, bit, halfvec, sparsevec, vector, vectorInput, PgVectorError } from '../src/index.js';
 import { expectCode } from './helpers.js';
 
 const items = pgTable('col_items', {
@@ -92,8 +92,8 @@ describe('columns against pgvector', () => {
     const { SparseVector: Theirs } = await import('pgvector');
     await database.db.insert(items).values({
       title: 'typed',
-      embedding: new Float32Array([0.25, 0.5, 1]) as unknown as number[],
-      half: new Float64Array([2, 4]) as unknown as number[],
+      embedding: vectorInput(new Float32Array([0.25, 0.5, 1])),
+      half: vectorInput(new Float64Array([2, 4])),
       sparse: new Theirs([0, 0, 3, 0, 0]) as unknown as SparseVector,
     });
     const [row] = await database.db.select().from(items).where(eq(items.title, 'typed'));

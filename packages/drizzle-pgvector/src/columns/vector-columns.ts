@@ -221,3 +221,18 @@ function bitColumn(a: string | BitColumnOptions, b?: BitColumnOptions): VectorCo
  * ```
  */
 export const bit = bitColumn;
+
+/**
+ * Pass a `Float32Array` / `Float64Array` where Drizzle's insert type says `number[]`, without copying.
+ * Drizzle 0.45 gives a column one type for select and insert, so a vector column's insert type is `number[]`;
+ * at run time the column accepts typed arrays and validates them like arrays. This is a typed identity.
+ *
+ * @example
+ * ```ts
+ * await db.insert(items).values({ embedding: vectorInput(new Float32Array(embeddingBuffer)) });
+ * // INSERT INTO "items" ("embedding") VALUES ($1)  -- $1 = '[0.1,0.2,...]'
+ * ```
+ */
+export function vectorInput(value: readonly number[] | Float32Array | Float64Array): number[] {
+  return value as number[];
+}
