@@ -142,7 +142,9 @@ export interface PgvectorTestDatabase<TSchema extends Record<string, unknown> = 
    */
   connect(driver: DriverName, options?: { max?: number }): Promise<PgvectorTestConnection<TSchema>>;
   /**
-   * Run one raw SQL statement on the primary connection and return its rows. Use `$1`, `$2`… placeholders.
+   * Run raw SQL on the primary connection and return the rows. With `params`, `text` is one statement using
+   * `$1`, `$2`… placeholders; without, it may hold several `;`-separated statements and the rows of the last
+   * one are returned.
    *
    * @example
    * ```ts
@@ -254,7 +256,12 @@ async function startPglite(options: StartOptions<Record<string, unknown>>, creat
       db,
       pglite: instance,
       ...(socketServer ? { server: socketServer, maxConnections } : {}),
-      query: async (text, params) => (await instance.query(text, params)).rows,
+      query: async (text, params) => {
+        if (params && params.length > 0) return (await instance.query(text, params)).rows;
+        // Simple-query protocol: allows several statements; the last statement's rows are returned.
+        const results = await instance.exec(text);
+        return results[results.length - 1]?.rows ?? [];
+      },
       close: () => runAll([() => socketServer?.stop(), () => instance.close()]),
     };
   } catch (error) {
@@ -320,7 +327,12 @@ async function startOnServer(
     url,
     driver: 'node-postgres',
     db,
-    query: async (text, params) => (await pool.query(text, params)).rows,
+    query: async (text, params) => {
+      // Without params node-postgres uses the simple-query protocol, which returns one result per statement.
+      const result: unknown = await pool.query(text, params);
+      const last = Array.isArray(result) ? result[result.length - 1] : result;
+      return (last as { rows?: unknown[] } | undefined)?.rows ?? [];
+    },
     close: () => runAll([() => pool.end(), releaseServer]),
   };
 }
@@ -353,7 +365,8 @@ async function startTestcontainers(
     throw new PgvectorTestError(
       'TEST_BACKEND_UNAVAILABLE',
       `The "testcontainers" test backend needs the optional package @testcontainers/postgresql, which could not be loaded ` +
-        `(${describeError(error)}). Install it (npm i -D @testcontainers/postgresql), or set PGVECTOR_TEST_BACKEND=pglite or DATABASE_URL.`,
+        `(${describeError(error)}). Install it (npm i -D @testcontainers/postgresql), or set PGVECTOR_TEST_BACKEND=pglite, ` +
+        'or PGVECTOR_TEST_BACKEND=url with DATABASE_URL.',
       { cause: error },
     );
   }
@@ -365,7 +378,8 @@ async function startTestcontainers(
       'TEST_BACKEND_UNAVAILABLE',
       `Could not start a testcontainers PostgreSQL container from image ${JSON.stringify(image)}: ${describeError(error)}. ` +
         'testcontainers needs a running Docker engine (or DOCKER_HOST pointing at one) and an image with pgvector ' +
-        '(PGVECTOR_TEST_IMAGE). Without Docker, set PGVECTOR_TEST_BACKEND=pglite (embedded) or DATABASE_URL (existing server).',
+        '(PGVECTOR_TEST_IMAGE). Without Docker, set PGVECTOR_TEST_BACKEND=pglite (embedded PGlite), or ' +
+        'PGVECTOR_TEST_BACKEND=url with DATABASE_URL=postgres://… (an existing server with pgvector).',
       { cause: error },
     );
   }
