@@ -1,0 +1,102 @@
+import type { SQL } from 'drizzle-orm';
+
+/**
+ * The part of a Drizzle PostgreSQL database that drizzle-pgvector's database helpers use: `execute(sql)`.
+ * Every Drizzle Postgres database and transaction has it (`drizzle-orm/node-postgres`, `drizzle-orm/postgres-js`,
+ * `drizzle-orm/pglite`, `drizzle-orm/neon-serverless` …), so the helpers take any of them without depending on a
+ * driver.
+ *
+ * @example
+ * ```ts
+ * import { drizzle } from 'drizzle-orm/node-postgres';
+ * import type { SqlExecutor } from 'drizzle-pgvector';
+ *
+ * const db: SqlExecutor = drizzle(process.env.DATABASE_URL!);
+ * ```
+ */
+export interface SqlExecutor {
+  execute(query: SQL): PromiseLike<unknown>;
+}
+
+/**
+ * A {@link SqlExecutor} that can also open a transaction: a Drizzle PostgreSQL database (not a transaction).
+ *
+ * @example
+ * ```ts
+ * import { drizzle } from 'drizzle-orm/pglite';
+ * import type { TransactionalDatabase } from 'drizzle-pgvector/migrator';
+ *
+ * const db: TransactionalDatabase = drizzle(client);
+ * ```
+ */
+export interface TransactionalDatabase extends SqlExecutor {
+  transaction<T>(run: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+}
+
+/**
+ * @internal The rows of a `db.execute()` result, whatever the driver: node-postgres and PGlite return
+ * `{ rows }`, postgres.js returns the rows array itself.
+ */
+export function rowsOf<T extends Record<string, unknown>>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  if (typeof result === 'object' && result !== null) {
+    const rows = (result as { rows?: unknown }).rows;
+    if (Array.isArray(rows)) return rows as T[];
+  }
+  return [];
+}
+
+/** @internal Run `query` and return its rows. */
+export async function queryRows<T extends Record<string, unknown>>(db: SqlExecutor, query: SQL): Promise<T[]> {
+  return rowsOf<T>(await db.execute(query));
+}
+
+/** What a PostgreSQL server said about a failed statement, dug out of the driver's (and Drizzle's) error wrappers. */
+export interface ServerErrorInfo {
+  /** SQLSTATE, e.g. `0A000`; `undefined` when the failure did not come from the server (network, driver). */
+  readonly code: string | undefined;
+  /** The server's message (without Drizzle's "Failed query: …" wrapper). */
+  readonly message: string;
+  readonly detail: string | undefined;
+  readonly hint: string | undefined;
+  /** The innermost error that carries the server's message: pass it as `cause`. */
+  readonly error: unknown;
+}
+
+/**
+ * @internal Unwrap Drizzle's `DrizzleQueryError` (and any other `cause` chain) down to the driver's error, which
+ * carries the SQLSTATE `code` for node-postgres, postgres.js and PGlite alike.
+ */
+export function serverError(error: unknown): ServerErrorInfo {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current !== null && typeof current === 'object'; depth++) {
+    const candidate = current as { code?: unknown; message?: unknown; detail?: unknown; hint?: unknown; cause?: unknown };
+    if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) {
+      return {
+        code: candidate.code,
+        message: typeof candidate.message === 'string' ? candidate.message : String(current),
+        detail: typeof candidate.detail === 'string' && candidate.detail !== '' ? candidate.detail : undefined,
+        hint: typeof candidate.hint === 'string' && candidate.hint !== '' ? candidate.hint : undefined,
+        error: current,
+      };
+    }
+    if (candidate.cause === undefined) break;
+    current = candidate.cause;
+  }
+  const innermost = current ?? error;
+  return {
+    code: undefined,
+    message: innermost instanceof Error ? innermost.message : String(innermost),
+    detail: undefined,
+    hint: undefined,
+    error: innermost,
+  };
+}
+
+/** @internal `message (SQLSTATE xxxxx)` plus detail/hint, for embedding in our messages. */
+export function describeServerError(info: ServerErrorInfo): string {
+  let text = info.code ? `${info.message} (SQLSTATE ${info.code})` : info.message;
+  if (info.detail) text += `; detail: ${info.detail}`;
+  if (info.hint) text += `; hint: ${info.hint}`;
+  return text;
+}

@@ -1,0 +1,21 @@
+/**
+ * `drizzle-pgvector/migrator`: apply drizzle-kit migrations with `CREATE INDEX CONCURRENTLY` support, and keep
+ * `CREATE EXTENSION vector` in the migration history. See `README.md` in this folder.
+ *
+ * @example
+ * ```ts
+ * import { drizzle } from 'drizzle-orm/node-postgres';
+ * import { migrate } from 'drizzle-pgvector/migrator';
+ *
+ * await migrate(drizzle(process.env.DATABASE_URL!), { migrationsFolder: './drizzle' });
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { migrate } from './migrate.js';
+export type { AppliedMigration, MigrateConfig, MigrateResult } from './migrate.js';
+export { assertExtensionMigration, vectorExtensionMigration } from './extension-migration.js';
+export type { ExtensionMigrationCheck, VectorExtensionMigrationOptions, VectorExtensionMigrationResult } from './extension-migration.js';
+export { isNonTransactionalStatement } from './statements.js';
+export { ensureVectorExtension } from '../extension/index.js';
+export type { EnsureVectorExtensionOptions, SqlExecutor, TransactionalDatabase, VectorExtensionInfo } from '../extension/index.js';

@@ -1,0 +1,358 @@
+import { createHash } from 'node:crypto';
+import { is, sql, type SQL } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
+import { pgVectorError } from '../errors/index.js';
+import { describeServerError, queryRows, serverError, type SqlExecutor, type TransactionalDatabase } from '../extension/database.js';
+import { ensureVectorExtension, type EnsureVectorExtensionOptions, type VectorExtensionInfo } from '../extension/ensure-vector-extension.js';
+import { readMigrations, type MigrationFile } from './journal.js';
+import { concurrentIndexName, runsOutsideTransaction, splitStatements, type SqlStatement } from './statements.js';
+
+/** Options of {@link migrate}; the first three are Drizzle's own `MigrationConfig`. */
+export interface MigrateConfig {
+  /** drizzle-kit's `out` folder (holds `meta/_journal.json`). Relative paths resolve from the working directory. */
+  migrationsFolder: string;
+  /** Bookkeeping table. Default `__drizzle_migrations`, like Drizzle. */
+  migrationsTable?: string;
+  /** Schema of the bookkeeping table. Default `drizzle`, like Drizzle. */
+  migrationsSchema?: string;
+  /**
+   * Run {@link ensureVectorExtension} (`CREATE EXTENSION IF NOT EXISTS vector` when missing) before the migrations.
+   * Default `true`. Pass options (`{ minVersion: '0.7.0' }`) to check the version too, or `false` when a migration
+   * creates the extension (see `vectorExtensionMigration`) or the migration role may not create extensions.
+   */
+  ensureExtension?: boolean | EnsureVectorExtensionOptions;
+}
+
+/** A migration {@link migrate} applied (or finished) in this call. */
+export interface AppliedMigration {
+  /** Journal tag, e.g. `0001_brave_hulk`. */
+  readonly tag: string;
+  /** Journal `when`, stored as `created_at` in the bookkeeping table. */
+  readonly createdAt: number;
+  /** sha256 of the `.sql` file, stored as `hash`. */
+  readonly hash: string;
+  /** Statements run outside a transaction (`CREATE INDEX CONCURRENTLY …`), in order. */
+  readonly outsideTransaction: readonly string[];
+  /** 0-based statement the run resumed at after an earlier failure, or `undefined` for a fresh run. */
+  readonly resumedAt: number | undefined;
+}
+
+/** What {@link migrate} did. */
+export interface MigrateResult {
+  /** Migrations applied by this call, in order; empty when the database was up to date. */
+  readonly applied: readonly AppliedMigration[];
+  /** The pgvector extension as found/created by `ensureExtension`; `undefined` with `ensureExtension: false`. */
+  readonly extension: VectorExtensionInfo | undefined;
+}
+
+interface Step {
+  /** SQL sent to the server. */
+  readonly sql: string;
+  readonly transactional: boolean;
+  /** Parsed statement (for messages); for a multi-statement transactional chunk, its first statement. */
+  readonly statement: SqlStatement;
+}
+
+interface Planned extends MigrationFile {
+  readonly steps: readonly Step[];
+  readonly hasOutside: boolean;
+}
+
+interface ProgressRow {
+  statements_done: unknown;
+  done_hash: unknown;
+  created_at: unknown;
+}
+
+const DEFAULT_TABLE = '__drizzle_migrations';
+const DEFAULT_SCHEMA = 'drizzle';
+const SHOWN_STATEMENT_CHARS = 400;
+
+/**
+ * Apply drizzle-kit migrations like Drizzle's `migrate()` — same folder, same bookkeeping table
+ * (`drizzle.__drizzle_migrations`: `id serial`, `hash text`, `created_at bigint`), same rule for what is pending
+ * (journal `when` greater than the newest `created_at`), so you can switch between Drizzle's `migrate` and this one
+ * — except that statements PostgreSQL refuses inside a transaction block run outside one:
+ * `CREATE INDEX CONCURRENTLY` (what `hnswIndex(…).concurrently()` generates), `DROP INDEX CONCURRENTLY`,
+ * `REINDEX … CONCURRENTLY`, `ALTER TABLE … DETACH PARTITION … CONCURRENTLY`.
+ *
+ * How it runs:
+ * - Consecutive ordinary statements (across migrations) run in one transaction together with the bookkeeping
+ *   inserts of the migrations they complete — without CONCURRENTLY statements this is exactly Drizzle's single
+ *   transaction.
+ * - Each non-transactional statement runs on its own, in file order, after the transaction holding the statements
+ *   before it has committed.
+ * - A migration is recorded in the bookkeeping table only after **all** its statements succeeded. Until then, its
+ *   progress is kept in `<migrationsSchema>.<migrationsTable>_pgvector_progress` (created only when a pending
+ *   migration has such statements), so a failed run can be resumed: the next `migrate()` skips the statements that
+ *   already committed (checked by hash) and continues with the failed one.
+ * - If a non-transactional statement fails, it throws `MIGRATION_FAILED` naming the migration, the statement and
+ *   the server error (`cause`). A failed `CREATE INDEX CONCURRENTLY` leaves an INVALID index behind: drop it
+ *   (`DROP INDEX CONCURRENTLY IF EXISTS "name";`), fix the cause (you may edit that statement and the ones after
+ *   it), and run `migrate()` again.
+ * - With `ensureExtension` (default), `CREATE EXTENSION IF NOT EXISTS vector` runs first when pgvector is missing.
+ *
+ * No lock is taken: as with Drizzle's `migrate()`, run one migrator at a time.
+ *
+ * SQL it runs (default names):
+ * ```sql
+ * CREATE SCHEMA IF NOT EXISTS "drizzle";
+ * CREATE TABLE IF NOT EXISTS "drizzle"."__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint);
+ * select id, hash, created_at from "drizzle"."__drizzle_migrations" order by created_at desc limit 1;
+ * BEGIN; <statements>; insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values ($1, $2); COMMIT;
+ * CREATE INDEX CONCURRENTLY "items_embedding_hnsw" ON "items" USING hnsw ("embedding" vector_cosine_ops);  -- outside
+ * ```
+ *
+ * @throws PgVectorError `MIGRATION_FAILED` (a statement failed; `details.migration`, `details.statement`,
+ *   `details.invalidIndex`), `INVALID_MIGRATIONS_FOLDER` (no or unreadable `meta/_journal.json`), and from
+ *   `ensureExtension`: `EXTENSION_MISSING` / `EXTENSION_TOO_OLD`.
+ *
+ * @example
+ * ```ts
+ * import { drizzle } from 'drizzle-orm/node-postgres';
+ * import { migrate } from 'drizzle-pgvector/migrator';
+ *
+ * const db = drizzle(process.env.DATABASE_URL!);
+ * const { applied } = await migrate(db, { migrationsFolder: './drizzle' });
+ * console.log(applied.map((m) => m.tag)); // ['0000_enable_pgvector', '0001_items']
+ * ```
+ */
+export async function migrate(db: TransactionalDatabase, config: MigrateConfig): Promise<MigrateResult> {
+  if (is(db, PgTransaction)) {
+    throw pgVectorError(
+      'MIGRATION_FAILED',
+      'migrate() needs a Drizzle database, not a transaction: it opens its own transactions and runs CREATE INDEX CONCURRENTLY outside them. Call it with the db you created with drizzle(…).',
+      {},
+    );
+  }
+  if (config === null || typeof config !== 'object' || typeof config.migrationsFolder !== 'string') {
+    throw pgVectorError('INVALID_MIGRATIONS_FOLDER', 'migrate(db, { migrationsFolder }): migrationsFolder (drizzle-kit\'s "out" folder) is required.', {});
+  }
+  const table = config.migrationsTable ?? DEFAULT_TABLE;
+  const schema = config.migrationsSchema ?? DEFAULT_SCHEMA;
+  const progressTable = `${table}_pgvector_progress`;
+  const migrationsRef = sql`${sql.identifier(schema)}.${sql.identifier(table)}`;
+  const progressRef = sql`${sql.identifier(schema)}.${sql.identifier(progressTable)}`;
+  const progressName = `${schema}.${progressTable}`;
+
+  const planned = readMigrations(config.migrationsFolder).map(plan);
+
+  const extension =
+    config.ensureExtension === false
+      ? undefined
+      : await ensureVectorExtension(db, config.ensureExtension === true || config.ensureExtension === undefined ? {} : config.ensureExtension);
+
+  // Drizzle's bookkeeping, verbatim (drizzle-orm/pg-core/dialect.js PgDialect.migrate).
+  await db.execute(sql`CREATE SCHEMA IF NOT EXISTS ${sql.identifier(schema)}`);
+  await db.execute(sql`
+			CREATE TABLE IF NOT EXISTS ${migrationsRef} (
+				id SERIAL PRIMARY KEY,
+				hash text NOT NULL,
+				created_at bigint
+			)
+		`);
+  const [last] = await queryRows<{ created_at: unknown }>(db, sql`select id, hash, created_at from ${migrationsRef} order by created_at desc limit 1`);
+  const pending = planned.filter((m) => last === undefined || Number(last.created_at) < m.folderMillis);
+  if (pending.length === 0) return Object.freeze({ applied: Object.freeze([]), extension });
+
+  const quotedProgress = `${quoteIdent(schema)}.${quoteIdent(progressTable)}`;
+  const [presence] = await queryRows<{ present: unknown }>(db, sql`SELECT to_regclass(${quotedProgress}) IS NOT NULL AS present`);
+  let hasProgressTable = presence?.present === true || presence?.present === 't';
+  if (!hasProgressTable && pending.some((m) => m.hasOutside)) {
+    await db.execute(sql`
+      CREATE TABLE IF NOT EXISTS ${progressRef} (
+        created_at bigint PRIMARY KEY,
+        hash text NOT NULL,
+        statements_done integer NOT NULL,
+        done_hash text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )
+    `);
+    hasProgressTable = true;
+  }
+  const progress = new Map<number, ProgressRow>();
+  if (hasProgressTable) {
+    for (const row of await queryRows<ProgressRow & Record<string, unknown>>(db, sql`SELECT created_at, statements_done, done_hash FROM ${progressRef}`)) {
+      progress.set(Number(row.created_at), row);
+    }
+  }
+
+  const saveProgress = (m: Planned, done: number): SQL => sql`
+    INSERT INTO ${progressRef} (created_at, hash, statements_done, done_hash) VALUES (${m.folderMillis}, ${m.hash}, ${done}, ${doneHash(m.steps, done)})
+    ON CONFLICT (created_at) DO UPDATE SET hash = excluded.hash, statements_done = excluded.statements_done, done_hash = excluded.done_hash, updated_at = now()`;
+
+  interface Op {
+    readonly migration: Planned;
+    readonly step: number | undefined;
+    readonly query: SQL;
+  }
+  let ops: Op[] = [];
+  const flush = async (): Promise<void> => {
+    if (ops.length === 0) return;
+    const batch = ops;
+    ops = [];
+    let failed: { op: Op; error: unknown } | undefined;
+    try {
+      await db.transaction(async (tx: SqlExecutor) => {
+        for (const op of batch) {
+          try {
+            await tx.execute(op.query);
+          } catch (error) {
+            failed = { op, error };
+            throw error;
+          }
+        }
+      });
+    } catch (error) {
+      throw transactionFailure(failed?.op.migration ?? batch[0]!.migration, failed?.op.step, failed?.error ?? error, batch, progress);
+    }
+  };
+
+  const applied: AppliedMigration[] = [];
+  for (const m of pending) {
+    const start = resumePoint(m, progress.get(m.folderMillis), schema, table, progressName);
+    const outside: string[] = [];
+    for (let i = start; i < m.steps.length; i++) {
+      const step = m.steps[i]!;
+      if (step.transactional) {
+        ops.push({ migration: m, step: i, query: sql.raw(step.sql) });
+        continue;
+      }
+      if (i > 0) ops.push({ migration: m, step: undefined, query: saveProgress(m, i) });
+      await flush();
+      try {
+        await db.execute(sql.raw(step.sql));
+      } catch (error) {
+        throw outsideFailure(m, i, step, error, schema, table, progressName);
+      }
+      outside.push(step.sql.trim());
+      try {
+        await db.execute(saveProgress(m, i + 1));
+      } catch (error) {
+        const info = serverError(error);
+        throw pgVectorError(
+          'MIGRATION_FAILED',
+          `Migration "${m.tag}": statement ${i + 1} succeeded but its progress could not be saved in ${progressName}: ${describeServerError(info)}. The next migrate() would run it again; if it is a CREATE INDEX CONCURRENTLY, drop that index first or finish this migration by hand.`,
+          { migration: m.tag, statementIndex: i, statement: step.sql.trim(), sqlState: info.code ?? null },
+          info.error,
+        );
+      }
+    }
+    ops.push({
+      migration: m,
+      step: undefined,
+      query: sql`insert into ${migrationsRef} ("hash", "created_at") values(${m.hash}, ${m.folderMillis})`,
+    });
+    if (hasProgressTable && (m.hasOutside || progress.has(m.folderMillis))) {
+      ops.push({ migration: m, step: undefined, query: sql`DELETE FROM ${progressRef} WHERE created_at = ${m.folderMillis}` });
+    }
+    // A migration with non-transactional statements is recorded on its own, so that a failure in a later
+    // migration cannot roll its record back after its CONCURRENTLY statements already ran.
+    if (m.hasOutside) await flush();
+    applied.push(Object.freeze({ tag: m.tag, createdAt: m.folderMillis, hash: m.hash, outsideTransaction: Object.freeze(outside), resumedAt: start > 0 ? start : undefined }));
+  }
+  await flush();
+  return Object.freeze({ applied: Object.freeze(applied), extension });
+}
+
+/** Turn a migration's chunks into steps: ordinary chunks as they are, non-transactional statements on their own. */
+function plan(file: MigrationFile): Planned {
+  const steps: Step[] = [];
+  for (const chunk of file.chunks) {
+    const statements = splitStatements(chunk);
+    if (statements.length === 0) continue;
+    const outside = statements.map(runsOutsideTransaction);
+    if (!outside.some(Boolean)) {
+      steps.push({ sql: chunk, transactional: true, statement: statements[0]! });
+    } else if (statements.length === 1) {
+      steps.push({ sql: chunk, transactional: false, statement: statements[0]! });
+    } else {
+      statements.forEach((statement, k) => steps.push({ sql: statement.text, transactional: !outside[k], statement }));
+    }
+  }
+  return { ...file, steps, hasOutside: steps.some((s) => !s.transactional) };
+}
+
+/** sha256 of the first `count` statements: proves on resume that what already committed is still what the file says. */
+function doneHash(steps: readonly Step[], count: number): string {
+  const hash = createHash('sha256');
+  for (const step of steps.slice(0, count)) hash.update(step.sql.trim()).update('\n--> statement-breakpoint\n');
+  return hash.digest('hex');
+}
+
+function resumePoint(m: Planned, row: ProgressRow | undefined, schema: string, table: string, progressName: string): number {
+  if (row === undefined) return 0;
+  const done = Number(row.statements_done);
+  if (Number.isInteger(done) && done >= 0 && done <= m.steps.length && doneHash(m.steps, done) === row.done_hash) return done;
+  throw pgVectorError(
+    'MIGRATION_FAILED',
+    `Migration "${m.tag}" was partly applied by an earlier migrate() (its first ${String(row.statements_done)} statement(s) committed, see ${progressName}), but those statements are no longer the same in ${m.tag}.sql, so it cannot be resumed safely. Restore them as they were (you may change the statements after them), or finish the migration by hand and record it: INSERT INTO ${quoteIdent(schema)}.${quoteIdent(table)} ("hash", "created_at") VALUES ('${m.hash}', ${m.folderMillis}); DELETE FROM ${progressName} WHERE created_at = ${m.folderMillis};`,
+    { migration: m.tag, statementsDone: done, createdAt: m.folderMillis },
+  );
+}
+
+function shown(text: string): string {
+  const t = text.trim().replace(/\s+/g, ' ');
+  return t.length > SHOWN_STATEMENT_CHARS ? `${t.slice(0, SHOWN_STATEMENT_CHARS)}…` : t;
+}
+
+function transactionFailure(
+  m: Planned,
+  step: number | undefined,
+  error: unknown,
+  batch: readonly { migration: Planned }[],
+  progress: ReadonlyMap<number, ProgressRow>,
+): Error {
+  const info = serverError(error);
+  const tags = [...new Set(batch.map((op) => op.migration.tag))];
+  const where = step === undefined ? 'while saving its progress or committing.\n' : `at statement ${step + 1} of ${m.steps.length}:\n  ${shown(m.steps[step]!.sql)}\n`;
+  const resumable = progress.has(m.folderMillis) || m.steps.slice(0, step ?? 0).some((s) => !s.transactional);
+  return pgVectorError(
+    'MIGRATION_FAILED',
+    `Migration "${m.tag}" failed ${where}Server error: ${describeServerError(info)}.\nThe transaction was rolled back, so nothing of it was applied (it held ${tags.map((t) => `"${t}"`).join(', ')}).${
+      resumable ? ' Statements of this migration that ran before it, outside that transaction, stay applied; the next migrate() resumes after them.' : ''
+    } Fix the cause and run migrate() again.`,
+    {
+      migration: m.tag,
+      statementIndex: step ?? null,
+      statement: step === undefined ? null : m.steps[step]!.sql.trim(),
+      phase: 'transaction',
+      rolledBack: tags,
+      sqlState: info.code ?? null,
+    },
+    info.error,
+  );
+}
+
+function outsideFailure(m: Planned, i: number, step: Step, error: unknown, schema: string, table: string, progressName: string): Error {
+  const info = serverError(error);
+  const index = concurrentIndexName(step.statement);
+  const reindex = /^reindex\b/i.test(step.statement.code);
+  const cleanup =
+    index?.kind === 'create'
+      ? ` A failed CREATE INDEX CONCURRENTLY may leave an INVALID index ${index.name} behind (see SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid;): run DROP INDEX CONCURRENTLY IF EXISTS ${index.name}; then fix the cause and run migrate() again.`
+      : index?.kind === 'drop'
+        ? ` The index ${index.name} may be left INVALID; run migrate() again to finish dropping it.`
+        : reindex
+          ? ' A failed REINDEX CONCURRENTLY may leave INVALID indexes named *_ccnew / *_ccold: drop them with DROP INDEX CONCURRENTLY, then run migrate() again.'
+          : ' Fix the cause and run migrate() again.';
+  return pgVectorError(
+    'MIGRATION_FAILED',
+    `Migration "${m.tag}" failed at statement ${i + 1} of ${m.steps.length}, which runs outside a transaction:\n  ${shown(step.sql)}\nServer error: ${describeServerError(info)}.\n${
+      i > 0 ? `Statements 1–${i} of this migration are committed (progress kept in ${progressName}); ` : ''
+    }the migration is not recorded in ${quoteIdent(schema)}.${quoteIdent(table)}, so the next migrate() resumes at this statement (you may edit it, e.g. to add IF NOT EXISTS).${cleanup}`,
+    {
+      migration: m.tag,
+      statementIndex: i,
+      statement: step.sql.trim(),
+      phase: 'outside-transaction',
+      invalidIndex: index?.kind === 'create' ? index.name : null,
+      sqlState: info.code ?? null,
+    },
+    info.error,
+  );
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
