@@ -3,6 +3,16 @@ import { pgVectorError } from '../errors/index.js';
 
 const SPARSE = VECTOR_TYPES.sparsevec;
 
+/** Output of {@link checkSparse}: validated, sorted, zero-free parts. */
+export interface CheckedParts {
+  dimensions: number;
+  indices: number[];
+  values: number[];
+}
+
+/** Marks constructor input that {@link checkSparse} already validated. */
+const TRUSTED: ArrayLike<number> = Object.freeze({ length: 0 });
+
 /** Anything shaped like a sparse vector: ours, or pgvector-node's `SparseVector` (0-based indices). */
 export interface SparseVectorLike {
   readonly dimensions: number;
@@ -35,11 +45,17 @@ export class SparseVector implements SparseVectorLike {
    * @throws PgVectorError `INVALID_SPARSE_VECTOR`, `NON_FINITE_VALUE`, `VALUE_OUT_OF_RANGE`, `TOO_MANY_DIMENSIONS`, `EMPTY_VECTOR`
    */
   constructor(dimensions: number, indices: ArrayLike<number>, values: ArrayLike<number>) {
-    const checked = checkSparse(dimensions, indices, values, 'sparse vector');
+    const checked =
+      indices === TRUSTED ? (values as unknown as CheckedParts) : checkSparse(dimensions, indices, values, 'sparse vector');
     this.dimensions = checked.dimensions;
     this.indices = Object.freeze(checked.indices);
     this.values = Object.freeze(checked.values);
     Object.freeze(this);
+  }
+
+  /** @internal Wrap parts already validated by {@link checkSparse} without checking them again. */
+  static fromChecked(parts: CheckedParts): SparseVector {
+    return new SparseVector(parts.dimensions, TRUSTED, parts as unknown as ArrayLike<number>);
   }
 
   /** Build from a dense array, keeping the non-zero entries. */
@@ -119,7 +135,7 @@ export function checkSparse(
   indices: ArrayLike<number>,
   values: ArrayLike<number>,
   label: string,
-): { dimensions: number; indices: number[]; values: number[] } {
+): CheckedParts {
   if (typeof dimensions !== 'number' || !Number.isInteger(dimensions)) {
     throw invalid(label, `dimensions must be an integer, got ${String(dimensions)}`, 'Pass the total dimension count as a whole number.', {
       dimensions,
