@@ -4,3 +4,6 @@ export * from './codec/index.js';
 export * from './columns/index.js';
 export * from './targets/index.js';
 export * from './indexes/index.js';
+export * from './settings/index.js';
+export * from './queries/index.js';
+export * from './extension/index.js';

@@ -1,0 +1,14 @@
+export {
+  cosineDistance,
+  cosineSimilarity,
+  distance,
+  hammingDistance,
+  innerProduct,
+  jaccardDistance,
+  l1Distance,
+  l2Distance,
+  maxInnerProduct,
+} from './distance.js';
+export type { QueryVectorInput, VectorTargetInput } from './distance.js';
+export { NEAREST_MAX_K, nearest, nearestSql } from './nearest.js';
+export type { NearestOptions, NearestPlan, NearestQuery, NearestRow, NearestSelection } from './nearest.js';
