@@ -1,8 +1,40 @@
-export * from './errors/index.js';
-export * from './catalog/index.js';
-export * from './codec/index.js';
-export * from './columns/index.js';
-export * from './targets/index.js';
+/**
+ * drizzle-pgvector: pgvector made first-class in Drizzle ORM. The public surface, by area (folder):
+ * errors, catalog (the one table of pgvector facts), codec, columns, targets, indexes, settings, queries,
+ * extension. Migrations live behind the `drizzle-pgvector/migrator` subpath.
+ *
+ * @packageDocumentation
+ */
+export { PgVectorError } from './errors/index.js';
+export type { PgVectorErrorCode, PgVectorErrorOptions } from './errors/index.js';
+
+export {
+  FEATURE_VERSIONS,
+  FLOAT4_MAX,
+  HALF_MAX,
+  INDEX_METHODS_LIST,
+  INDEX_OPTIONS,
+  METRICS,
+  METRICS_LIST,
+  OPERATOR_CLASSES,
+  SETTINGS,
+  VECTOR_TYPES,
+  VECTOR_TYPES_LIST,
+  metricsFor,
+  operatorClassByName,
+  operatorClassFor,
+} from './catalog/index.js';
+export type { IndexMethod, IndexOptionInfo, Metric, MetricInfo, OperatorClassInfo, SettingInfo, VectorType, VectorTypeInfo } from './catalog/index.js';
+
+export { SparseVector, decodeDense, decodeSparse, encodeValue } from './codec/index.js';
+export type { DenseVectorInput, SparseVectorInput, SparseVectorLike, ValueSpec, VectorValueInput } from './codec/index.js';
+
+export { VectorColumn, VectorColumnBuilder, bit, halfvec, sparsevec, vector, vectorInput } from './columns/index.js';
+export type { BitColumnOptions, VectorColumnBuilderInitial, VectorColumnOptions, VectorData } from './columns/index.js';
+
+export { VectorTarget, asHalfvec, asVector, binaryQuantize, isVectorTarget, subvector } from './targets/index.js';
+export type { TargetKind } from './targets/index.js';
+
 export * from './indexes/index.js';
 export * from './settings/index.js';
 export * from './queries/index.js';

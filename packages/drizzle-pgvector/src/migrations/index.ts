@@ -1,6 +1,6 @@
 /**
  * `drizzle-pgvector/migrator`: apply drizzle-kit migrations with `CREATE INDEX CONCURRENTLY` support, and keep
- * `CREATE EXTENSION vector` in the migration history. See `README.md` in this folder.
+ * `CREATE EXTENSION vector` in the migration history. See the "Extension and migrations" section of the README.
  *
  * @example
  * ```ts
