@@ -3,18 +3,15 @@ import { Index, IndexBuilder, IndexedColumn, getTableConfig } from 'drizzle-orm/
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import {
   INDEX_OPTIONS,
-  METRICS,
-  METRICS_LIST,
   VECTOR_TYPES,
   metricsFor,
   operatorClassByName,
-  operatorClassFor,
   type IndexMethod,
   type Metric,
   type OperatorClassInfo,
 } from '../catalog/index.js';
 import { pgVectorError } from '../errors/index.js';
-import { toTarget, type VectorTarget } from '../targets/index.js';
+import { operatorClassForTarget, toTarget, type VectorTarget } from '../targets/index.js';
 
 /** HNSW storage parameters (`WITH (m = …, ef_construction = …)`). */
 export interface HnswOptions {
@@ -89,26 +86,7 @@ function checkName(method: IndexMethod, name: unknown): string {
 /** Check (type × metric × method) compatibility and dimension limits; returns the catalog row. */
 function checkTarget(method: IndexMethod, name: string, target: VectorTarget, metric: unknown): OperatorClassInfo {
   const where = `${BUILDER_FN[method]}('${name}').on(${target.label}, …)`;
-  if (typeof metric !== 'string' || !(METRICS_LIST as readonly string[]).includes(metric)) {
-    throw pgVectorError(
-      'UNSUPPORTED_METRIC',
-      `${where}: unknown metric ${JSON.stringify(metric)}. Use one of ${metricsFor(target.type, method).map((m) => `'${m}'`).join(', ')} for ${target.type} with ${METHOD_LABEL[method]}.`,
-      { metric, allowed: metricsFor(target.type, method) },
-    );
-  }
-  const row = operatorClassFor(target.type, metric as Metric);
-  if (row === undefined) {
-    const allowed = metricsFor(target.type);
-    const hint =
-      (metric === 'hamming' || metric === 'jaccard') && (target.type === 'vector' || target.type === 'halfvec')
-        ? ` For ${metric} on a dense vector, index binaryQuantize(column, n).`
-        : '';
-    throw pgVectorError(
-      'UNSUPPORTED_METRIC',
-      `${where}: pgvector has no ${METRICS[metric as Metric].label} for ${target.type}. ${target.type} supports ${allowed.map((m) => `'${m}'`).join(', ')}.${hint}`,
-      { metric, type: target.type, allowed },
-    );
-  }
+  const row = operatorClassForTarget(target, metric, where);
   if (!row.methods.includes(method)) {
     const allowed = metricsFor(target.type, method);
     throw pgVectorError(

@@ -1,10 +1,8 @@
 import { Column, is, sql, SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import { METRICS, METRICS_LIST, metricsFor, operatorClassFor, type Metric, type OperatorClassInfo } from '../catalog/index.js';
+import type { Metric } from '../catalog/index.js';
 import type { VectorValueInput } from '../codec/index.js';
-import { describe } from '../codec/index.js';
-import { pgVectorError } from '../errors/index.js';
-import { isVectorTarget, toTarget, type VectorTarget } from '../targets/index.js';
+import { isVectorTarget, operatorClassForTarget, toTarget, type VectorTarget } from '../targets/index.js';
 
 /** What similarity functions and {@link nearest} search: a vector column or an expression target. */
 export type VectorTargetInput = PgColumn | VectorTarget;
@@ -30,31 +28,6 @@ export function resolveTarget(value: unknown, what: string): VectorTarget {
   return toTarget(value, what);
 }
 
-/** @internal The catalog row for (target type × metric), or UNSUPPORTED_METRIC listing what the type supports. */
-export function operatorFor(target: VectorTarget, metric: unknown, fn: string): OperatorClassInfo {
-  const allowed = metricsFor(target.type);
-  const list = allowed.map((m) => `'${m}'`).join(', ');
-  if (typeof metric !== 'string' || !(METRICS_LIST as readonly string[]).includes(metric)) {
-    throw pgVectorError(
-      'UNSUPPORTED_METRIC',
-      `${fn}(${target.label}): unknown metric ${typeof metric === 'string' ? JSON.stringify(metric) : describe(metric)}. ${target.type} supports ${list}.`,
-      { metric, type: target.type, allowed },
-    );
-  }
-  const row = operatorClassFor(target.type, metric as Metric);
-  if (row === undefined) {
-    const hint =
-      (metric === 'hamming' || metric === 'jaccard') && (target.type === 'vector' || target.type === 'halfvec')
-        ? ` For ${metric} on a dense vector, search binaryQuantize(column, n).`
-        : '';
-    throw pgVectorError(
-      'UNSUPPORTED_METRIC',
-      `${fn}(${target.label}): pgvector has no ${METRICS[metric as Metric].label} for ${target.type}. ${target.type} supports ${list}.${hint}`,
-      { metric, type: target.type, allowed },
-    );
-  }
-  return row;
-}
 
 /** @internal The query operand: a validated value bound once as a parameter, cast to the target's type. */
 export function queryOperand(target: VectorTarget, query: unknown): SQL {
@@ -64,7 +37,7 @@ export function queryOperand(target: VectorTarget, query: unknown): SQL {
 
 function build(fn: string, targetInput: unknown, query: unknown, metric: Metric, shape: 'distance' | 'negate' | 'similarity'): SQL<number> {
   const target = resolveTarget(targetInput, `${fn}()`);
-  const row = operatorFor(target, metric, fn);
+  const row = operatorClassForTarget(target, metric, `${fn}(${target.label})`);
   const q = queryOperand(target, query);
   const op = sql.raw(row.operator);
   switch (shape) {

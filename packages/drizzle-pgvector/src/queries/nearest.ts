@@ -4,7 +4,7 @@ import { FEATURE_VERSIONS, METRICS_LIST, SETTINGS, metricsFor, type IndexMethod,
 import { describe, type DenseVectorInput, type SparseVectorInput } from '../codec/index.js';
 import { pgVectorError } from '../errors/index.js';
 import { getVectorIndexes, type VectorIndexInfo } from '../indexes/index.js';
-import type { VectorTarget } from '../targets/index.js';
+import { operatorClassForTarget, type VectorTarget } from '../targets/index.js';
 import {
   compileFragment,
   compileStatic,
@@ -28,7 +28,7 @@ import {
   type VectorSettingValue,
   type VectorSettings,
 } from '../settings/vector-settings.js';
-import { operatorFor, resolveTarget, type VectorTargetInput } from './distance.js';
+import { resolveTarget, type VectorTargetInput } from './distance.js';
 
 /**
  * Largest `k` {@link nearest} accepts. HNSW returns at most `hnsw.ef_search` rows (≤ 1000) per scan unless an
@@ -353,7 +353,7 @@ function contextFor(fn: string, target: VectorTarget, metric: Metric | undefined
   if (context === undefined) {
     const table = target.column.table as PgTable;
     const resolved = resolveMetric(fn, target, table, metric);
-    const row = operatorFor(target, resolved.metric, fn);
+    const row = operatorClassForTarget(target, resolved.metric, `${fn}(${target.label})`);
     context = {
       id: `${idOf(target.column)}|${target.key}|${resolved.metric}`,
       table,
@@ -370,7 +370,7 @@ function contextFor(fn: string, target: VectorTarget, metric: Metric | undefined
 function resolveMetric(fn: string, target: VectorTarget, table: PgTable, metric: Metric | undefined): { metric: Metric; indexes: VectorIndexInfo[] } {
   const matching = getVectorIndexes(table).filter((i) => i.target.matches(target));
   if (metric !== undefined) {
-    operatorFor(target, metric, fn);
+    operatorClassForTarget(target, metric, `${fn}(${target.label})`);
     return { metric, indexes: matching.filter((i) => i.metric === metric) };
   }
   const metrics = [...new Set(matching.map((i) => i.metric))];

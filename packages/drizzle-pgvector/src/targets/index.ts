@@ -2,3 +2,4 @@ export { VectorTarget, asHalfvec, asVector, binaryQuantize, isVectorTarget, subv
 export type { TargetKind } from './vector-target.js';
 export { vectorColumnInfo } from './column-info.js';
 export type { VectorColumnInfo } from './column-info.js';
+export { operatorClassForTarget } from './operator-class.js';
