@@ -17,10 +17,11 @@ const TARGETS = new WeakMap<object, VectorTarget>();
 
 /** @internal `toTarget`, cached per column so hot query paths do not rebuild the same target. */
 export function resolveTarget(value: unknown, what: string): VectorTarget {
-  if (isVectorTarget(value)) return value;
   if (value !== null && typeof value === 'object') {
+    // Columns are looked up first (the common case; targets are never stored here, so a hit is always a column).
     const cached = TARGETS.get(value);
     if (cached) return cached;
+    if (isVectorTarget(value)) return value;
     const target = toTarget(value, what);
     TARGETS.set(value, target);
     return target;

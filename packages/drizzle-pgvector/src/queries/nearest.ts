@@ -243,7 +243,12 @@ function buildSelection(fn: string, table: PgTable, select: Record<string, unkno
 
 function selectionFor(fn: string, table: PgTable, select: unknown): Selection {
   if (select === undefined) return defaultSelection(fn, table);
-  if (select === null || typeof select !== 'object' || Array.isArray(select) || is(select, SQL) || is(select, Column)) {
+  if (
+    select === null ||
+    typeof select !== 'object' ||
+    // An object literal is neither SQL nor a Column: skip the two prototype walks of `is()` on the hot path.
+    (Object.getPrototypeOf(select) !== Object.prototype && (Array.isArray(select) || is(select, SQL) || is(select, Column)))
+  ) {
     invalid(fn, `select must be an object of columns and sql expressions like { id: items.id }, got ${describe(select)}.`, {
       received: describe(select),
     });
