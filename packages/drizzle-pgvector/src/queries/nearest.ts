@@ -140,16 +140,10 @@ interface Selection {
   readonly plain: boolean;
 }
 
-interface Shape {
+/** A compiled query shape: the plan minus the per-call parameters, plus what running it needs. */
+interface Shape extends Omit<NearestPlan, 'sql' | 'params'> {
   readonly text: string;
   readonly values: readonly VectorSettingValue[];
-  readonly statements: readonly string[];
-  readonly settings: Readonly<Record<string, string>>;
-  readonly metric: Metric;
-  readonly operator: string;
-  readonly indexes: readonly { readonly name: string; readonly method: IndexMethod }[];
-  readonly resorted: boolean;
-  readonly notes: readonly string[];
   readonly plain: boolean;
   readonly mapRows: (rows: unknown[][]) => Record<string, unknown>[];
 }
