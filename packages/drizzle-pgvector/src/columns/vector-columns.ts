@@ -143,7 +143,7 @@ export function checkColumnDimensions(type: VectorType, name: string, dimensions
     throw pgVectorError(
       dimensions === 0 ? 'EMPTY_VECTOR' : typeof dimensions === 'number' && dimensions > max ? 'TOO_MANY_DIMENSIONS' : 'INVALID_COLUMN_OPTION',
       `${type} column "${name}": dimensions ${String(dimensions)} is invalid; use an integer from 1 to ${max}${
-        typeof dimensions === 'number' && dimensions > max && type === 'vector' ? ' (halfvec also stops at 16000; reduce the embedding size)' : ''
+        typeof dimensions === 'number' && dimensions > max && type === 'vector' ? ` (halfvec also stops at ${VECTOR_TYPES.halfvec.maxDimensions}; reduce the embedding size)` : ''
       }.`,
       { column: name, option: 'dimensions', value: dimensions, min: 1, max },
     );

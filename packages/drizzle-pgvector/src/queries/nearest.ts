@@ -443,7 +443,7 @@ function planSettings(
         invalid(
           fn,
           `k = ${k} is more than HNSW can return with efSearch = ${ef}${mode === 'off' ? " and iterativeScan 'off'" : ''} (a scan returns at most ef_search rows, ef_search ≤ ${efMax}). ${
-            iterative ? "Use iterativeScan: 'strict_order', or raise efSearch to at least k." : 'Lower k to at most 1000, or upgrade to pgvector 0.8 for iterative scans.'
+            iterative ? "Use iterativeScan: 'strict_order', or raise efSearch to at least k." : `Lower k to at most ${efMax}, or upgrade to pgvector ${FEATURE_VERSIONS.iterativeScan} for iterative scans.`
           }`,
           { k, efSearch: ef, iterativeScan: mode },
         );
