@@ -196,9 +196,9 @@ export const INDEX_OPTIONS: readonly IndexOptionInfo[] = Object.freeze([
 
 export type SettingKind = 'integer' | 'real' | 'enum';
 
-export interface SettingInfo {
+export interface SettingInfo<K extends string = SettingKey> {
   /** Key in drizzle-pgvector's settings objects. */
-  readonly key: string;
+  readonly key: K;
   /** The GUC name. */
   readonly guc: string;
   readonly kind: SettingKind;
@@ -211,8 +211,7 @@ export interface SettingInfo {
   readonly sinceVersion: string;
 }
 
-/** pgvector's session settings (all PGC_USERSET; there are no others). */
-export const SETTINGS: readonly SettingInfo[] = Object.freeze([
+const SETTING_ROWS = [
   { key: 'efSearch', guc: 'hnsw.ef_search', kind: 'integer', min: 1, max: 1000, default: 40, method: 'hnsw', sinceVersion: '0.5.0' },
   {
     key: 'iterativeScan',
@@ -263,14 +262,44 @@ export const SETTINGS: readonly SettingInfo[] = Object.freeze([
     method: 'ivfflat',
     sinceVersion: '0.8.0',
   },
-] as const);
+] as const satisfies readonly SettingInfo<string>[];
+
+/** A key of pgvector's settings in drizzle-pgvector's settings objects (`efSearch`, `probes` …). */
+export type SettingKey = (typeof SETTING_ROWS)[number]['key'];
+
+/** The values a setting takes: the enum's values, or a number. */
+export type SettingValue<K extends SettingKey> = Extract<(typeof SETTING_ROWS)[number], { key: K }> extends { values: readonly (infer V)[] } ? V : number;
+
+/** pgvector's session settings (all PGC_USERSET; there are no others). */
+export const SETTINGS: readonly SettingInfo[] = Object.freeze(SETTING_ROWS);
+
+/** A pgvector feature with the version that introduced it and how messages name it. */
+export interface FeatureInfo {
+  readonly since: string;
+  readonly label: string;
+}
+
+/** pgvector features by the version that introduced them (CHANGELOG.md), with the name messages use. */
+export const FEATURES = Object.freeze({
+  hnsw: { since: '0.5.0', label: 'HNSW indexes' },
+  halfvec: { since: '0.7.0', label: 'halfvec' },
+  sparsevec: { since: '0.7.0', label: 'sparsevec' },
+  bitIndexing: { since: '0.7.0', label: 'bit indexing' },
+  l1Index: { since: '0.7.0', label: 'L1 distance indexes' },
+  iterativeScan: { since: '0.8.0', label: 'iterative index scans' },
+} as const satisfies Record<string, FeatureInfo>);
 
 /** Versions at which features appeared, for `ensureVectorExtension({ minVersion })` advice. */
-export const FEATURE_VERSIONS = Object.freeze({
-  hnsw: '0.5.0',
-  halfvec: '0.7.0',
-  sparsevec: '0.7.0',
-  bitIndexing: '0.7.0',
-  l1Index: '0.7.0',
-  iterativeScan: '0.8.0',
-});
+export const FEATURE_VERSIONS: { readonly [K in keyof typeof FEATURES]: (typeof FEATURES)[K]['since'] } = Object.freeze(
+  Object.fromEntries(Object.entries(FEATURES).map(([k, v]) => [k, v.since])) as { [K in keyof typeof FEATURES]: (typeof FEATURES)[K]['since'] },
+);
+
+/**
+ * From this pgvector version on, the `hnsw.` and `ivfflat.` setting prefixes are reserved ("Added validation for GUC
+ * parameters", 0.6.0): an unknown or too-new setting is rejected. Before it, PostgreSQL accepts any `hnsw.*` /
+ * `ivfflat.*` name as a placeholder and the setting is silently ignored.
+ */
+export const SETTING_VALIDATION_SINCE = '0.6.0';
+
+/** The oldest pgvector version with any query-time setting (`hnsw.ef_search` arrived with HNSW). */
+export const SETTINGS_BASELINE_VERSION = FEATURES.hnsw.since;

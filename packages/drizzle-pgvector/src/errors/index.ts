@@ -1,2 +1,5 @@
 export { PgVectorError, pgVectorError } from './pgvector-error.js';
 export type { PgVectorErrorCode, PgVectorErrorOptions } from './pgvector-error.js';
+export { describe, tableNameOf } from './describe.js';
+export { describeServerError, serverError } from './server-error.js';
+export type { ServerErrorInfo } from './server-error.js';

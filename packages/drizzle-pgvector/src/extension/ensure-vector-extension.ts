@@ -1,21 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { FEATURE_VERSIONS } from '../catalog/index.js';
-import { pgVectorError } from '../errors/index.js';
-import { describeServerError, queryRows, serverError, type SqlExecutor } from './database.js';
-import { compareVersions, parseRequiredVersion, parseServerVersion, type ExtensionVersion } from './version.js';
+import { FEATURE_VERSIONS, FEATURES, compareVersions, parseRequiredVersion, parseServerVersion, type ExtensionVersion } from '../catalog/index.js';
+import { queryRows, type SqlExecutor } from '../driver/index.js';
+import { describeServerError, pgVectorError, serverError } from '../errors/index.js';
 
 /** A pgvector feature with a minimum version in the catalog's `FEATURE_VERSIONS`. */
 export type VectorFeature = keyof typeof FEATURE_VERSIONS;
-
-/** How each feature is named in messages. */
-const FEATURE_LABELS: Readonly<Record<VectorFeature, string>> = {
-  hnsw: 'HNSW indexes',
-  halfvec: 'halfvec',
-  sparsevec: 'sparsevec',
-  bitIndexing: 'bit indexing',
-  l1Index: 'L1 distance indexes',
-  iterativeScan: 'iterative index scans',
-};
 
 export interface EnsureVectorExtensionOptions {
   /**
@@ -213,7 +202,7 @@ function tooNewFeatures(
 /** "iterative index scans need 0.8.0; halfvec, sparsevec and bit indexing need 0.7.0" (newest first). */
 function describeFeatures(features: { feature: VectorFeature; since: string }[]): string {
   const bySince = new Map<string, string[]>();
-  for (const { feature, since } of features) bySince.set(since, [...(bySince.get(since) ?? []), FEATURE_LABELS[feature]]);
+  for (const { feature, since } of features) bySince.set(since, [...(bySince.get(since) ?? []), FEATURES[feature].label]);
   return [...bySince.entries()]
     .sort(([a], [b]) => compareVersions(parseRequiredVersion(b, ''), parseRequiredVersion(a, '')))
     .map(([since, labels]) => `${joinList(labels)} need${labels.length === 1 && !labels[0]!.endsWith('s') ? 's' : ''} ${since}`)

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { is, sql, type SQL } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
-import { pgVectorError } from '../errors/index.js';
-import { describeServerError, queryRows, serverError, type SqlExecutor, type TransactionalDatabase } from '../extension/database.js';
+import { queryRows, type SqlExecutor, type TransactionalDatabase } from '../driver/index.js';
+import { describeServerError, pgVectorError, serverError } from '../errors/index.js';
 import { ensureVectorExtension, type EnsureVectorExtensionOptions, type VectorExtensionInfo } from '../extension/ensure-vector-extension.js';
 import { readMigrations, type MigrationFile } from './journal.js';
 import { concurrentIndexName, runsOutsideTransaction, splitStatements, type SqlStatement } from './statements.js';

@@ -2,33 +2,15 @@ import { Column, is, sql, SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Metric } from '../catalog/index.js';
 import type { VectorValueInput } from '../codec/index.js';
-import { isVectorTarget, operatorClassForTarget, toTarget, type VectorTarget } from '../targets/index.js';
+import { operatorClassForTarget, resolveTarget, type VectorTarget, type VectorTargetInput } from '../targets/index.js';
 
-/** What similarity functions and {@link nearest} search: a vector column or an expression target. */
-export type VectorTargetInput = PgColumn | VectorTarget;
+export type { VectorTargetInput } from '../targets/index.js';
 
 /**
  * The query side of a distance: a vector value (validated against the target and bound as one parameter), or
  * SQL / a column (used as is, cast to the target's type), e.g. a sub-select of another row's embedding.
  */
 export type QueryVectorInput = VectorValueInput | SQL | PgColumn;
-
-const TARGETS = new WeakMap<object, VectorTarget>();
-
-/** @internal `toTarget`, cached per column so hot query paths do not rebuild the same target. */
-export function resolveTarget(value: unknown, what: string): VectorTarget {
-  if (value !== null && typeof value === 'object') {
-    // Columns are looked up first (the common case; targets are never stored here, so a hit is always a column).
-    const cached = TARGETS.get(value);
-    if (cached) return cached;
-    if (isVectorTarget(value)) return value;
-    const target = toTarget(value, what);
-    TARGETS.set(value, target);
-    return target;
-  }
-  return toTarget(value, what);
-}
-
 
 /** @internal The query operand: a validated value bound once as a parameter, cast to the target's type. */
 export function queryOperand(target: VectorTarget, query: unknown): SQL {
@@ -40,14 +22,14 @@ function build(fn: string, targetInput: unknown, query: unknown, metric: Metric,
   const target = resolveTarget(targetInput, `${fn}()`);
   const row = operatorClassForTarget(target, metric, `${fn}(${target.label})`);
   const q = queryOperand(target, query);
-  const op = sql.raw(row.operator);
+  const d = target.distanceTo(row.operator, q);
   switch (shape) {
     case 'distance':
-      return sql<number>`(${target.sql} ${op} ${q})`.mapWith(Number);
+      return sql<number>`(${d})`.mapWith(Number);
     case 'negate':
-      return sql<number>`((${target.sql} ${op} ${q}) * -1)`.mapWith(Number);
+      return sql<number>`((${d}) * -1)`.mapWith(Number);
     case 'similarity':
-      return sql<number>`(1 - (${target.sql} ${op} ${q}))`.mapWith(Number);
+      return sql<number>`(1 - (${d}))`.mapWith(Number);
   }
 }
 

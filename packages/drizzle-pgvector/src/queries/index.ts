@@ -10,5 +10,5 @@ export {
   maxInnerProduct,
 } from './distance.js';
 export type { QueryVectorInput, VectorTargetInput } from './distance.js';
-export { NEAREST_MAX_K, nearest, nearestSql } from './nearest.js';
-export type { NearestOptions, NearestPlan, NearestQuery, NearestRow, NearestSelection } from './nearest.js';
+export { NEAREST_MAX_K, nearest, nearestSql } from './nearest/index.js';
+export type { NearestOptions, NearestPlan, NearestQuery, NearestRow, NearestSelection } from './nearest/index.js';

@@ -1,3 +1,4 @@
-export { validateVectorSettings, vectorSettingsSql, withVectorSettings } from './vector-settings.js';
+export { validateVectorSettings, vectorSettingsSql } from './vector-settings.js';
 export type { ValidatedVectorSettings, VectorSettingKey, VectorSettingValue, VectorSettings } from './vector-settings.js';
-export type { AnyPgDatabase, TransactionOf } from './session.js';
+export { withVectorSettings } from './with-settings.js';
+export type { AnyPgDatabase, TransactionOf } from '../driver/index.js';

@@ -1,32 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { SETTINGS, type SettingInfo } from '../catalog/index.js';
-import { describe } from '../codec/index.js';
-import { pgVectorError } from '../errors/index.js';
-import {
-  dialectOf,
-  isTransaction,
-  runRows,
-  runStatements,
-  sessionOf,
-  vectorExtensionVersion,
-  versionAtLeast,
-  type AnyPgDatabase,
-  type TransactionOf,
-} from './session.js';
+import { SETTING_VALIDATION_SINCE, SETTINGS, SETTINGS_BASELINE_VERSION, versionAtLeast, type SettingInfo, type SettingKey, type SettingValue } from '../catalog/index.js';
+import { describe, pgVectorError } from '../errors/index.js';
 
 /**
- * pgvector's seven query-time settings (and no others), by drizzle-pgvector key. Ranges come from the catalog
- * (`SETTINGS`), i.e. from pgvector's own GUC definitions.
- *
- * | key | GUC | range / values | default | pgvector |
- * |---|---|---|---|---|
- * | `efSearch` | `hnsw.ef_search` | 1..1000 | 40 | 0.5.0 |
- * | `iterativeScan` | `hnsw.iterative_scan` | off, strict_order, relaxed_order | off | 0.8.0 |
- * | `maxScanTuples` | `hnsw.max_scan_tuples` | 1..2147483647 | 20000 | 0.8.0 |
- * | `scanMemMultiplier` | `hnsw.scan_mem_multiplier` | 1..1000 (real) | 1 | 0.8.0 |
- * | `probes` | `ivfflat.probes` | 1..32768 | 1 | 0.1.0 |
- * | `maxProbes` | `ivfflat.max_probes` | 1..32768 | 32768 | 0.8.0 |
- * | `ivfflatIterativeScan` | `ivfflat.iterative_scan` | off, relaxed_order | off | 0.8.0 |
+ * pgvector's seven query-time settings (and no others), by drizzle-pgvector key. Ranges, defaults and the
+ * pgvector version each needs come from the catalog's `SETTINGS` (pgvector's own GUC definitions); the keys and
+ * value types below are checked against it at compile time.
  */
 export interface VectorSettings {
   /** `hnsw.ef_search` (1..1000, default 40): candidate list size; an HNSW scan without iterative scan returns at most this many rows. */
@@ -45,8 +24,14 @@ export interface VectorSettings {
   ivfflatIterativeScan?: 'off' | 'relaxed_order';
 }
 
-/** A key of {@link VectorSettings}. */
-export type VectorSettingKey = keyof VectorSettings;
+/** A key of {@link VectorSettings}: a catalog setting key. */
+export type VectorSettingKey = SettingKey;
+
+// Compile-time check: VectorSettings has exactly the catalog's keys, each with the catalog's value type.
+type CatalogSettings = { [K in SettingKey]?: SettingValue<K> };
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const SETTINGS_MATCH_CATALOG: Same<Required<VectorSettings>, Required<CatalogSettings>> = true;
+void SETTINGS_MATCH_CATALOG;
 
 /** One validated setting, ready to be inlined into `SET LOCAL`. */
 export interface VectorSettingValue {
@@ -116,7 +101,7 @@ function checkValue(info: SettingInfo, value: unknown, context: string): VectorS
 }
 
 function freezeValue(info: SettingInfo, sqlValue: string, value: string): VectorSettingValue {
-  return Object.freeze({ key: info.key as VectorSettingKey, guc: info.guc, sqlValue, value, info });
+  return Object.freeze({ key: info.key, guc: info.guc, sqlValue, value, info });
 }
 
 /** @internal `SET LOCAL <guc> = <value>`. */
@@ -196,7 +181,7 @@ export function checkSettingsVersion(values: readonly VectorSettingValue[], vers
       throw pgVectorError(
         'EXTENSION_TOO_OLD',
         `${context}: ${value.key} (${value.guc}) needs pgvector ${value.info.sinceVersion}, but this database has ${version}; older versions would ${
-          versionAtLeast(version, '0.6.0') ? 'reject it' : 'silently ignore it'
+          versionAtLeast(version, SETTING_VALIDATION_SINCE) ? 'reject it' : 'silently ignore it'
         }. Upgrade pgvector (then ALTER EXTENSION vector UPDATE) or drop the setting.`,
         { key: value.key, guc: value.guc, required: value.info.sinceVersion, installed: version },
       );
@@ -206,97 +191,6 @@ export function checkSettingsVersion(values: readonly VectorSettingValue[], vers
 
 /** @internal True when checking `values` against the installed version could fail (anything newer than HNSW itself). */
 export function needsVersionCheck(values: readonly VectorSettingValue[]): boolean {
-  return values.some((v) => !versionAtLeast('0.5.0', v.info.sinceVersion));
+  return values.some((v) => !versionAtLeast(SETTINGS_BASELINE_VERSION, v.info.sinceVersion));
 }
 
-function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-/**
- * @internal Run `fn` in a transaction whose first statements are `SET LOCAL …` for `values`.
- *
- * - On a database: `BEGIN; SET LOCAL …; fn(tx); COMMIT` — the settings end with the transaction, also on
- *   ROLLBACK, so they never reach the pooled connection's next user.
- * - On a transaction: a savepoint; the previous values are read first and put back after `fn` succeeds, so the
- *   rest of the caller's transaction is unaffected (if `fn` throws, ROLLBACK TO SAVEPOINT reverts them).
- */
-export async function runWithSettings<TDb extends AnyPgDatabase, T>(
-  db: TDb,
-  values: readonly VectorSettingValue[],
-  fn: (tx: TransactionOf<TDb>) => Promise<T> | T,
-): Promise<T> {
-  const statements = values.map(setLocalStatement);
-  if (!isTransaction(db)) {
-    return db.transaction(async (tx: TransactionOf<TDb>) => {
-      await runStatements(sessionOf(tx), statements);
-      return fn(tx);
-    }) as Promise<T>;
-  }
-  return db.transaction(async (tx: TransactionOf<TDb>) => {
-    const session = sessionOf(tx);
-    let restore: string[] = [];
-    if (values.length > 0) {
-      const previous = await runRows(
-        session,
-        `select ${values.map((v) => `current_setting('${v.guc}', true)`).join(', ')}`,
-        [],
-        (rows) => rows[0] ?? [],
-      );
-      restore = values.map((v, i) => {
-        const old = previous[i];
-        return old === null || old === undefined ? `SET LOCAL ${v.guc} TO DEFAULT` : `SET LOCAL ${v.guc} = ${quoteLiteral(String(old))}`;
-      });
-      await runStatements(session, statements);
-    }
-    const result = await fn(tx);
-    await runStatements(session, restore);
-    return result;
-  }) as Promise<T>;
-}
-
-/**
- * Run `fn(tx)` in a transaction with pgvector settings applied by `SET LOCAL` — tuned recall for these queries
- * only, never for the next user of the pooled connection.
- *
- * Settings are validated before any SQL runs (unknown keys, out-of-range values → `INVALID_SEARCH_SETTING`),
- * and settings newer than the installed pgvector fail with `EXTENSION_TOO_OLD` (pgvector < 0.6 would silently
- * ignore them; the version is read once per database and cached).
- *
- * Why `SET LOCAL` (and never plain `SET` or `set_config()`): a `SET LOCAL` value ends with its transaction —
- * on COMMIT, on ROLLBACK, and when the callback throws — so it cannot leak to other requests sharing a pooled
- * connection; it is safe behind PgBouncer in transaction mode (the whole transaction runs on one server
- * connection), and Citus propagates `SET LOCAL` to the shards taking part in the transaction. Values are
- * inlined (SET takes no bind parameters) only after validation, so no user text reaches the SQL.
- *
- * When `db` is already a transaction, `fn` runs in a savepoint and the previous values are restored afterwards,
- * so the rest of the enclosing transaction keeps its settings.
- *
- * @throws PgVectorError `INVALID_SEARCH_SETTING`, `EXTENSION_TOO_OLD`, `EXTENSION_MISSING`
- *
- * @example
- * ```ts
- * const rows = await withVectorSettings(db, { efSearch: 100, iterativeScan: 'relaxed_order' }, (tx) =>
- *   tx.select().from(items).orderBy(cosineDistance(items.embedding, q)).limit(10),
- * );
- * // BEGIN
- * // SET LOCAL hnsw.ef_search = 100; SET LOCAL hnsw.iterative_scan = 'relaxed_order'
- * // select … from "items" order by "items"."embedding" <=> $1::vector(3) limit $2
- * // COMMIT
- * ```
- */
-export async function withVectorSettings<TDb extends AnyPgDatabase, T>(
-  db: TDb,
-  settings: VectorSettings,
-  fn: (tx: TransactionOf<TDb>) => Promise<T> | T,
-): Promise<T> {
-  const { values } = validateVectorSettings(settings, 'withVectorSettings');
-  if (typeof fn !== 'function') {
-    throw pgVectorError('INVALID_QUERY_OPTION', `withVectorSettings: the third argument must be a function (tx) => …, got ${describe(fn)}.`, {
-      received: describe(fn),
-    });
-  }
-  dialectOf(db);
-  if (needsVersionCheck(values)) checkSettingsVersion(values, await vectorExtensionVersion(db), 'withVectorSettings');
-  return runWithSettings(db, values, fn);
-}

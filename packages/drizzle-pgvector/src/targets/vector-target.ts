@@ -95,6 +95,15 @@ export class VectorTarget {
     if (this.kind === 'binaryQuantize') return sql`binary_quantize(${param}::${cast})::bit(${sql.raw(String(this.dimensions))})`;
     return sql`${param}::${cast}`;
   }
+
+  /**
+   * The distance expression, `<target> <operator> <query>`, exactly as an index on this target orders by it: the
+   * one place the distance SQL is written (similarity functions and `nearest` both use it). `operand` is the
+   * query side, already cast with {@link VectorTarget.queryExpression}.
+   */
+  distanceTo(operator: string, operand: SQL): SQL {
+    return sql`${this.sql} ${sql.raw(operator)} ${operand}`;
+  }
 }
 
 /** Is `value` a VectorTarget (checked by entity kind, safe across duplicated package copies)? */

@@ -15,7 +15,7 @@ import {
   vector,
   type NearestPlan,
 } from '../../src/index.js';
-import { runRows, runStatements, sessionOf } from '../../src/settings/session.js';
+import { driverOf } from '../../src/internal.js';
 
 /** Deterministic PRNG (mulberry32) so every run loads the same data. */
 export function prng(seed: number): () => number {
@@ -152,7 +152,7 @@ export async function loadDocs(database: PgvectorTestDatabase): Promise<DocRow[]
 
 /** Run SQL text with `$n` parameters on `db` (a database or transaction) and return the rows as arrays. */
 export function rawRows(db: PgvectorDrizzleDatabase, text: string, params: readonly unknown[] = []): Promise<unknown[][]> {
-  return runRows(sessionOf(db), text, [...params], (rows) => rows);
+  return driverOf(db).query(text, [...params], (rows) => rows);
 }
 
 export interface ExplainOptions {
@@ -169,7 +169,7 @@ export async function explain(db: PgvectorDrizzleDatabase, plan: Pick<NearestPla
   let text = '';
   await db
     .transaction(async (tx) => {
-      await runStatements(sessionOf(tx), [...(options.setup ?? []), ...(options.withoutSettings ? [] : plan.statements)]);
+      await driverOf(tx).exec([...(options.setup ?? []), ...(options.withoutSettings ? [] : plan.statements)]);
       const rows = await rawRows(tx as unknown as PgvectorDrizzleDatabase, `explain ${plan.sql}`, plan.params);
       text = rows.map((r) => String(r[0])).join('\n');
       throw ROLLBACK;
@@ -189,7 +189,7 @@ export async function runPlan(
   let out: unknown[][] = [];
   await db
     .transaction(async (tx) => {
-      await runStatements(sessionOf(tx), [...(options.setup ?? []), ...(options.withoutSettings ? [] : plan.statements)]);
+      await driverOf(tx).exec([...(options.setup ?? []), ...(options.withoutSettings ? [] : plan.statements)]);
       out = await rawRows(tx as unknown as PgvectorDrizzleDatabase, plan.sql, plan.params);
       throw ROLLBACK;
     })

@@ -16,7 +16,7 @@ import {
   type NearestSelection,
   type VectorTargetInput,
 } from '../../src/index.js';
-import { versionAtLeast } from '../../src/settings/session.js';
+import { versionAtLeast } from '../../src/internal.js';
 import { expectCodeAsync } from '../helpers.js';
 import { cosine, docs, driversFor, explain, l2, loadDocs, rawRows, runPlan, type DocRow } from './fixtures.js';
 

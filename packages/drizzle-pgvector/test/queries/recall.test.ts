@@ -3,7 +3,7 @@ import { integer, pgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import { hnswIndex, ivfflatIndex, nearest, nearestSql, vector, type NearestOptions } from '../../src/index.js';
-import { versionAtLeast } from '../../src/settings/session.js';
+import { versionAtLeast } from '../../src/internal.js';
 import { ddl, explain, gaussian, prng, runPlan } from './fixtures.js';
 
 /**

@@ -3,7 +3,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestConnection, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import { SETTINGS, validateVectorSettings, vectorSettingsSql, withVectorSettings, type VectorSettings } from '../../src/index.js';
-import { checkSettingsVersion } from '../../src/settings/vector-settings.js';
+import { checkSettingsVersion } from '../../src/internal.js';
 import { expectCode, expectCodeAsync } from '../helpers.js';
 import { driversFor, rawRows } from './fixtures.js';
 

@@ -41,3 +41,14 @@ export function parseServerVersion(value: unknown): ExtensionVersion | undefined
 export function compareVersions(a: ExtensionVersion, b: ExtensionVersion): number {
   return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
 }
+
+/**
+ * `a >= b` for server-style dotted versions (`0.8.0`, leniently `0.8` or `0.8.0-dev`); an unrecognisable `a`
+ * counts as older than anything.
+ */
+export function versionAtLeast(a: string, b: string): boolean {
+  const pa = parseServerVersion(a);
+  const pb = parseServerVersion(b);
+  if (pb === undefined) throw new TypeError(`versionAtLeast: ${JSON.stringify(b)} is not a version`);
+  return pa !== undefined && compareVersions(pa, pb) >= 0;
+}

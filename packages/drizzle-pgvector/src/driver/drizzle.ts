@@ -1,0 +1,60 @@
+import type { Driver, DriverConnection, RowMapper } from './driver.js';
+import type { AnyPgDatabase, SessionLike } from './drizzle-internals.js';
+import { rowsOf } from './rows.js';
+
+/**
+ * Any other Drizzle PostgreSQL driver (Neon, Vercel, AWS Data API, Xata …), through Drizzle's own session: one
+ * statement per call, Drizzle's transactions, no second connection. Also the building blocks the per-driver
+ * files share.
+ */
+
+/** @internal Run SQL text with positional parameters through Drizzle's session; rows as arrays. */
+export function drizzleQuery<T>(session: SessionLike, text: string, params: readonly unknown[], map: RowMapper<T>): Promise<T> {
+  return session.prepareQuery({ sql: text, params: params as unknown[] }, undefined, undefined, true, map as (rows: unknown[][]) => unknown).execute() as Promise<T>;
+}
+
+/**
+ * @internal Run parameterless statements through Drizzle's session. `multiStatement`: the driver sends a
+ * parameterless query with the simple-query protocol, which allows several `;`-separated statements in one round
+ * trip (node-postgres, postgres.js); otherwise one call per statement.
+ */
+export async function drizzleExec(session: SessionLike, statements: readonly string[], multiStatement: boolean): Promise<void> {
+  if (statements.length === 0) return;
+  if (statements.length === 1 || multiStatement) {
+    await session.prepareQuery({ sql: statements.join('; '), params: [] }, undefined, undefined, false).execute();
+    return;
+  }
+  for (const statement of statements) {
+    await session.prepareQuery({ sql: statement, params: [] }, undefined, undefined, false).execute();
+  }
+}
+
+/** @internal Tell Drizzle's logger about a transaction run straight on the driver client. */
+export function logTransaction(session: SessionLike, statements: readonly string[], text: string, params: readonly unknown[]): void {
+  const logger = session.logger;
+  if (!logger) return;
+  logger.logQuery('begin', []);
+  for (const statement of statements) logger.logQuery(statement, []);
+  logger.logQuery(text, params as unknown[]);
+  logger.logQuery('commit', []);
+}
+
+/** @internal The driver for databases whose session drizzle-pgvector has no direct path for. */
+export function drizzleDriver(db: AnyPgDatabase, session: SessionLike): Driver {
+  const connection: DriverConnection = {
+    async query(text, params = []) {
+      return rowsOf(await session.prepareQuery({ sql: text, params: params as unknown[] }, undefined, undefined, false).execute());
+    },
+    withNotices: (fn) => fn(),
+  };
+  return {
+    kind: 'drizzle',
+    concurrent: false,
+    query: (text, params, map) => drizzleQuery(session, text, params, map),
+    exec: (statements) => drizzleExec(session, statements, false),
+    queryInTransaction: undefined,
+    transaction: <T>(fn: (tx: unknown) => Promise<T>) => db.transaction(fn as never) as Promise<T>,
+    // Drizzle's other drivers have no connection to hold (HTTP drivers have none at all): statements run one by one.
+    connection: (fn) => fn(connection),
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * The documented internal entry: what this repository's own tests (and sibling packages in the workspace) may
+ * use beyond the public surface of `src/index.ts`. Not exported from the package; no compatibility promise.
+ *
+ * - `driverOf(db)`: the driver layer (`src/driver/`) for a Drizzle database — run statements, transactions with
+ *   `SET LOCAL`, held connections — the way the library itself talks to the database.
+ * - `versionAtLeast`, `checkSettingsVersion`: version checks the tests pin.
+ *
+ * @packageDocumentation
+ */
+export { driverOf, serverFacts, type Driver, type DriverConnection } from './driver/index.js';
+export { versionAtLeast } from './catalog/index.js';
+export { checkSettingsVersion } from './settings/internal.js';

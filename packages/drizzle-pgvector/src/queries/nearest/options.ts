@@ -1,0 +1,87 @@
+import { is, SQL } from 'drizzle-orm';
+import { METRICS_LIST, type Metric } from '../../catalog/index.js';
+import { describe, pgVectorError } from '../../errors/index.js';
+import { validateVectorSettings, type VectorSettings, type VectorSettingValue } from '../../settings/index.js';
+import { NEAREST_MAX_K } from './types.js';
+
+/** Validation of `nearest`'s options object: every check runs before any SQL. */
+
+/** @internal Throw `INVALID_QUERY_OPTION` for `fn`. */
+export function invalid(fn: string, message: string, details: Record<string, unknown> = {}): never {
+  throw pgVectorError('INVALID_QUERY_OPTION', `${fn}: ${message}`, details);
+}
+
+const OPTION_KEYS: ReadonlySet<string> = new Set(['k', 'metric', 'select', 'where', 'maxDistance', 'minSimilarity', 'settings']);
+
+/** @internal The options, validated. */
+export interface Validated {
+  k: number;
+  metric: Metric | undefined;
+  select: unknown;
+  where: SQL | undefined;
+  maxDistance: number | undefined;
+  minSimilarity: number | undefined;
+  settings: readonly VectorSettingValue[];
+  settingsKey: string;
+}
+
+function checkFinite(fn: string, name: string, value: unknown): void {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
+    invalid(fn, `${name} must be a finite number, got ${describe(value)}.`, { option: name, value });
+  }
+}
+
+export function validateOptions(fn: string, options: unknown): Validated {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    invalid(fn, `options must be an object like { k: 10 }, got ${describe(options)}.`, { received: describe(options) });
+  }
+  const o = options as Record<string, unknown>;
+  for (const key in o) {
+    if (!OPTION_KEYS.has(key) && o[key] !== undefined) {
+      const hint = key === 'limit' ? " Use 'k'." : key === 'filter' ? " Use 'where'." : '';
+      invalid(fn, `unknown option '${key}'.${hint} Options: ${[...OPTION_KEYS].join(', ')}.`, { option: key, allowed: [...OPTION_KEYS] });
+    }
+  }
+  const k = o['k'];
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > NEAREST_MAX_K) {
+    invalid(fn, `k must be an integer from 1 to ${NEAREST_MAX_K}, got ${describe(k)}. Pass the number of neighbours, e.g. k: 10.`, {
+      option: 'k',
+      value: k,
+      min: 1,
+      max: NEAREST_MAX_K,
+    });
+  }
+  const metric = o['metric'];
+  if (metric !== undefined && (typeof metric !== 'string' || !(METRICS_LIST as readonly string[]).includes(metric))) {
+    throw pgVectorError(
+      'UNSUPPORTED_METRIC',
+      `${fn}: unknown metric ${describe(metric)}. Use one of ${METRICS_LIST.map((m) => `'${m}'`).join(', ')}.`,
+      { metric, allowed: METRICS_LIST },
+    );
+  }
+  const where = o['where'];
+  if (where !== undefined && !is(where, SQL)) {
+    invalid(fn, `where must be an SQL condition such as eq(items.lang, 'en'), got ${describe(where)}.`, { received: describe(where) });
+  }
+  const maxDistance = o['maxDistance'];
+  const minSimilarity = o['minSimilarity'];
+  checkFinite(fn, 'maxDistance', maxDistance);
+  checkFinite(fn, 'minSimilarity', minSimilarity);
+  if (maxDistance !== undefined && minSimilarity !== undefined) {
+    invalid(fn, `pass either maxDistance or minSimilarity, not both (they are the same bound on distance).`, { maxDistance, minSimilarity });
+  }
+  const settings = o['settings'];
+  const values = settings === undefined ? NO_SETTINGS : validateVectorSettings(settings as VectorSettings, `${fn}(…).settings`).values;
+  return {
+    k,
+    metric: metric as Metric | undefined,
+    select: o['select'],
+    where: where as SQL | undefined,
+    maxDistance: maxDistance as number | undefined,
+    minSimilarity: minSimilarity as number | undefined,
+    settings: values,
+    settingsKey: values.length === 0 ? '' : values.map((v) => `${v.key}=${v.value}`).join(','),
+  };
+}
+
+const NO_SETTINGS: readonly VectorSettingValue[] = Object.freeze([]);
