@@ -19,3 +19,15 @@ export function breaksConnection(error: unknown): boolean {
   const code = serverError(error).code;
   return code === undefined || code.startsWith('08') || code.startsWith('57');
 }
+
+/**
+ * @internal `error` with the server's SQLSTATE as `code` when it is a wrapper without one (Drizzle's
+ * `DrizzleQueryError` keeps the driver's error as `cause`): the same error object, annotated.
+ */
+export function withServerCode<E>(error: E): E {
+  if (error instanceof Error && (error as { code?: unknown }).code === undefined) {
+    const code = serverError(error).code;
+    if (code !== undefined) Object.defineProperty(error, 'code', { value: code, enumerable: true, configurable: true });
+  }
+  return error;
+}

@@ -1,6 +1,6 @@
 import type { Driver, DriverConnection, RowMapper } from './driver.js';
 import { isTransaction, sessionOnClient, type AnyPgDatabase, type SessionLike } from './drizzle-internals.js';
-import { breaksConnection, queryError } from './errors.js';
+import { breaksConnection, queryError, withServerCode } from './errors.js';
 import { drizzleQuery, drizzleExec, logTransaction } from './drizzle.js';
 
 /**
@@ -58,6 +58,27 @@ async function checkout(client: unknown): Promise<Checkout> {
   };
 }
 
+/**
+ * A single `pg.Client` runs one transaction at a time for everybody using it: two concurrent transactions on it
+ * interleave their statements into one server transaction, and each sees the other's `SET LOCAL`s. Ours are
+ * serialized per client (a pool needs none of this: every transaction gets a connection of its own).
+ */
+const CLIENT_QUEUES = new WeakMap<object, Promise<unknown>>();
+
+function serialized<T>(client: unknown, pooled: boolean, run: () => Promise<T>): Promise<T> {
+  if (pooled) return run();
+  const previous = CLIENT_QUEUES.get(client as object) ?? Promise.resolve();
+  const next = previous.then(run, run);
+  CLIENT_QUEUES.set(
+    client as object,
+    next.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  return next;
+}
+
 function connectionOf(client: PgClientLike): DriverConnection {
   return {
     async query(text, params = []) {
@@ -84,6 +105,33 @@ export function nodePostgresDriver(db: AnyPgDatabase, session: SessionLike): Dri
   const inTransaction = isTransaction(db);
   const pooled = isPgPool(client);
   const direct = client as PgClientLike;
+  async function ownTransaction<T>(fn: (tx: unknown) => Promise<T>): Promise<T> {
+    const c = await checkout(client);
+    const txSession = sessionOnClient(session, c.client);
+    let failed = false;
+    let original: unknown;
+    try {
+      const result = await txSession.transaction(async (tx) => {
+        try {
+          return await fn(tx);
+        } catch (error) {
+          failed = true;
+          original = error;
+          throw error;
+        }
+      });
+      c.release();
+      return result;
+    } catch (error) {
+      // Drizzle rolls back after `fn` throws; when that ROLLBACK failed too (the connection is gone), Drizzle
+      // rethrows the ROLLBACK's error: report `fn`'s (the server's reason), and discard the connection.
+      const rollbackFailed = failed && error !== original;
+      const broken = c.failure() ?? (rollbackFailed || !failed ? (breaksConnection(error) || rollbackFailed ? error : undefined) : undefined);
+      c.release(broken);
+      throw withServerCode(failed ? original : error);
+    }
+  }
+
   return {
     kind: 'node-postgres',
     concurrent: pooled,
@@ -101,59 +149,37 @@ export function nodePostgresDriver(db: AnyPgDatabase, session: SessionLike): Dri
     exec: (statements) => drizzleExec(session, statements, true),
     queryInTransaction: inTransaction
       ? undefined
-      : async <T>(statements: readonly string[], text: string, params: readonly unknown[], map: RowMapper<T>): Promise<T> => {
-          logTransaction(session, statements, text, params);
-          const c = await checkout(client);
-          let step = text;
-          try {
-            // BEGIN and the SET LOCALs as one simple query: three round trips in all.
-            step = ['BEGIN', ...statements].join('; ');
-            await c.client.query(step);
-            step = text;
-            const result = await c.client.query({ text, values: params as unknown[], rowMode: 'array' });
-            step = 'COMMIT';
-            await c.client.query(step);
-            c.release();
-            return map(result.rows as unknown[][]);
-          } catch (error) {
-            let broken: unknown = c.failure() ?? (breaksConnection(error) ? error : undefined);
-            if (broken === undefined) {
-              try {
-                await c.client.query('ROLLBACK');
-              } catch (rollbackError) {
-                broken = rollbackError;
+      : <T>(statements: readonly string[], text: string, params: readonly unknown[], map: RowMapper<T>): Promise<T> =>
+          serialized(client, pooled, async () => {
+            logTransaction(session, statements, text, params);
+            const c = await checkout(client);
+            let step = text;
+            try {
+              // BEGIN and the SET LOCALs as one simple query: three round trips in all.
+              step = ['BEGIN', ...statements].join('; ');
+              await c.client.query(step);
+              step = text;
+              const result = await c.client.query({ text, values: params as unknown[], rowMode: 'array' });
+              step = 'COMMIT';
+              await c.client.query(step);
+              c.release();
+              return map(result.rows as unknown[][]);
+            } catch (error) {
+              let broken: unknown = c.failure() ?? (breaksConnection(error) ? error : undefined);
+              if (broken === undefined) {
+                try {
+                  await c.client.query('ROLLBACK');
+                } catch (rollbackError) {
+                  broken = rollbackError;
+                }
               }
+              c.release(broken);
+              throw queryError(step, step === text ? params : [], error);
             }
-            c.release(broken);
-            throw queryError(step, step === text ? params : [], error);
-          }
-        },
-    async transaction<T>(fn: (tx: unknown) => Promise<T>): Promise<T> {
+          }),
+    transaction<T>(fn: (tx: unknown) => Promise<T>): Promise<T> {
       if (inTransaction) return db.transaction(fn as never) as Promise<T>;
-      const c = await checkout(client);
-      const txSession = sessionOnClient(session, c.client);
-      let failed = false;
-      let original: unknown;
-      try {
-        const result = await txSession.transaction(async (tx) => {
-          try {
-            return await fn(tx);
-          } catch (error) {
-            failed = true;
-            original = error;
-            throw error;
-          }
-        });
-        c.release();
-        return result;
-      } catch (error) {
-        // Drizzle rolls back after `fn` throws; when that ROLLBACK failed too (the connection is gone), Drizzle
-        // rethrows the ROLLBACK's error: report `fn`'s (the server's reason), and discard the connection.
-        const rollbackFailed = failed && error !== original;
-        const broken = c.failure() ?? (rollbackFailed || !failed ? (breaksConnection(error) || rollbackFailed ? error : undefined) : undefined);
-        c.release(broken);
-        throw failed ? original : error;
-      }
+      return serialized(client, pooled, () => ownTransaction(fn));
     },
     async connection<T>(fn: (connection: DriverConnection) => Promise<T>): Promise<T> {
       const c = await checkout(client);
