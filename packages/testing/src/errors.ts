@@ -11,6 +11,7 @@
  * - `CONNECTION_LIMIT` – the served PGlite socket has no room for the requested pool size.
  * - `DATABASE_CLOSED` – the test database was used after `close()`.
  * - `NOT_STARTED` – `withTestDatabase().get()` was called outside the `beforeAll`/`afterAll` window.
+ * - `INVALID_OPTION` – a data generator (`@drizzle-pgvector/testing/data`) got an invalid count or spread.
  *
  * @example
  * ```ts
@@ -32,7 +33,8 @@ export type PgVectorTestErrorCode =
   | 'DRIVER_UNAVAILABLE'
   | 'CONNECTION_LIMIT'
   | 'DATABASE_CLOSED'
-  | 'NOT_STARTED';
+  | 'NOT_STARTED'
+  | 'INVALID_OPTION';
 
 /**
  * The error thrown by `@drizzle-pgvector/testing`. Branch on {@link PgVectorTestError.code | code},
