@@ -10,7 +10,10 @@ import { deepStrictEqual } from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import pgvector, { SparseVector as PgvectorSparseVector } from 'pgvector';
 import { SparseVector, decodeDense, decodeSparse, encodeValue, type ValueSpec } from 'drizzle-pgvector';
-import { environment, median, opsPerSecond, seededRandom, table, unitVector } from './stats.js';
+import { seededRandom, unitVector } from '@drizzle-pgvector/testing/data';
+import { markdownTable as table } from '@drizzle-pgvector/testing/report';
+
+import { environment, median, opsPerSecond } from './stats.js';
 
 const DIMENSIONS = 1536;
 const SPARSE_NNZ = 200;

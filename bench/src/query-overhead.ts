@@ -28,7 +28,10 @@ import { integer, pgTable, text, type PgDatabase, type PgQueryResultHKT } from '
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { hnswIndex, nearest, nearestSql, vector, type NearestOptions, type NearestSelection } from 'drizzle-pgvector';
 import pg from 'pg';
-import { environment, median, ms, percent, quantile, seededRandom, table, unitVector, us } from './stats.js';
+import { clusteredVectors, seededRandom, unitVector } from '@drizzle-pgvector/testing/data';
+import { markdownTable as table } from '@drizzle-pgvector/testing/report';
+
+import { environment, median, ms, percent, quantile, us } from './stats.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
 const DIMENSIONS = 128;
@@ -110,16 +113,13 @@ function drizzleTemplate(text: string): (params: readonly unknown[]) => SQL {
 }
 
 function makeData(): { rows: { id: number; category: number; title: string; embedding: number[] }[]; queries: number[][] } {
-  const random = seededRandom(128);
-  const centers = Array.from({ length: 50 }, () => unitVector(random, DIMENSIONS));
+  const { vectors, centroids } = clusteredVectors({ rows: ROWS, dimensions: DIMENSIONS, clusters: 50, seed: 128, spread: 0.08 });
   // Clusters and categories independent of each other, so every cluster has rows of every category.
-  const rows = Array.from({ length: ROWS }, (_, i) => ({
-    id: i + 1,
-    category: i % CATEGORIES,
-    title: `item ${i + 1}`,
-    embedding: unitVector(random, DIMENSIONS, centers[Math.floor(random() * centers.length)]!, 0.08),
-  }));
-  const queries = Array.from({ length: DISTINCT_QUERIES }, (_, i) => unitVector(random, DIMENSIONS, centers[(i * 7) % centers.length]!, 0.08));
+  const rows = vectors.map((embedding, i) => ({ id: i + 1, category: i % CATEGORIES, title: `item ${i + 1}`, embedding }));
+  const random = seededRandom(129);
+  const queries = Array.from({ length: DISTINCT_QUERIES }, (_, i) =>
+    unitVector(random, DIMENSIONS, { around: centroids[(i * 7) % centroids.length]!, spread: 0.08 }),
+  );
   return { rows, queries };
 }
 

@@ -5,22 +5,15 @@
  * Documents on one topic share its vocabulary, so they end up close to each other in embedding space; a few
  * sentences borrow words from another topic so neighbours are not trivially separable.
  */
+import { seededRandom } from '@drizzle-pgvector/testing/data';
 
-/** A small, fast, seeded PRNG (32-bit state, xorshift-multiply output). Not for cryptography. */
+/** Helpers around the shared seeded PRNG (`seededRandom`, mulberry32) of `@drizzle-pgvector/testing/data`. */
 export class Random {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let z = this.state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
 
   /** Integer in [0, n). */

@@ -39,11 +39,4 @@ export const seconds = (x: number): string => (x / 1000).toFixed(1) + ' s';
 export const mib = (bytes: number): string => (bytes / 1048576).toFixed(1) + ' MiB';
 export const int = (x: number): string => Math.round(x).toLocaleString('en-US');
 
-/** A markdown table with aligned columns. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[] = []): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const pad = (s: string, i: number) => (align[i] === 'r' ? s.padStart(widths[i]!) : s.padEnd(widths[i]!));
-  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => pad(c, i)).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (align[i] === 'r' ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|')}|`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
-}
+export { markdownTable as table } from '@drizzle-pgvector/testing/report';

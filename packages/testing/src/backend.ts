@@ -1,12 +1,12 @@
-import { isDockerAvailable } from './docker.js';
-import { PgvectorTestError } from './errors.js';
+import { isContainerRuntimeAvailable } from './container-runtime.js';
+import { PgVectorTestError } from './errors.js';
 
 /**
  * Where the test database comes from.
  *
  * - `pglite` – embedded PostgreSQL + pgvector compiled to WASM (`@electric-sql/pglite`); always available.
  * - `url` – an existing server given by `DATABASE_URL` (or `options.url`); must have pgvector installed.
- * - `testcontainers` – a throw-away `pgvector/pgvector` container started through Docker.
+ * - `testcontainers` – a throw-away `pgvector/pgvector` container started through a container runtime (Docker, Podman…).
  *
  * @example
  * ```ts
@@ -41,7 +41,7 @@ export function parseBackendName(value: string, source: string): TestBackendName
   if (normalized === 'auto' || (TEST_BACKENDS as readonly string[]).includes(normalized)) {
     return normalized as TestBackendName | 'auto';
   }
-  throw new PgvectorTestError(
+  throw new PgVectorTestError(
     'INVALID_TEST_BACKEND',
     `Unknown test backend ${JSON.stringify(value)} (from ${source}). ` +
       `Use one of: ${TEST_BACKENDS.join(', ')}, auto — e.g. PGVECTOR_TEST_BACKEND=pglite.`,
@@ -50,30 +50,26 @@ export function parseBackendName(value: string, source: string): TestBackendName
 
 /**
  * @internal Turn a requested backend (possibly `auto`) into a concrete one.
- * `auto` → `url` when a URL is known, else `testcontainers` when a Docker engine answers, else `pglite`.
+ * `auto` → `url` when a URL is known, else `testcontainers` when testcontainers finds a container runtime, else `pglite`.
  */
-export async function chooseBackend(
-  requested: string,
-  source: string,
-  url: string | undefined,
-  env: NodeJS.ProcessEnv,
-): Promise<TestBackendName> {
+export async function chooseBackend(requested: string, source: string, url: string | undefined): Promise<TestBackendName> {
   const name = parseBackendName(requested, source);
   if (name !== 'auto') return name;
   if (url) return 'url';
-  return (await isDockerAvailable(env)) ? 'testcontainers' : 'pglite';
+  return (await isContainerRuntimeAvailable()) ? 'testcontainers' : 'pglite';
 }
 
 /**
  * Decide which backend {@link startTestDatabase} would use for this environment.
  *
  * Reads `PGVECTOR_TEST_BACKEND` (`pglite` | `url` | `testcontainers` | `auto`, case-insensitive; unset or
- * empty means `auto`). `auto` picks `url` when `DATABASE_URL` is set, otherwise `testcontainers` when a
- * Docker engine answers a quick probe ({@link isDockerAvailable}, ≤ 1 s), otherwise `pglite`.
+ * empty means `auto`). `auto` picks `url` when `DATABASE_URL` is set, otherwise `testcontainers` when
+ * testcontainers' own runtime detection finds a container runtime ({@link isContainerRuntimeAvailable}, ≤ 2 s),
+ * otherwise `pglite`. The runtime detection reads `DOCKER_HOST` & co. from `process.env`, not from `env`.
  * It only decides — it does not check that the chosen backend can actually start.
  *
- * @param env - environment to read; defaults to `process.env`.
- * @throws {@link PgvectorTestError} with code `INVALID_TEST_BACKEND` for an unknown name.
+ * @param env - environment to read `PGVECTOR_TEST_BACKEND` and `DATABASE_URL` from; defaults to `process.env`.
+ * @throws {@link PgVectorTestError} with code `INVALID_TEST_BACKEND` for an unknown name.
  *
  * @example
  * ```ts
@@ -89,6 +85,5 @@ export async function resolveBackend(env: NodeJS.ProcessEnv = process.env): Prom
     nonEmpty(env.PGVECTOR_TEST_BACKEND) ?? 'auto',
     'PGVECTOR_TEST_BACKEND',
     nonEmpty(env.DATABASE_URL),
-    env,
   );
 }

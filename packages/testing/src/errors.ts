@@ -1,7 +1,7 @@
 /**
- * Stable machine-readable codes carried by {@link PgvectorTestError}.
+ * Stable machine-readable codes carried by {@link PgVectorTestError}.
  *
- * - `TEST_BACKEND_UNAVAILABLE` – the chosen backend could not start (no Docker engine for
+ * - `TEST_BACKEND_UNAVAILABLE` – the chosen backend could not start (no container runtime for
  *   testcontainers, no `DATABASE_URL` for `url`, server unreachable, pgvector not installed…).
  * - `INVALID_TEST_BACKEND` – an unknown backend name (option or `PGVECTOR_TEST_BACKEND`).
  * - `NO_CONNECTION_URL` – a URL-based driver was requested on a PGlite database started without `serve: true`.
@@ -11,20 +11,21 @@
  * - `CONNECTION_LIMIT` – the served PGlite socket has no room for the requested pool size.
  * - `DATABASE_CLOSED` – the test database was used after `close()`.
  * - `NOT_STARTED` – `withTestDatabase().get()` was called outside the `beforeAll`/`afterAll` window.
+ * - `INVALID_OPTION` – a data generator (`@drizzle-pgvector/testing/data`) got an invalid count or spread.
  *
  * @example
  * ```ts
- * import { startTestDatabase, PgvectorTestError, type PgvectorTestErrorCode } from '@drizzle-pgvector/testing';
+ * import { startTestDatabase, PgVectorTestError, type PgVectorTestErrorCode } from '@drizzle-pgvector/testing';
  *
  * try {
  *   await startTestDatabase({ backend: 'testcontainers' });
  * } catch (error) {
- *   const code: PgvectorTestErrorCode | undefined = error instanceof PgvectorTestError ? error.code : undefined;
- *   if (code === 'TEST_BACKEND_UNAVAILABLE') console.warn('no Docker here');
+ *   const code: PgVectorTestErrorCode | undefined = error instanceof PgVectorTestError ? error.code : undefined;
+ *   if (code === 'TEST_BACKEND_UNAVAILABLE') console.warn('no container runtime here');
  * }
  * ```
  */
-export type PgvectorTestErrorCode =
+export type PgVectorTestErrorCode =
   | 'TEST_BACKEND_UNAVAILABLE'
   | 'INVALID_TEST_BACKEND'
   | 'NO_CONNECTION_URL'
@@ -32,33 +33,34 @@ export type PgvectorTestErrorCode =
   | 'DRIVER_UNAVAILABLE'
   | 'CONNECTION_LIMIT'
   | 'DATABASE_CLOSED'
-  | 'NOT_STARTED';
+  | 'NOT_STARTED'
+  | 'INVALID_OPTION';
 
 /**
- * The error thrown by `@drizzle-pgvector/testing`. Branch on {@link PgvectorTestError.code | code},
- * never on the message text; the underlying failure (driver error, Docker error…) is kept in `cause`.
+ * The error thrown by `@drizzle-pgvector/testing`. Branch on {@link PgVectorTestError.code | code},
+ * never on the message text; the underlying failure (driver error, testcontainers error…) is kept in `cause`.
  *
  * @example
  * ```ts
- * import { startTestDatabase, PgvectorTestError } from '@drizzle-pgvector/testing';
+ * import { startTestDatabase, PgVectorTestError } from '@drizzle-pgvector/testing';
  *
  * const database = await startTestDatabase({ backend: 'pglite' });
  * try {
  *   await database.connect('node-postgres'); // not served → no URL
  * } catch (error) {
- *   if (error instanceof PgvectorTestError && error.code === 'NO_CONNECTION_URL') {
+ *   if (error instanceof PgVectorTestError && error.code === 'NO_CONNECTION_URL') {
  *     // restart with startTestDatabase({ backend: 'pglite', serve: true })
  *   }
  * }
  * ```
  */
-export class PgvectorTestError extends Error {
-  /** Stable identifier of the failure; see {@link PgvectorTestErrorCode}. */
-  readonly code: PgvectorTestErrorCode;
+export class PgVectorTestError extends Error {
+  /** Stable identifier of the failure; see {@link PgVectorTestErrorCode}. */
+  readonly code: PgVectorTestErrorCode;
 
-  constructor(code: PgvectorTestErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: PgVectorTestErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'PgvectorTestError';
+    this.name = 'PgVectorTestError';
     this.code = code;
   }
 }

@@ -7,7 +7,7 @@
  * import { sql } from 'drizzle-orm';
  * import { startTestDatabase } from '@drizzle-pgvector/testing';
  *
- * const database = await startTestDatabase(); // PGVECTOR_TEST_BACKEND / DATABASE_URL / Docker / PGlite
+ * const database = await startTestDatabase(); // PGVECTOR_TEST_BACKEND / DATABASE_URL / container runtime / PGlite
  * await database.db.execute(sql`select '[1,2,3]'::vector`);
  * await database.close();
  * ```
@@ -15,14 +15,14 @@
  * @packageDocumentation
  */
 export { resolveBackend, TEST_BACKENDS, type TestBackendName } from './backend.js';
-export {
-  rowsOf,
-  startTestDatabase,
-  type DriverName,
-  type PgvectorDrizzleDatabase,
-  type PgvectorTestConnection,
-  type PgvectorTestDatabase,
-  type StartOptions,
-} from './database.js';
-export { isDockerAvailable } from './docker.js';
-export { PgvectorTestError, type PgvectorTestErrorCode } from './errors.js';
+export { isContainerRuntimeAvailable } from './container-runtime.js';
+export { PgVectorTestError, type PgVectorTestErrorCode } from './errors.js';
+export { rowsOf } from './rows-of.js';
+export { startTestDatabase } from './start-test-database.js';
+export type {
+  DriverName,
+  PgvectorDrizzleDatabase,
+  PgvectorTestConnection,
+  PgvectorTestDatabase,
+  StartOptions,
+} from './types.js';

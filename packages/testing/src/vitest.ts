@@ -1,7 +1,8 @@
 import { afterAll, beforeAll } from 'vitest';
 
-import { startTestDatabase, type PgvectorTestDatabase, type StartOptions } from './database.js';
-import { PgvectorTestError } from './errors.js';
+import { PgVectorTestError } from './errors.js';
+import { startTestDatabase } from './start-test-database.js';
+import type { PgvectorTestDatabase, StartOptions } from './types.js';
 
 /**
  * Handle returned by {@link withTestDatabase}.
@@ -66,7 +67,7 @@ export function withTestDatabase<TSchema extends Record<string, unknown> = Recor
   return {
     get() {
       if (!current) {
-        throw new PgvectorTestError(
+        throw new PgVectorTestError(
           'NOT_STARTED',
           finished
             ? 'withTestDatabase(): the test database was already closed by afterAll; use get() only inside tests and hooks.'

@@ -2,18 +2,18 @@ import { createServer } from 'node:net';
 
 import { expect } from 'vitest';
 
-import { PgvectorTestError, type PgvectorTestErrorCode } from '../src/index.js';
+import { PgVectorTestError, type PgVectorTestErrorCode } from '../src/index.js';
 
-/** Await a promise that must reject with a PgvectorTestError of the given code; returns the error. */
-export async function expectTestError(promise: Promise<unknown>, code: PgvectorTestErrorCode): Promise<PgvectorTestError> {
+/** Await a promise that must reject with a PgVectorTestError of the given code; returns the error. */
+export async function expectTestError(promise: Promise<unknown>, code: PgVectorTestErrorCode): Promise<PgVectorTestError> {
   let caught: unknown;
   try {
     await promise;
   } catch (error) {
     caught = error;
   }
-  expect(caught, `expected a rejection with code ${code}`).toBeInstanceOf(PgvectorTestError);
-  const error = caught as PgvectorTestError;
+  expect(caught, `expected a rejection with code ${code}`).toBeInstanceOf(PgVectorTestError);
+  const error = caught as PgVectorTestError;
   expect(error.code).toBe(code);
   expect(error).toBeInstanceOf(Error);
   return error;

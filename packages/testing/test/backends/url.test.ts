@@ -1,9 +1,9 @@
 import { asc, l2Distance, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { isDockerAvailable, rowsOf, startTestDatabase, type PgvectorTestDatabase } from '../src/index.js';
-import { closedPort, expectTestError } from './helpers.js';
-import { CREATE_ITEMS, items, schema } from './schema.js';
+import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '../../src/index.js';
+import { closedPort, expectTestError } from '../helpers.js';
+import { CREATE_ITEMS, items, schema } from '../schema.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -97,69 +97,5 @@ describe('backend "url" failures', () => {
     expect(error.message).toContain('tester:***@');
     expect(error.message).not.toContain('s3cret-pw');
     expect(error.cause).toBeDefined();
-  });
-});
-
-describe('backend names', () => {
-  it('an unknown options.backend → INVALID_TEST_BACKEND', async () => {
-    const error = await expectTestError(
-      startTestDatabase({ backend: 'sqlite' as unknown as 'pglite' }),
-      'INVALID_TEST_BACKEND',
-    );
-    expect(error.message).toContain('"sqlite"');
-    expect(error.message).toContain('options.backend');
-  });
-
-  it('an unknown PGVECTOR_TEST_BACKEND → INVALID_TEST_BACKEND', async () => {
-    vi.stubEnv('PGVECTOR_TEST_BACKEND', 'mongo');
-    const error = await expectTestError(startTestDatabase(), 'INVALID_TEST_BACKEND');
-    expect(error.message).toContain('"mongo"');
-    expect(error.message).toContain('PGVECTOR_TEST_BACKEND');
-  });
-
-  it('rejects a non-positive maxConnections', async () => {
-    await expect(startTestDatabase({ backend: 'pglite', serve: true, maxConnections: 0 })).rejects.toThrow(RangeError);
-  });
-});
-
-describe('backend "testcontainers"', () => {
-  it('starts pgvector in Docker when an engine answers, otherwise fails with TEST_BACKEND_UNAVAILABLE', async () => {
-    const docker = await isDockerAvailable();
-    if (!docker) {
-      const error = await expectTestError(startTestDatabase({ backend: 'testcontainers' }), 'TEST_BACKEND_UNAVAILABLE');
-      expect(error.message).toContain('PGVECTOR_TEST_BACKEND=pglite');
-      expect(error.message).toContain('DATABASE_URL');
-      expect(error.message).toContain('pgvector/pgvector:pg17');
-      return;
-    }
-    const database = await startTestDatabase({ backend: 'testcontainers' });
-    try {
-      expect(database.backend).toBe('testcontainers');
-      expect(database.driver).toBe('node-postgres');
-      expect(database.url).toMatch(/^postgres(ql)?:\/\//);
-      expect(await database.query(`select '[1,2,3]'::vector <-> '[1,2,4]' as distance`)).toEqual([{ distance: 1 }]);
-      const extra = await database.connect('postgres-js', { max: 1 });
-      expect(rowsOf(await extra.db.execute(sql`select '[1,2,3]'::vector <-> '[1,2,4]' as distance`))).toEqual([
-        { distance: 1 },
-      ]);
-    } finally {
-      await database.close();
-    }
-  });
-
-  it('uses PGVECTOR_TEST_IMAGE when no image option is given', async () => {
-    vi.stubEnv('PGVECTOR_TEST_IMAGE', 'pgvector/pgvector:pg16');
-    if (!(await isDockerAvailable())) {
-      const error = await expectTestError(startTestDatabase({ backend: 'testcontainers' }), 'TEST_BACKEND_UNAVAILABLE');
-      expect(error.message).toContain('"pgvector/pgvector:pg16"');
-      return;
-    }
-    const database = await startTestDatabase({ backend: 'testcontainers' });
-    try {
-      const [row] = await database.query<{ major: string }>(`select current_setting('server_version_num')::int / 10000 as major`);
-      expect(Number(row?.major)).toBe(16);
-    } finally {
-      await database.close();
-    }
   });
 });

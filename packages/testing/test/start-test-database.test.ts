@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { resolveBackend, rowsOf, startTestDatabase, type PgvectorTestDatabase } from '../src/index.js';
+import { expectTestError } from './helpers.js';
 
-// Uses whatever backend the environment selects (PGVECTOR_TEST_BACKEND / DATABASE_URL / Docker / PGlite),
+// Uses whatever backend the environment selects (PGVECTOR_TEST_BACKEND / DATABASE_URL / container runtime / PGlite),
 // so running the suite with PGVECTOR_TEST_BACKEND=url DATABASE_URL=… exercises a real server here.
 // It never calls reset(): DATABASE_URL may be shared with other test files running in parallel.
 describe('startTestDatabase() with the environment-selected backend', () => {
@@ -45,5 +46,31 @@ describe('startTestDatabase() with the environment-selected backend', () => {
       { id: 1, embedding: '[0,0]' },
       { id: 2, embedding: '[5,5]' },
     ]);
+  });
+});
+
+describe('startTestDatabase() option and backend-name validation', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('an unknown options.backend → INVALID_TEST_BACKEND', async () => {
+    const error = await expectTestError(
+      startTestDatabase({ backend: 'sqlite' as unknown as 'pglite' }),
+      'INVALID_TEST_BACKEND',
+    );
+    expect(error.message).toContain('"sqlite"');
+    expect(error.message).toContain('options.backend');
+  });
+
+  it('an unknown PGVECTOR_TEST_BACKEND → INVALID_TEST_BACKEND', async () => {
+    vi.stubEnv('PGVECTOR_TEST_BACKEND', 'mongo');
+    const error = await expectTestError(startTestDatabase(), 'INVALID_TEST_BACKEND');
+    expect(error.message).toContain('"mongo"');
+    expect(error.message).toContain('PGVECTOR_TEST_BACKEND');
+  });
+
+  it('rejects a non-positive maxConnections', async () => {
+    await expect(startTestDatabase({ backend: 'pglite', serve: true, maxConnections: 0 })).rejects.toThrow(RangeError);
   });
 });

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
-import { PgvectorTestError, rowsOf } from '../src/index.js';
+import { PgVectorTestError, rowsOf } from '../src/index.js';
 import { withTestDatabase } from '../src/vitest.js';
 
 // pglite-specific: explicit backend so it runs whatever PGVECTOR_TEST_BACKEND says.
@@ -16,8 +16,8 @@ try {
 
 describe('withTestDatabase', () => {
   it('get() before beforeAll throws NOT_STARTED', () => {
-    expect(earlyError).toBeInstanceOf(PgvectorTestError);
-    expect((earlyError as PgvectorTestError).code).toBe('NOT_STARTED');
+    expect(earlyError).toBeInstanceOf(PgVectorTestError);
+    expect((earlyError as PgVectorTestError).code).toBe('NOT_STARTED');
   });
 
   it('get() inside a test returns the started database', async () => {
@@ -46,8 +46,8 @@ describe('withTestDatabase', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toBeInstanceOf(PgvectorTestError);
-    expect((caught as PgvectorTestError).code).toBe('NOT_STARTED');
+    expect(caught).toBeInstanceOf(PgVectorTestError);
+    expect((caught as PgVectorTestError).code).toBe('NOT_STARTED');
     expect((caught as Error).message).toContain('already closed');
   });
 });

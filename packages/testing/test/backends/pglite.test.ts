@@ -1,9 +1,9 @@
 import { asc, l2Distance, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { rowsOf, startTestDatabase, type DriverName, type PgvectorTestDatabase } from '../src/index.js';
-import { expectTestError } from './helpers.js';
-import { CREATE_ITEMS, items, schema } from './schema.js';
+import { rowsOf, startTestDatabase, type DriverName, type PgvectorTestDatabase } from '../../src/index.js';
+import { expectTestError } from '../helpers.js';
+import { CREATE_ITEMS, items, schema } from '../schema.js';
 
 // pglite-specific: always explicit backend 'pglite', whatever PGVECTOR_TEST_BACKEND says.
 describe('startTestDatabase({ backend: "pglite" })', () => {

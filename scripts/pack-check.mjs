@@ -1,0 +1,238 @@
+// Pack check: what a user installs from the registry must work without this workspace.
+//
+//   node scripts/pack-check.mjs [--packer=npm|pnpm] [--keep]
+//
+// 1. Packs drizzle-pgvector and @drizzle-pgvector/testing (`npm pack` by default — the strict case: it applies
+//    no publishConfig and runs our `prepack`, which cleans and builds dist/).
+// 2. Checks each tarball: README.md, LICENSE, package.json and every file its `exports` map points at.
+// 3. Installs both tarballs with npm into a scratch app in the system temp folder (outside the workspace, so
+//    nothing resolves to the sources), together with drizzle-orm, pg and TypeScript.
+// 4. Type-checks an app importing every public subpath with `skipLibCheck: false` (our declarations included),
+//    compiles it, and runs it: PGlite, CREATE EXTENSION, a vector(3) table, insert, nearest; it also require()s
+//    the ESM entry points (Node ≥ 20.19).
+// Ends with one line "pack-check: all N checks passed in S s" (or which failed); exits 1 on any failure.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const args = process.argv.slice(2);
+const packer = (args.find((a) => a.startsWith('--packer=')) ?? '--packer=npm').slice('--packer='.length);
+const keep = args.includes('--keep');
+const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pnpmVersion = rootManifest.packageManager.split('@')[1];
+const PACKAGES = ['packages/drizzle-pgvector', 'packages/testing'];
+/** Versions the scratch app installs next to the tarballs: the ones this workspace tests with. */
+const APP_DEPENDENCIES = ['drizzle-orm@0.45.4', 'pg@8.23.1', '@types/pg@8.23.1', '@types/node@20.19.43', 'typescript@5.9.3'];
+
+const results = [];
+const started = Date.now();
+const work = mkdtempSync(join(tmpdir(), 'drizzle-pgvector-pack-check-'));
+const packs = join(work, 'packs');
+const app = join(work, 'app');
+mkdirSync(packs);
+mkdirSync(join(app, 'src'), { recursive: true });
+
+function run(command, commandArgs, cwd) {
+  const shown = `${command} ${commandArgs.join(' ')}`;
+  const t = Date.now();
+  try {
+    const output = execFileSync(command, commandArgs, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    console.log(`  $ ${shown}  (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    return output;
+  } catch (error) {
+    console.log(`  $ ${shown}  FAILED\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+    throw new Error(`${shown} failed`);
+  }
+}
+
+function check(name, fn) {
+  try {
+    fn();
+    results.push([name, true]);
+    console.log(`ok   ${name}`);
+  } catch (error) {
+    results.push([name, false]);
+    console.log(`FAIL ${name}: ${error.message}`);
+  }
+}
+
+const tarballs = [];
+for (const dir of PACKAGES) {
+  const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+  check(`${manifest.name}: ${packer} pack builds a tarball`, () => {
+    const before = new Set(readdirSync(packs));
+    if (packer === 'pnpm') run('npx', ['--yes', `pnpm@${pnpmVersion}`, 'pack', '--pack-destination', packs], join(root, dir));
+    else run('npm', ['pack', '--pack-destination', packs], join(root, dir));
+    const made = readdirSync(packs).filter((f) => !before.has(f) && f.endsWith('.tgz'));
+    if (made.length !== 1) throw new Error(`expected one new tarball, found ${made.join(', ') || 'none'}`);
+    tarballs.push(join(packs, made[0]));
+  });
+  const tarball = tarballs[tarballs.length - 1];
+  if (!tarball) continue;
+  check(`${manifest.name}: tarball has README, LICENSE and every exported file`, () => {
+    const files = new Set(run('tar', ['-tzf', tarball], work).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, '')));
+    const packed = JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json'], work));
+    const wanted = ['README.md', 'LICENSE', 'package.json'];
+    for (const [subpath, target] of Object.entries(packed.exports)) {
+      const entries = typeof target === 'string' ? { default: target } : target;
+      for (const [condition, file] of Object.entries(entries)) {
+        if (condition.startsWith('@drizzle-pgvector/')) continue; // workspace-only source condition
+        if (!/\.(js|d\.ts|json)$/.test(file)) throw new Error(`exports["${subpath}"].${condition} is ${file}, not built output`);
+        wanted.push(file.replace(/^\.\//, ''));
+      }
+    }
+    const missing = wanted.filter((f) => !files.has(f));
+    if (missing.length > 0) throw new Error(`missing from the tarball: ${missing.join(', ')}`);
+    for (const section of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+      for (const [dep, spec] of Object.entries(packed[section] ?? {})) {
+        if (String(spec).startsWith('workspace:')) throw new Error(`${section}.${dep} is ${spec}`);
+      }
+    }
+  });
+}
+
+writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'pack-check-app', private: true, type: 'module' }, null, 2));
+writeFileSync(
+  join(app, 'tsconfig.json'),
+  JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        exactOptionalPropertyTypes: true,
+        skipLibCheck: false,
+        types: ['node'],
+        outDir: 'dist',
+        rootDir: 'src',
+      },
+      include: ['src'],
+    },
+    null,
+    2,
+  ),
+);
+// Every public subpath, used for real so the declarations are exercised, not only resolved.
+writeFileSync(
+  join(app, 'src', 'main.ts'),
+  `import { sql } from 'drizzle-orm';
+import { pgTable, serial, text } from 'drizzle-orm/pg-core';
+import { ensureVectorExtension, hnswIndex, nearest, PgVectorError, vector, type PgVectorErrorCode } from 'drizzle-pgvector';
+import { migrate, vectorExtensionMigration } from 'drizzle-pgvector/migrator';
+import { PgVectorTestError, rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { clusteredVectors, seededRandom } from '@drizzle-pgvector/testing/data';
+import { markdownTable } from '@drizzle-pgvector/testing/report';
+
+const items = pgTable(
+  'items',
+  {
+    id: serial('id').primaryKey(),
+    title: text('title').notNull(),
+    embedding: vector('embedding', { dimensions: 3 }).notNull(),
+  },
+  (t) => [hnswIndex('items_embedding_idx').on(t.embedding, 'l2')],
+);
+
+const code: PgVectorErrorCode | undefined = undefined;
+void [migrate, vectorExtensionMigration, PgVectorError, PgVectorTestError, code];
+
+const database: PgvectorTestDatabase = await startTestDatabase({ backend: 'pglite', createExtension: false });
+try {
+  const extension = await ensureVectorExtension(database.db);
+  await database.db.execute(sql\`create table items (id serial primary key, title text not null, embedding vector(3) not null)\`);
+  await database.db.insert(items).values([
+    { title: 'x', embedding: [1, 0, 0] },
+    { title: 'y', embedding: [0, 1, 0] },
+    { title: 'z', embedding: [0, 0, 1] },
+  ]);
+  const rows = await nearest(database.db, items.embedding, [0.1, 0.9, 0], { k: 2, select: { title: items.title } });
+  const titles = rows.map((row) => row.title).join(',');
+  if (titles !== 'y,x') throw new Error(\`nearest returned \${titles}, expected y,x\`);
+  const [count] = rowsOf<{ n: number }>(await database.db.execute(sql\`select count(*)::int as n from items\`));
+  const { vectors } = clusteredVectors({ rows: 4, dimensions: 3, clusters: 2, seed: seededRandom(1)() > -1 ? 1 : 2 });
+  console.log(markdownTable(['pgvector', 'rows', 'nearest', 'generated'], [[extension.version, String(count?.n), titles, String(vectors.length)]]));
+} finally {
+  await database.close();
+}
+`,
+);
+writeFileSync(
+  join(app, 'src', 'vitest-usage.ts'),
+  `// Type-checked only (vitest, an optional peer, is not installed here): the subpath's declarations must stand alone.
+import { withTestDatabase, type TestDatabaseHandle } from '@drizzle-pgvector/testing/vitest';
+
+export const handle: () => TestDatabaseHandle = () => withTestDatabase({ backend: 'pglite' });
+`,
+);
+writeFileSync(
+  join(app, 'src', 'require-check.cts'),
+  `// CommonJS consumer: require() of the ESM-only packages (Node >= 20.19 loads ES modules synchronously).
+const library = require('drizzle-pgvector') as typeof import('drizzle-pgvector');
+const data = require('@drizzle-pgvector/testing/data') as typeof import('@drizzle-pgvector/testing/data');
+if (typeof library.vector !== 'function' || typeof data.seededRandom !== 'function') throw new Error('require() gave no exports');
+console.log('require(): ok');
+`,
+);
+
+let installed = false;
+if (tarballs.length === PACKAGES.length) {
+  check('npm install of both tarballs into a scratch app outside the workspace', () => {
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, ...APP_DEPENDENCIES], app);
+    installed = true;
+  });
+}
+if (installed) {
+  check('tsc with skipLibCheck: false: no error in our declarations or the app importing every public subpath', () => {
+    // skipLibCheck: false checks every declaration file in the program. drizzle-orm's and PGlite's own
+    // declarations do not pass that (errors in drizzle-orm's mysql/sqlite/singlestore builders, PGlite's
+    // missing Emscripten types): those are counted and shown, only errors in our packages or the app fail.
+    const tsc = join(app, 'node_modules', '.bin', 'tsc');
+    let output = '';
+    const t = Date.now();
+    try {
+      output = execFileSync(tsc, ['-p', 'tsconfig.json', '--pretty', 'false'], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      output = `${error.stdout ?? ''}${error.stderr ?? ''}`;
+    }
+    console.log(`  $ tsc -p tsconfig.json  (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    const errors = output.split('\n').filter((line) => /^\S.*: error TS\d+/.test(line));
+    const ours = errors.filter((line) => /^(src\/|node_modules\/(drizzle-pgvector|@drizzle-pgvector)\/)/.test(line));
+    const theirs = new Map();
+    for (const line of errors.filter((l) => !ours.includes(l))) {
+      const pkg = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(line)?.[1] ?? 'other';
+      theirs.set(pkg, (theirs.get(pkg) ?? 0) + 1);
+    }
+    if (theirs.size > 0) console.log(`     not ours, ignored: ${[...theirs].map(([pkg, n]) => `${pkg} ${n}`).join(', ')}`);
+    if (errors.length === 0 && !/^\s*$/.test(output)) throw new Error(output);
+    if (ours.length > 0) throw new Error(`\n${ours.join('\n')}`);
+    const listed = execFileSync(tsc, ['-p', 'tsconfig.json', '--listFilesOnly'], { cwd: app, encoding: 'utf8' });
+    const declarations = listed.split('\n').filter((f) => /node_modules\/(drizzle-pgvector|@drizzle-pgvector)\/.*\.d\.ts$/.test(f));
+    if (declarations.length === 0) throw new Error('none of our declaration files was part of the program');
+    console.log(`     ${declarations.length} of our declaration files checked`);
+  });
+  check('smoke query on PGlite: extension, vector(3) table, insert, nearest', () => {
+    const output = run(process.execPath, [join(app, 'dist', 'main.js')], app);
+    console.log(output.trimEnd().replace(/^/gm, '     '));
+    if (!output.includes('| y,x ')) throw new Error('unexpected output');
+  });
+  check('require() of the ESM entry points from CommonJS', () => {
+    const output = run(process.execPath, [join(app, 'dist', 'require-check.cjs')], app);
+    if (!output.includes('require(): ok')) throw new Error(output);
+  });
+}
+
+if (keep) console.log(`kept ${work}`);
+else rmSync(work, { recursive: true, force: true });
+const failed = results.filter(([, ok]) => !ok).length;
+// Not in the "N passed, N failed" form on purpose: in CI this runs after the test suite, whose summary line
+// ("vitest: N passed, N failed, N skipped") is the test count to read.
+console.log(
+  `pack-check: ${failed === 0 ? 'all' : `${results.length - failed} of`} ${results.length} checks passed` +
+    ` in ${((Date.now() - started) / 1000).toFixed(1)} s${failed === 0 ? '' : ` — ${failed} FAILED`}`,
+);
+process.exit(failed === 0 ? 0 : 1);
