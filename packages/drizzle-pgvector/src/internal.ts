@@ -5,9 +5,15 @@
  * - `driverOf(db)`: the driver layer (`src/driver/`) for a Drizzle database — run statements, transactions with
  *   `SET LOCAL`, held connections — the way the library itself talks to the database.
  * - `versionAtLeast`, `checkSettingsVersion`: version checks the tests pin.
+ * - `settingsStatements`: the statements a settings transaction starts with (Citus propagation included).
+ * - `cachedShapes` / `cachedSelections` / `cachedContexts` and their bounds: the query caches' sizes.
  *
  * @packageDocumentation
  */
 export { driverOf, serverFacts, type Driver, type DriverConnection } from './driver/index.js';
 export { versionAtLeast } from './catalog/index.js';
 export { checkSettingsVersion } from './settings/internal.js';
+export { settingsStatements } from './settings/internal.js';
+export { cachedShapes, MAX_SHAPES_PER_DB } from './queries/nearest/compile.js';
+export { cachedSelections, MAX_SELECTIONS_PER_TABLE } from './queries/nearest/selection.js';
+export { cachedContexts, MAX_CONTEXTS_PER_COLUMN } from './queries/nearest/context.js';

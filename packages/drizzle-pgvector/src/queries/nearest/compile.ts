@@ -21,6 +21,11 @@ import type { NearestPlan } from './types.js';
 export const MAX_SHAPES_PER_DB = 500;
 const SHAPES = new WeakMap<PgDialect, BoundedCache<string, Shape>>();
 
+/** @internal How many query shapes are cached for `db` (tests pin the bound). */
+export function cachedShapes(db: AnyPgDatabase): number {
+  return SHAPES.get(dialectOf(db))?.size ?? 0;
+}
+
 /** A compiled query shape: the plan minus the per-call parameters, plus what running it needs. */
 export interface Shape extends Omit<NearestPlan, 'sql' | 'params'> {
   readonly text: string;

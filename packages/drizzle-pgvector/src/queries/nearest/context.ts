@@ -22,6 +22,11 @@ export interface TargetContext {
 
 const CONTEXTS = new WeakMap<object, BoundedCache<string, TargetContext>>();
 
+/** @internal How many target contexts are cached for `column` (tests pin the bound). */
+export function cachedContexts(column: object): number {
+  return CONTEXTS.get(column)?.size ?? 0;
+}
+
 /** Resolve the metric (given or inferred from the target's indexes) and the indexes the query is shaped for; cached. */
 export function contextFor(fn: string, target: VectorTarget, metric: Metric | undefined): TargetContext {
   let byKey = CONTEXTS.get(target.column);

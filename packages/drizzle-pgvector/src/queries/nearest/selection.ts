@@ -50,6 +50,11 @@ const DEFAULT_SELECTIONS = new WeakMap<object, Selection>();
 export const MAX_SELECTIONS_PER_TABLE = 256;
 const STATIC_SELECTIONS = new WeakMap<object, BoundedCache<string, Selection>>();
 
+/** @internal How many column selections are cached for `table` (tests pin the bound). */
+export function cachedSelections(table: object): number {
+  return STATIC_SELECTIONS.get(table)?.size ?? 0;
+}
+
 /**
  * SQL types whose values every driver returns the same way with or without Drizzle's per-driver type-parser
  * overrides (those only touch timestamp, date, interval and array types).
