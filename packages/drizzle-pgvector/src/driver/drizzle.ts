@@ -1,5 +1,6 @@
 import type { Driver, DriverConnection, RowMapper } from './driver.js';
 import type { AnyPgDatabase, SessionLike } from './drizzle-internals.js';
+import { queryError } from './errors.js';
 import { rowsOf } from './rows.js';
 
 /**
@@ -27,6 +28,21 @@ export async function drizzleExec(session: SessionLike, statements: readonly str
   for (const statement of statements) {
     await session.prepareQuery({ sql: statement, params: [] }, undefined, undefined, false).execute();
   }
+}
+
+/**
+ * @internal A query run straight on the driver client (`run`), seen by Drizzle's logger and with errors wrapped
+ * as Drizzle wraps them; rows as arrays, mapped by `map`.
+ */
+export async function directQuery<T>(session: SessionLike, text: string, params: readonly unknown[], map: RowMapper<T>, run: () => PromiseLike<unknown[]>): Promise<T> {
+  session.logger?.logQuery(text, params as unknown[]);
+  let rows: unknown[];
+  try {
+    rows = await run();
+  } catch (error) {
+    throw queryError(text, params, error);
+  }
+  return map(rows as unknown[][]);
 }
 
 /** @internal Tell Drizzle's logger about a transaction run straight on the driver client. */

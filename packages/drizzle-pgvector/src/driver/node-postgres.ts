@@ -1,7 +1,7 @@
 import type { Driver, DriverConnection, RowMapper } from './driver.js';
 import { isTransaction, sessionOnClient, type AnyPgDatabase, type SessionLike } from './drizzle-internals.js';
 import { breaksConnection, queryError, withServerCode } from './errors.js';
-import { drizzleQuery, drizzleExec, logTransaction } from './drizzle.js';
+import { directQuery, drizzleExec, drizzleQuery, logTransaction } from './drizzle.js';
 
 /**
  * node-postgres (`drizzle-orm/node-postgres`, on a `pg.Pool` or a `pg.Client`).
@@ -137,14 +137,7 @@ export function nodePostgresDriver(db: AnyPgDatabase, session: SessionLike): Dri
     concurrent: pooled,
     async query<T>(text: string, params: readonly unknown[], map: RowMapper<T>, plain = false): Promise<T> {
       if (!plain) return drizzleQuery(session, text, params, map);
-      session.logger?.logQuery(text, params as unknown[]);
-      let rows: unknown[];
-      try {
-        rows = (await direct.query({ text, values: params as unknown[], rowMode: 'array' })).rows;
-      } catch (error) {
-        throw queryError(text, params, error);
-      }
-      return map(rows as unknown[][]);
+      return directQuery(session, text, params, map, async () => (await direct.query({ text, values: params as unknown[], rowMode: 'array' })).rows);
     },
     exec: (statements) => drizzleExec(session, statements, true),
     queryInTransaction: inTransaction

@@ -1,6 +1,6 @@
 import type { Driver, DriverConnection, RowMapper } from './driver.js';
 import { isTransaction, type AnyPgDatabase, type SessionLike } from './drizzle-internals.js';
-import { drizzleExec, drizzleQuery, logTransaction } from './drizzle.js';
+import { directQuery, drizzleExec, drizzleQuery, logTransaction } from './drizzle.js';
 import { queryError } from './errors.js';
 
 /**
@@ -51,14 +51,7 @@ export function pgliteDriver(db: AnyPgDatabase, session: SessionLike): Driver | 
     concurrent: false,
     async query<T>(text: string, params: readonly unknown[], map: RowMapper<T>, plain = false): Promise<T> {
       if (!plain) return drizzleQuery(session, text, params, map);
-      session.logger?.logQuery(text, params as unknown[]);
-      let rows: unknown[];
-      try {
-        rows = (await client.query(text, params as unknown[], { rowMode: 'array' })).rows;
-      } catch (error) {
-        throw queryError(text, params, error);
-      }
-      return map(rows as unknown[][]);
+      return directQuery(session, text, params, map, async () => (await client.query(text, params as unknown[], { rowMode: 'array' })).rows);
     },
     // PGlite's `query` runs one statement (extended protocol): one call per statement.
     exec: (statements) => drizzleExec(session, statements, false),

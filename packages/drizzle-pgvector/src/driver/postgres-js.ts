@@ -1,6 +1,6 @@
 import type { Driver, DriverConnection, RowMapper } from './driver.js';
 import { isTransaction, type AnyPgDatabase, type SessionLike } from './drizzle-internals.js';
-import { drizzleExec, drizzleQuery, logTransaction } from './drizzle.js';
+import { directQuery, drizzleExec, drizzleQuery, logTransaction } from './drizzle.js';
 import { queryError } from './errors.js';
 
 /**
@@ -39,14 +39,7 @@ export function postgresJsDriver(db: AnyPgDatabase, session: SessionLike): Drive
     concurrent: !inTransaction && typeof sql.reserve === 'function',
     async query<T>(text: string, params: readonly unknown[], map: RowMapper<T>, plain = false): Promise<T> {
       if (!plain) return drizzleQuery(session, text, params, map);
-      session.logger?.logQuery(text, params as unknown[]);
-      let rows: unknown[][];
-      try {
-        rows = await sql.unsafe(text, params as unknown[]).values();
-      } catch (error) {
-        throw queryError(text, params, error);
-      }
-      return map(rows);
+      return directQuery(session, text, params, map, async () => await sql.unsafe(text, params as unknown[]).values());
     },
     exec: (statements) => drizzleExec(session, statements, true),
     queryInTransaction: canBegin

@@ -16,24 +16,10 @@ import {
   type NearestPlan,
 } from '../../src/index.js';
 import { driverOf } from '../../src/internal.js';
+import { gaussian, seededRandom } from '@drizzle-pgvector/testing/data';
 
-/** Deterministic PRNG (mulberry32) so every run loads the same data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal sample (Box–Muller) from a uniform PRNG. */
-export function gaussian(random: () => number): number {
-  const u = random() || 1e-12;
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-}
+/** The shared seeded generator (mulberry32) and its normal samples, so every run loads the same data. */
+export { gaussian, seededRandom as prng } from '@drizzle-pgvector/testing/data';
 
 /** Round to float4-ish precision text so JS and the database see the same numbers. */
 export function vec(values: readonly number[]): number[] {
@@ -97,7 +83,7 @@ export interface DocRow {
 
 /** The rows loaded into {@link docs} (ids 1..DOCS_ROWS, in order). */
 export function docRows(): DocRow[] {
-  const random = prng(42);
+  const random = seededRandom(42);
   const rows: DocRow[] = [];
   for (let i = 1; i <= DOCS_ROWS; i++) {
     const embedding = vec([gaussian(random), gaussian(random), gaussian(random)]);

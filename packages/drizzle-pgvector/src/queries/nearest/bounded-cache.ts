@@ -21,3 +21,28 @@ export class BoundedCache<K, V> {
     this.entries.set(key, value);
   }
 }
+
+/**
+ * @internal One {@link BoundedCache} per owner object (a database's dialect, a table, a column), each of at most
+ * `max` entries; an owner's cache goes away with the owner.
+ */
+export class BoundedCaches<V> {
+  private readonly byOwner = new WeakMap<object, BoundedCache<string, V>>();
+
+  constructor(readonly max: number) {}
+
+  /** The owner's cache, created on first use. */
+  of(owner: object): BoundedCache<string, V> {
+    let cache = this.byOwner.get(owner);
+    if (cache === undefined) {
+      cache = new BoundedCache(this.max);
+      this.byOwner.set(owner, cache);
+    }
+    return cache;
+  }
+
+  /** How many entries the owner's cache holds. */
+  size(owner: object): number {
+    return this.byOwner.get(owner)?.size ?? 0;
+  }
+}

@@ -5,7 +5,7 @@ import { compileFragment, compileStatic, dialectOf, driverOf, serverFacts, vecto
 import type { VectorIndexInfo } from '../../indexes/index.js';
 import { checkSettingsVersion, needsVersionCheck, planSettings, settingsStatements, type SettingsPlan, type VectorSettingValue } from '../../settings/internal.js';
 import { resolveTarget, type VectorTarget } from '../../targets/index.js';
-import { BoundedCache } from './bounded-cache.js';
+import { BoundedCaches } from './bounded-cache.js';
 import { contextFor } from './context.js';
 import { invalid, validateOptions } from './options.js';
 import { makeMapper, selectionFor, type Field, type Selection } from './selection.js';
@@ -19,11 +19,11 @@ import type { NearestPlan } from './types.js';
 
 /** Most query shapes cached per database; beyond it the oldest is dropped (then rebuilt on its next use). */
 export const MAX_SHAPES_PER_DB = 500;
-const SHAPES = new WeakMap<PgDialect, BoundedCache<string, Shape>>();
+const SHAPES = new BoundedCaches<Shape>(MAX_SHAPES_PER_DB);
 
 /** @internal How many query shapes are cached for `db` (tests pin the bound). */
 export function cachedShapes(db: AnyPgDatabase): number {
-  return SHAPES.get(dialectOf(db))?.size ?? 0;
+  return SHAPES.size(dialectOf(db));
 }
 
 /** A compiled query shape: the plan minus the per-call parameters, plus what running it needs. */
@@ -86,11 +86,7 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
   }
 
   const key = `${context.id}|${opts.k}|${bound === undefined ? '' : 'b'}|${opts.settingsKey}|${selection.key}|${dynamicKey}|${whereText ?? '\u0000'}`;
-  let shapes = SHAPES.get(dialect);
-  if (shapes === undefined) {
-    shapes = new BoundedCache(MAX_SHAPES_PER_DB);
-    SHAPES.set(dialect, shapes);
-  }
+  const shapes = SHAPES.of(dialect);
   let shape = shapes.get(key);
   if (shape === undefined) {
     const methods = new Set(context.indexes.map((i) => i.method));

@@ -3,7 +3,7 @@ import { metricsFor, type Metric } from '../../catalog/index.js';
 import { pgVectorError } from '../../errors/index.js';
 import { getVectorIndexes, type VectorIndexInfo } from '../../indexes/index.js';
 import { operatorClassForTarget, type VectorTarget } from '../../targets/index.js';
-import { BoundedCache } from './bounded-cache.js';
+import { BoundedCaches } from './bounded-cache.js';
 import { idOf } from './selection.js';
 
 /** Target × metric → the operator and the declared indexes a search is shaped for, resolved once and cached. */
@@ -20,20 +20,16 @@ export interface TargetContext {
   readonly indexes: readonly VectorIndexInfo[];
 }
 
-const CONTEXTS = new WeakMap<object, BoundedCache<string, TargetContext>>();
+const CONTEXTS = new BoundedCaches<TargetContext>(MAX_CONTEXTS_PER_COLUMN);
 
 /** @internal How many target contexts are cached for `column` (tests pin the bound). */
 export function cachedContexts(column: object): number {
-  return CONTEXTS.get(column)?.size ?? 0;
+  return CONTEXTS.size(column);
 }
 
 /** Resolve the metric (given or inferred from the target's indexes) and the indexes the query is shaped for; cached. */
 export function contextFor(fn: string, target: VectorTarget, metric: Metric | undefined): TargetContext {
-  let byKey = CONTEXTS.get(target.column);
-  if (byKey === undefined) {
-    byKey = new BoundedCache(MAX_CONTEXTS_PER_COLUMN);
-    CONTEXTS.set(target.column, byKey);
-  }
+  const byKey = CONTEXTS.of(target.column);
   const key = `${target.key}|${metric ?? ''}`;
   let context = byKey.get(key);
   if (context === undefined) {

@@ -1,7 +1,7 @@
 import { Column, getTableColumns, is, SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { describe } from '../../errors/index.js';
-import { BoundedCache } from './bounded-cache.js';
+import { BoundedCaches } from './bounded-cache.js';
 import { invalid } from './options.js';
 
 /**
@@ -48,11 +48,11 @@ export interface Selection {
 const DEFAULT_SELECTIONS = new WeakMap<object, Selection>();
 /** Most column selections cached per table; beyond it the oldest is dropped (then rebuilt on its next use). */
 export const MAX_SELECTIONS_PER_TABLE = 256;
-const STATIC_SELECTIONS = new WeakMap<object, BoundedCache<string, Selection>>();
+const STATIC_SELECTIONS = new BoundedCaches<Selection>(MAX_SELECTIONS_PER_TABLE);
 
 /** @internal How many column selections are cached for `table` (tests pin the bound). */
 export function cachedSelections(table: object): number {
-  return STATIC_SELECTIONS.get(table)?.size ?? 0;
+  return STATIC_SELECTIONS.size(table);
 }
 
 /**
@@ -147,11 +147,7 @@ export function selectionFor(fn: string, table: PgTable, select: unknown): Selec
     if (!is(value, Column)) return buildSelection(fn, table, fields);
     key += `${name}\u0001${idOf(value)}\u0002`;
   }
-  let byKey = STATIC_SELECTIONS.get(table);
-  if (byKey === undefined) {
-    byKey = new BoundedCache(MAX_SELECTIONS_PER_TABLE);
-    STATIC_SELECTIONS.set(table, byKey);
-  }
+  const byKey = STATIC_SELECTIONS.of(table);
   let selection = byKey.get(key);
   if (selection === undefined) {
     selection = buildSelection(fn, table, fields);
