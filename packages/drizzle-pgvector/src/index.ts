@@ -39,3 +39,4 @@ export * from './indexes/index.js';
 export * from './settings/index.js';
 export * from './queries/index.js';
 export * from './extension/index.js';
+export * from './advice/index.js';
