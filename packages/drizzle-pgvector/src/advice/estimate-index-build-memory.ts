@@ -11,7 +11,7 @@ import {
 } from './advice-input.js';
 import { chunkHeaderBytes, hnswGraphCapacity, hnswRequiredBytes, hnswTupleBytes } from './hnsw-memory.js';
 import { ivfflatMemory } from './ivfflat-memory.js';
-import { formatMemorySize, toMaintenanceWorkMem, type MemorySize } from './memory-size.js';
+import { formatMemorySize, maintenanceWorkMemRange, toMaintenanceWorkMem, type MemorySize } from './memory-size.js';
 import { recommendIvfflat } from './recommend-ivfflat.js';
 import { valueBytes } from './value-bytes.js';
 
@@ -78,10 +78,11 @@ export interface IndexBuildMemoryEstimate {
   readonly why: string;
 }
 
-function settingFor(bytes: number): string {
-  const kB = Math.min(Math.max(Math.ceil(bytes / MEMORY_UNITS.kB), MAINTENANCE_WORK_MEM.minKb), MAINTENANCE_WORK_MEM.maxKb);
-  const mb = Math.ceil(kB / (MEMORY_UNITS.MB / MEMORY_UNITS.kB));
-  return formatMemorySize(Math.min(mb * MEMORY_UNITS.MB, MAINTENANCE_WORK_MEM.maxKb * MEMORY_UNITS.kB));
+/** `bytes` rounded up to whole MB, as setting text (never above the server's maximum). */
+function settingFor(bytes: number, bits: 32 | 64): string {
+  const maxBytes = MAINTENANCE_WORK_MEM.maxKb[bits] * MEMORY_UNITS.kB;
+  const mb = Math.max(Math.ceil(bytes / MEMORY_UNITS.MB), 1);
+  return formatMemorySize(Math.min(mb * MEMORY_UNITS.MB, maxBytes));
 }
 
 /**
@@ -115,7 +116,7 @@ export function estimateIndexBuildMemory(options: EstimateIndexBuildMemoryOption
   const server = checkServer(fn, options.serverVersion, options.serverBits);
   const workers = checkCount(fn, 'parallelWorkers', options.parallelWorkers ?? 0, 'workers besides the leader');
   const nonZero = options.nonZero === undefined ? undefined : checkCount(fn, 'nonZero', options.nonZero, 'non-zero elements per value');
-  const mwm = options.maintenanceWorkMem === undefined ? undefined : toMaintenanceWorkMem(options.maintenanceWorkMem);
+  const mwm = options.maintenanceWorkMem === undefined ? undefined : toMaintenanceWorkMem(options.maintenanceWorkMem, { serverVersion: options.serverVersion, serverBits: server.bits });
   const size = valueBytes(type, dimensions, nonZero);
 
   if (method === 'hnsw') {
@@ -123,7 +124,7 @@ export function estimateIndexBuildMemory(options: EstimateIndexBuildMemoryOption
     const parallel = workers > 0;
     const perTuple = hnswTupleBytes(m, size, server, parallel);
     const bytes = hnswRequiredBytes(rows, perTuple, parallel);
-    const setting = settingFor(bytes);
+    const setting = settingFor(bytes, server.bits);
     let fit: BuildMemoryFit | undefined;
     if (mwm) {
       const tuplesThatFit = Math.floor(hnswGraphCapacity(mwm.bytes, parallel) / perTuple);
@@ -151,9 +152,9 @@ export function estimateIndexBuildMemory(options: EstimateIndexBuildMemoryOption
   const lists = checkIndexOption(fn, 'lists', options.lists ?? recommendIvfflat({ rows }).lists);
   const heapPages = options.heapPages === undefined ? undefined : checkCount(fn, 'heapPages', options.heapPages, "the table's 8 kB heap pages");
   const k = ivfflatMemory(lists, dimensions, size, rows, heapPages, server.bits);
-  const minimumKb = Math.max(k.minimumKb, MAINTENANCE_WORK_MEM.minKb);
+  const minimumKb = Math.max(k.minimumKb, maintenanceWorkMemRange({ serverVersion: options.serverVersion, serverBits: server.bits }).minKb);
   const bytes = k.bytes;
-  const setting = settingFor(minimumKb * MEMORY_UNITS.kB);
+  const setting = settingFor(minimumKb * MEMORY_UNITS.kB, server.bits);
   const fit: BuildMemoryFit | undefined = mwm ? { maintenanceWorkMem: mwm.text, enough: mwm.kB >= k.minimumKb } : undefined;
   const why =
     `IVFFlat trains ${lists} lists by k-means on ${k.samples} sampled rows (sample buffer for ${k.targetSamples}); pgvector needs ${k.bytes} bytes for it ` +

@@ -101,7 +101,7 @@ export function hnswTuplesThatFit(options: HnswTuplesThatFitOptions): number {
   const parallel = checkCount(fn, 'parallelWorkers', options.parallelWorkers ?? 0, 'workers besides the leader') > 0;
   const nonZero = options.nonZero === undefined ? undefined : checkCount(fn, 'nonZero', options.nonZero, 'non-zero elements per value');
   const server = checkServer(fn, options.serverVersion, options.serverBits);
-  const mwm = toMaintenanceWorkMem(options.maintenanceWorkMem);
+  const mwm = toMaintenanceWorkMem(options.maintenanceWorkMem, { serverVersion: options.serverVersion, serverBits: server.bits });
   const tuple = hnswTupleBytes(m, valueBytes(type, dimensions, nonZero), server, parallel);
   return Math.floor(hnswGraphCapacity(mwm.bytes, parallel) / tuple);
 }

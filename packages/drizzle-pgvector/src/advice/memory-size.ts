@@ -78,6 +78,23 @@ export function formatMemorySize(bytes: number): string {
   return `${bytes / MEMORY_UNITS[unit]}${unit}`;
 }
 
+/**
+ * The `maintenance_work_mem` range, in kB, of a server.
+ *
+ * @example
+ * ```ts
+ * maintenanceWorkMemRange({ serverVersion: 18, serverBits: 32 }); // { minKb: 64, maxKb: 2097151 }
+ * ```
+ * Compare: `SELECT min_val, max_val FROM pg_settings WHERE name = 'maintenance_work_mem'`.
+ */
+export function maintenanceWorkMemRange(server: MaintenanceWorkMemServer = {}): { minKb: number; maxKb: number } {
+  const M = MAINTENANCE_WORK_MEM;
+  const v = server.serverVersion;
+  const major = v === undefined ? undefined : v >= 10_000 ? Math.floor(v / 10_000) : v;
+  const minKb = major !== undefined && major >= M.lowMinSinceMajor ? M.lowMinKb : M.minKb;
+  return { minKb, maxKb: M.maxKb[server.serverBits === 32 ? 32 : 64] };
+}
+
 /** A validated `maintenance_work_mem` value. */
 export interface MaintenanceWorkMem {
   /** The setting in its own unit, kB (PostgreSQL rounds to the nearest kB). */
@@ -87,9 +104,18 @@ export interface MaintenanceWorkMem {
   readonly text: string;
 }
 
+/** The server a `maintenance_work_mem` is meant for (its range differs by version and pointer width). */
+export interface MaintenanceWorkMemServer {
+  /** PostgreSQL major version (17) or server_version_num (170002): 17+ accept down to 64 kB. Default: 1024 kB minimum. */
+  serverVersion?: number;
+  /** 64 (default: up to 2147483647 kB) or 32 (PGlite: up to 2097151 kB). */
+  serverBits?: 32 | 64;
+}
+
 /**
- * Validate a `maintenance_work_mem` value (bytes, or text such as `'2GB'`) against PostgreSQL's range,
- * 1024 kB .. 2147483647 kB, and return it in kB, bytes and as setting text.
+ * Validate a `maintenance_work_mem` value (bytes, or text such as `'2GB'`) against PostgreSQL's range —
+ * 1024 kB .. 2147483647 kB on a 64-bit server (from PostgreSQL 17 the minimum is 64 kB; 32-bit servers such as
+ * PGlite stop at 2097151 kB) — and return it in kB, bytes and as setting text.
  *
  * @example
  * ```ts
@@ -103,14 +129,14 @@ export interface MaintenanceWorkMem {
  *
  * @throws {@link PgVectorError} `INVALID_MEMORY_SIZE` for unparsable text or a value outside the range.
  */
-export function toMaintenanceWorkMem(value: MemorySize): MaintenanceWorkMem {
+export function toMaintenanceWorkMem(value: MemorySize, server: MaintenanceWorkMemServer = {}): MaintenanceWorkMem {
   const bytes = parseMemorySize(value);
   const kB = Math.round(bytes / MEMORY_UNITS.kB);
-  const { minKb, maxKb } = MAINTENANCE_WORK_MEM;
+  const { minKb, maxKb } = maintenanceWorkMemRange(server);
   if (kB < minKb || kB > maxKb) {
     throw pgVectorError(
       'INVALID_MEMORY_SIZE',
-      `maintenance_work_mem ${JSON.stringify(value)} (${kB} kB) is outside PostgreSQL's range ${minKb} kB .. ${maxKb} kB (1MB .. about 2TB). Pass a value in that range, e.g. '64MB' or '2GB'.`,
+      `maintenance_work_mem ${JSON.stringify(value)} (${kB} kB) is outside PostgreSQL's range ${minKb} kB .. ${maxKb} kB for this server. Pass a value in that range, e.g. '64MB' or '1GB'.`,
       { value, kB, minKb, maxKb },
     );
   }

@@ -16,11 +16,21 @@ export const MEMORY_UNITS = Object.freeze({ B: 1, kB: 1024, MB: 1024 ** 2, GB: 1
 export const MEMORY_UNIT_NAMES = ['TB', 'GB', 'MB', 'kB', 'B'] as const;
 export type MemoryUnit = (typeof MEMORY_UNIT_NAMES)[number];
 
-/** `maintenance_work_mem`: unit kB, range 1024 kB .. 2147483647 kB (MAX_KILOBYTES on 64-bit), default 64MB. */
-export const MAINTENANCE_WORK_MEM = Object.freeze({ minKb: 1024, maxKb: 2_147_483_647, defaultKb: 65_536, unit: 'kB' as const });
-
 /** The server facts the memory models depend on: pointer width and PostgreSQL major version. */
 export type ServerBits = 32 | 64;
+
+/**
+ * `maintenance_work_mem` (guc_tables.c): unit kB, default 64MB; minimum 1024 kB, lowered to 64 kB in PostgreSQL 17;
+ * maximum MAX_KILOBYTES: 2147483647 kB on 64-bit servers, 2097151 kB on 32-bit ones (PGlite).
+ */
+export const MAINTENANCE_WORK_MEM = Object.freeze({
+  minKb: 1024,
+  lowMinKb: 64,
+  lowMinSinceMajor: 17,
+  maxKb: { 64: 2_147_483_647, 32: 2_097_151 } as Readonly<Record<ServerBits, number>>,
+  defaultKb: 65_536,
+  unit: 'kB' as const,
+});
 
 /** MAXALIGN on every supported platform (x86-64, arm64 and wasm32 alike: 8). */
 export const MAX_ALIGN = 8;
