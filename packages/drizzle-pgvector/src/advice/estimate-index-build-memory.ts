@@ -9,7 +9,7 @@ import {
   checkServer,
   checkType,
 } from './advice-input.js';
-import { chunkHeaderBytes, hnswGraphCapacity, hnswRequiredBytes, hnswTupleBytes } from './hnsw-memory.js';
+import { chunkHeaderBytes, hnswFits, hnswRequiredBytes, hnswTupleBytes } from './hnsw-memory.js';
 import { ivfflatMemory } from './ivfflat-memory.js';
 import { formatMemorySize, maintenanceWorkMemRange, toMaintenanceWorkMem, type MemorySize } from './memory-size.js';
 import { recommendIvfflat } from './recommend-ivfflat.js';
@@ -127,7 +127,7 @@ export function estimateIndexBuildMemory(options: EstimateIndexBuildMemoryOption
     const setting = settingFor(bytes, server.bits);
     let fit: BuildMemoryFit | undefined;
     if (mwm) {
-      const tuplesThatFit = Math.floor(hnswGraphCapacity(mwm.bytes, parallel) / perTuple);
+      const tuplesThatFit = hnswFits(mwm.bytes, perTuple, parallel);
       fit = { maintenanceWorkMem: mwm.text, enough: tuplesThatFit >= rows, tuplesThatFit };
     }
     const why =

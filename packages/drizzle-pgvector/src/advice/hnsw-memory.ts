@@ -103,5 +103,14 @@ export function hnswTuplesThatFit(options: HnswTuplesThatFitOptions): number {
   const server = checkServer(fn, options.serverVersion, options.serverBits);
   const mwm = toMaintenanceWorkMem(options.maintenanceWorkMem, { serverVersion: options.serverVersion, serverBits: server.bits });
   const tuple = hnswTupleBytes(m, valueBytes(type, dimensions, nonZero), server, parallel);
-  return Math.floor(hnswGraphCapacity(mwm.bytes, parallel) / tuple);
+  return hnswFits(mwm.bytes, tuple, parallel);
+}
+
+/**
+ * Tuples of `tupleBytes` the graph holds within `maintenanceWorkMemBytes`. A serial build always takes the first
+ * tuple (its memory is counted only after it is allocated), even below one 1 MB block (PostgreSQL 17+ allow 64 kB).
+ */
+export function hnswFits(maintenanceWorkMemBytes: number, tupleBytes: number, parallel: boolean): number {
+  const fits = Math.floor(hnswGraphCapacity(maintenanceWorkMemBytes, parallel) / tupleBytes);
+  return parallel ? fits : Math.max(fits, 1);
 }

@@ -21,8 +21,8 @@ export interface RecommendHnswOptions {
   recallTarget?: number;
   /** The indexed type (default 'vector'). */
   type?: VectorType;
-  /** The LIMIT of your queries: ef_search is at least this (an HNSW scan returns at most ef_search rows). */
-  limit?: number;
+  /** The k (LIMIT) of your queries: ef_search is at least this (an HNSW scan returns at most ef_search rows). */
+  k?: number;
 }
 
 /** Result of {@link recommendHnsw}. */
@@ -47,13 +47,13 @@ export interface HnswRecommendation {
  * ```ts
  * const { m, efConstruction, efSearch } = recommendHnsw({ rows: 1_000_000, dimensions: 1536, recallTarget: 0.95 });
  * const idx = hnswIndex('items_embedding_hnsw').on(t.embedding, 'cosine').with({ m, efConstruction });
- * await nearest(db, items.embedding, q, { metric: 'cosine', limit: 10, settings: { efSearch } });
+ * await nearest(db, items.embedding, q, { k: 10, metric: 'cosine', settings: { efSearch } });
  * ```
  * SQL its numbers go into: `CREATE INDEX … USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)`
  * and `SET LOCAL hnsw.ef_search = 100`.
  *
  * @throws {@link PgVectorError} `INVALID_ADVICE_INPUT` for bad rows, dimensions (above the HNSW limit of the type:
- *   index `asHalfvec` / `binaryQuantize` / `subvector` instead), recallTarget outside (0, 1] or a bad limit.
+ *   index `asHalfvec` / `binaryQuantize` / `subvector` instead), recallTarget outside (0, 1] or a bad k.
  */
 export function recommendHnsw(options: RecommendHnswOptions): HnswRecommendation {
   const fn = 'recommendHnsw';
@@ -69,10 +69,7 @@ export function recommendHnsw(options: RecommendHnswOptions): HnswRecommendation
       { recallTarget: recall, min: 0, max: 1 },
     );
   }
-  let limit: number | undefined;
-  if (options.limit !== undefined) {
-    limit = checkCount(fn, 'limit', options.limit, 'the LIMIT of your queries');
-  }
+  const limit = options.k === undefined ? undefined : checkCount(fn, 'k', options.k, 'the LIMIT of your queries');
   const preset = HNSW_PRESETS.find((p) => recall <= p.maxRecall) ?? HNSW_PRESETS[HNSW_PRESETS.length - 1];
   if (!preset) throw new Error('catalog has no HNSW presets');
   const m = clamp(preset.m, M);
@@ -81,7 +78,7 @@ export function recommendHnsw(options: RecommendHnswOptions): HnswRecommendation
   const memory = estimateIndexBuildMemory({ method: 'hnsw', type, dimensions, rows, m });
   const limitNote =
     limit !== undefined && limit > preset.efSearch
-      ? ` ef_search raised to your LIMIT ${limit}: without iterative scans an HNSW scan returns at most ef_search rows.`
+      ? ` ef_search raised to your k = ${limit}: without iterative scans an HNSW scan returns at most ef_search rows.`
       : '';
   const why =
     `For recall ≈ ${recall}: m = ${m} links per node and ef_construction = ${efConstruction} candidates while building (≥ 2·m, as pgvector requires); ` +

@@ -30,7 +30,7 @@ export interface IvfflatRecommendation {
  * ```ts
  * const { lists, probes } = recommendIvfflat({ rows: 2_000_000 }); // { lists: 1414, probes: 38, … }
  * const idx = ivfflatIndex('items_embedding_ivfflat').on(t.embedding, 'cosine').with({ lists });
- * await nearest(db, items.embedding, q, { metric: 'cosine', limit: 10, settings: { probes } });
+ * await nearest(db, items.embedding, q, { k: 10, metric: 'cosine', settings: { probes } });
  * ```
  * SQL its numbers go into: `CREATE INDEX … USING ivfflat (embedding vector_cosine_ops) WITH (lists = 1414)` and
  * `SET LOCAL ivfflat.probes = 38`.

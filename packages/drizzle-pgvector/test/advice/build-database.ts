@@ -62,10 +62,31 @@ export async function fillTable(db: NodePgDatabase, name: string, dimensions: nu
   );
 }
 
-/** Run `ddl` with a transaction-local maintenance_work_mem; returns the server's error message, if any. */
-export async function buildWith(db: NodePgDatabase, maintenanceWorkMem: string, ddl: string): Promise<string | undefined> {
+/** Make `name` hold at least `rows` random vectors, appending only the missing ones (the table must exist). */
+export async function growTable(db: NodePgDatabase, name: string, dimensions: number, rows: number): Promise<void> {
+  const [row] = rowsOf<{ n: string }>(await db.execute(sql.raw(`SELECT count(*) AS n FROM ${name}`)));
+  const have = Number(row?.n);
+  if (have >= rows) return;
+  await db.execute(
+    sql.raw(
+      `INSERT INTO ${name} SELECT i, array(SELECT random() FROM generate_series(1, ${dimensions}) WHERE i > 0)::vector FROM generate_series(${have + 1}, ${rows}) i`,
+    ),
+  );
+}
+
+/**
+ * Run `ddl` with a transaction-local maintenance_work_mem (and other `SET LOCAL`s); returns the server's error
+ * message, if any.
+ */
+export async function buildWith(
+  db: NodePgDatabase,
+  maintenanceWorkMem: string,
+  ddl: string,
+  settings: Record<string, string> = {},
+): Promise<string | undefined> {
   try {
     await db.transaction(async (tx) => {
+      for (const [name, value] of Object.entries(settings)) await tx.execute(sql.raw(`SET LOCAL ${name} = '${value}'`));
       await tx.execute(sql.raw(`SET LOCAL maintenance_work_mem = '${maintenanceWorkMem}'`));
       await tx.execute(sql.raw(ddl));
     });

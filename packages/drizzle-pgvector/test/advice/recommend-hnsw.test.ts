@@ -25,7 +25,7 @@ describe('recommendHnsw', () => {
     const ef = range('efConstruction');
     const search = range('efSearch');
     for (const recallTarget of [0.01, 0.5, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 1]) {
-      const r = recommendHnsw({ rows: 10_000, dimensions: 128, recallTarget, limit: 5000 });
+      const r = recommendHnsw({ rows: 10_000, dimensions: 128, recallTarget, k: 5000 });
       expect(r.m).toBeGreaterThanOrEqual(m?.min ?? Infinity);
       expect(r.m).toBeLessThanOrEqual(m?.max ?? -Infinity);
       expect(r.efConstruction).toBeGreaterThanOrEqual(2 * r.m);
@@ -34,8 +34,8 @@ describe('recommendHnsw', () => {
     }
   });
 
-  it('raises ef_search to the query LIMIT, and says why', () => {
-    const r = recommendHnsw({ rows: 10_000, dimensions: 128, limit: 200 });
+  it('raises ef_search to the query k, and says why', () => {
+    const r = recommendHnsw({ rows: 10_000, dimensions: 128, k: 200 });
     expect(r.efSearch).toBe(200);
     expect(r.why).toContain('at most ef_search rows');
   });
