@@ -1,4 +1,5 @@
 export * from './catalog.js';
+export * from './index-build.js';
 export { compareVersions, parseRequiredVersion, parseServerVersion, versionAtLeast } from './versions.js';
 export type { ExtensionVersion } from './versions.js';
 export { CITUS } from './citus.js';
