@@ -5,7 +5,7 @@ import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestConne
 import { SETTINGS, validateVectorSettings, vectorSettingsSql, withVectorSettings, type VectorSettings } from '../../src/index.js';
 import { checkSettingsVersion } from '../../src/internal.js';
 import { expectCode, expectCodeAsync } from '../helpers.js';
-import { driversFor, rawRows } from './fixtures.js';
+import { driversFor, rawRows } from '../queries/fixtures.js';
 
 const ALL_GUCS = SETTINGS.map((s) => s.guc);
 

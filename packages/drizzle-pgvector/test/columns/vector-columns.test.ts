@@ -3,8 +3,8 @@ import { pgTable, serial, text, vector as drizzleVector, halfvec as drizzleHalfv
 import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
-import { SparseVector, bit, halfvec, sparsevec, vector, vectorInput, PgVectorError } from '../src/index.js';
-import { expectCode } from './helpers.js';
+import { SparseVector, bit, halfvec, sparsevec, vector, vectorInput, PgVectorError } from '../../src/index.js';
+import { expectCode } from '../helpers.js';
 
 const items = pgTable('col_items', {
   id: serial('id').primaryKey(),

@@ -17,8 +17,8 @@ import {
   subvector,
   vector,
   VectorIndexBuilder,
-} from '../src/index.js';
-import { expectCode, serverError } from './helpers.js';
+} from '../../src/index.js';
+import { expectCode, serverError } from '../helpers.js';
 
 const cols = {
   id: serial('id').primaryKey(),

@@ -2,8 +2,8 @@ import { SparseVector as PgvectorNodeSparse } from 'pgvector';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
-import { SparseVector, decodeDense, decodeSparse, encodeValue, type ValueSpec } from '../src/index.js';
-import { expectCode, serverError } from './helpers.js';
+import { SparseVector, decodeDense, decodeSparse, encodeValue, type ValueSpec } from '../../src/index.js';
+import { expectCode, serverError } from '../helpers.js';
 
 const spec = (type: ValueSpec['type'], dimensions?: number): ValueSpec => ({ type, dimensions, label: 'value' });
 
