@@ -31,7 +31,11 @@ export type PgVectorErrorCode =
   // queries and settings
   | 'METRIC_REQUIRED'
   | 'INVALID_SEARCH_SETTING'
-  | 'INVALID_QUERY_OPTION';
+  | 'INVALID_QUERY_OPTION'
+  // recall measurement and tuning
+  | 'INVALID_TUNING_OPTION'
+  | 'NO_TUNABLE_INDEX'
+  | 'PRIMARY_KEY_REQUIRED';
 
 export interface PgVectorErrorOptions {
   cause?: unknown;
