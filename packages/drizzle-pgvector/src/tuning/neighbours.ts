@@ -30,16 +30,18 @@ function keep(ids: readonly string[], query: RecallQuery, k: number): string[] {
  * (`SET LOCAL enable_indexscan = off`, `enable_bitmapscan = off`) so the ordering is exact.
  *
  * ```sql
- * select "q"."i"::int as "i", "nn"."id" from json_array_elements_text($1::json) with ordinality as "q"("v", "i")
- * cross join lateral (select ("items"."id")::text as "id", "items"."embedding" <-> ("q"."v")::vector(32) as "d"
- *   from "items" where "items"."embedding" is not null order by "items"."embedding" <-> ("q"."v")::vector(32) limit 11) as "nn"
+ * with "q" as materialized (select "j"."i", "j"."v"::vector(32) as "qv"
+ *   from json_array_elements_text($1::json) with ordinality as "j"("v", "i"))      -- each query vector parsed once
+ * select "q"."i"::int as "i", "nn"."id" from "q" cross join lateral (
+ *   select ("items"."id")::text as "id", "items"."embedding" <-> "q"."qv" as "d" from "items"
+ *   where "items"."embedding" is not null order by "items"."embedding" <-> "q"."qv" limit 11) as "nn"
  * order by "q"."i", "nn"."d"
  * ```
  */
 export async function exactNeighbours(tx: AnyPgDatabase, context: SearchContext, queries: readonly RecallQuery[], k: number, where: SQL | undefined): Promise<string[][]> {
   const { target, table } = context;
   const limit = fetchSize(queries, k);
-  const distance = sql`${target.sql} ${sql.raw(context.operator)} ${target.queryExpression(sql.raw('("q"."v")'))}`;
+  const distance = sql`${target.sql} ${sql.raw(context.operator)} "q"."qv"`;
   const conditions: SQL[] = [];
   if (where !== undefined) conditions.push(sql`(${where})`);
   if (target.predicate !== undefined) conditions.push(target.predicate);
@@ -49,7 +51,7 @@ export async function exactNeighbours(tx: AnyPgDatabase, context: SearchContext,
     const batch = queries.slice(start, start + EXACT_BATCH);
     const found = await rows(
       tx,
-      sql`select "q"."i"::int as "i", "nn"."id" as "id" from json_array_elements_text(${JSON.stringify(batch.map((q) => q.text))}::json) with ordinality as "q"("v", "i") cross join lateral (select ${context.idText} as "id", ${distance} as "d" from ${table} where ${sql.join(conditions, sql` and `)} order by ${distance} limit ${sql.raw(String(limit))}) as "nn" order by "q"."i", "nn"."d"`,
+      sql`with "q" as materialized (select "j"."i", ${target.queryExpression(sql.raw('"j"."v"'))} as "qv" from json_array_elements_text(${JSON.stringify(batch.map((q) => q.text))}::json) with ordinality as "j"("v", "i")) select "q"."i"::int as "i", "nn"."id" as "id" from "q" cross join lateral (select ${context.idText} as "id", ${distance} as "d" from ${table} where ${sql.join(conditions, sql` and `)} order by ${distance} limit ${sql.raw(String(limit))}) as "nn" order by "q"."i", "nn"."d"`,
     );
     for (const r of found) out[start + Number(r['i']) - 1]!.push(String(r['id']));
   }

@@ -43,7 +43,7 @@ export interface TuneSearchResult {
   readonly metric: Metric;
   /** Recall of the held-out validation queries at `value`. */
   readonly validationRecall: number;
-  /** Tuning-set recall and latency per candidate value, ascending. */
+  /** Tuning-set recall and latency per candidate value, ascending, up to the first value reaching the target. */
   readonly curve: readonly CurvePoint[];
   /** Every validation run, in order (more than one when validation missed and it stepped up). */
   readonly validations: readonly ValidationPoint[];
@@ -75,8 +75,8 @@ function tunableIndex(fn: string, context: SearchContext) {
  * The queries (explicit, or `sampleSize` rows sampled with `seed`, default 200) are shuffled with `seed` and split
  * in half: a tuning set and a validation set. In one transaction the exact neighbours of all of them are computed
  * once (index scans off), then every candidate value is measured on the tuning set through `nearest` (seq scans
- * off) — the `curve` — until recall reaches 1. The smallest value reaching the target is then measured on the
- * validation set; if validation misses, the next candidates are validated in turn. `met` is true only when the
+ * off) — the `curve` — in ascending order up to the first value that reaches the target (all of them when none
+ * does). That value is then measured on the validation set; if validation misses, the next candidates are validated in turn. `met` is true only when the
  * validation set reached the target; otherwise `why` says what was found and what to do. Nothing is written.
  *
  * @throws PgVectorError `INVALID_TUNING_OPTION` (e.g. targetRecall 1.5, k, sampleSize, candidates, unknown
@@ -128,7 +128,7 @@ export async function tuneSearch(db: AnyPgDatabase, target: VectorTargetInput, o
     for (const value of candidates) {
       const m = await measureInTransaction(tx, context, tuning, exactTuning, parsed.k, { settings: settingsFor(value), where });
       curve.push({ value, recall: m.recall, meanMs: m.meanMs, p95Ms: m.p95Ms });
-      if (m.recall >= 1) break;
+      if (m.recall >= targetRecall) break;
     }
     const choice = await chooseSetting({
       setting,
