@@ -113,9 +113,9 @@ export async function usedIndexes(
  * // select ("items"."id")::text as "id", ("items"."embedding")::text as "v" from "items"
  * //   where "items"."embedding" is not null order by md5($1 || ("items"."id")::text) limit 100
  * // SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off
- * // select "q"."i"::int as "i", "nn"."id" from json_array_elements_text($1::json) with ordinality as "q"("v", "i")
- * //   cross join lateral (select ("items"."id")::text as "id", "items"."embedding" <-> ("q"."v")::vector(32) as "d"
- * //   from "items" where "items"."embedding" is not null order by … limit 11) as "nn" order by "q"."i", "nn"."d"
+ * // with "q" as materialized (select "j"."i", "j"."v"::vector(32) as "qv" from json_array_elements_text($1::json) with ordinality as "j"("v", "i"))
+ * //   select "q"."i"::int as "i", "nn"."id" as "id" from "q" cross join lateral (select ("items"."id")::text as "id",
+ * //   "items"."embedding" <-> "q"."qv" as "d" from "items" where … order by "items"."embedding" <-> "q"."qv" limit 11) as "nn" order by "q"."i", "nn"."d"
  * // SET LOCAL enable_seqscan = off
  * // SAVEPOINT …; SET LOCAL hnsw.ef_search = 40; select … order by "items"."embedding" <-> $1::vector(32) limit 11  -- per query
  * // COMMIT
