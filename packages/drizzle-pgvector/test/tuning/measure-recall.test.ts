@@ -2,7 +2,7 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
-import { asHalfvec, hnswIndex, measureRecall, nearestSql, vector } from '../../src/index.js';
+import { asHalfvec, binaryQuantize, hnswIndex, measureRecall, nearestSql, vector } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
 import { clustered, load } from './data.js';
 
@@ -20,6 +20,7 @@ const items = pgTable(
   (t) => [
     hnswIndex('r_items_hnsw').on(t.embedding, 'l2').with({ m: 6, efConstruction: 20 }),
     hnswIndex('r_items_half').on(asHalfvec(t.embedding, DIMS), 'cosine').with({ m: 6, efConstruction: 20 }),
+    hnswIndex('r_items_bq').on(binaryQuantize(t.embedding, DIMS), 'hamming').with({ m: 6, efConstruction: 20 }),
   ],
 );
 const loose = pgTable('r_loose', { name: text('name').notNull(), embedding: vector('embedding', { dimensions: DIMS }).notNull() }, (t) => [
@@ -30,7 +31,7 @@ const data = clustered({ dims: DIMS, clusters: 50, spread: 1, seed: 11 });
 let database: PgvectorTestDatabase;
 
 beforeAll(async () => {
-  database = await startTestDatabase();
+  database = await startTestDatabase({ serve: true });
   await load(
     database,
     items,
@@ -142,6 +143,35 @@ describe('measureRecall', () => {
     expect(report.metric).toBe('cosine');
     expect(report.usedIndexes).toEqual(['r_items_half']);
     expect(report.recall).toBeGreaterThan(0.8);
+  });
+
+  it('a binaryQuantize target is sampled with the source vector and searched through its bit index', async () => {
+    const report = await measureRecall(database.db, binaryQuantize(items.embedding, DIMS), { sampleSize: 20, k: 5, settings: { efSearch: 200 } });
+    expect(report.metric).toBe('hamming');
+    expect(report.usedIndexes).toEqual(['r_items_bq']);
+    // Hamming distances tie a lot, and ids at a tied k-th distance may differ: recall is high but need not be 1.
+    for (const q of report.perQuery) expect(q.exact).toHaveLength(5);
+    expect(report.recall).toBeGreaterThan(0.3);
+  });
+
+  it('gives the same answer on every driver (PGlite, node-postgres, postgres.js)', async () => {
+    const queries = data.points(20);
+    const drivers = database.backend === 'pglite' ? (['pglite', 'node-postgres', 'postgres-js'] as const) : (['node-postgres', 'postgres-js'] as const);
+    const reports = [];
+    for (const driver of drivers) {
+      const connection = await database.connect(driver, { max: 1 });
+      try {
+        reports.push(await measureRecall(connection.db, items.embedding, { queries, k: 10, settings: { efSearch: 40 } }));
+        reports.push(await measureRecall(connection.db, items.embedding, { sampleSize: 10, k: 10, settings: { efSearch: 40 } }));
+      } finally {
+        await connection.close();
+      }
+    }
+    for (let i = 2; i < reports.length; i++) {
+      const [a, b] = [reports[i % 2]!, reports[i]!];
+      expect(b.usedIndexes).toEqual(['r_items_hnsw']);
+      expect(b.perQuery.map((q) => [q.sourceId, q.exact, q.found])).toEqual(a.perQuery.map((q) => [q.sourceId, q.exact, q.found]));
+    }
   });
 
   it('inside a caller’s transaction, puts the planner switches back as they were', async () => {
