@@ -4,7 +4,7 @@ import type { NearestQuery } from '../queries/index.js';
 import type { AnyPgDatabase } from '../settings/index.js';
 import { rows } from './planner-transaction.js';
 import type { SearchContext } from './search-context.js';
-import type { ParsedQueryOptions } from './tuning-options.js';
+import { invalidTuning, type ParsedQueryOptions } from './tuning-options.js';
 
 /** One query of a measurement: the value passed to nearest, its pgvector text, and the sampled row it came from. */
 export interface RecallQuery {
@@ -43,10 +43,18 @@ export async function sampleQueries(db: AnyPgDatabase, context: SearchContext, n
   });
 }
 
-/** The queries of a measurement: the explicit ones, or a sample of the table. */
+/** The queries of a measurement: the explicit ones, or a sample of the table (at least 2 rows, else INVALID_TUNING_OPTION). */
 export async function querySet(db: AnyPgDatabase, context: SearchContext, options: ParsedQueryOptions): Promise<RecallQuery[]> {
   if (options.queries !== undefined) return options.queries.map((q) => ({ value: q.value, text: q.text, sourceId: undefined }));
-  return sampleQueries(db, context, options.sampleSize!, options.seed);
+  const sampled = await sampleQueries(db, context, options.sampleSize!, options.seed);
+  if (sampled.length < 2) {
+    invalidTuning(
+      options.fn,
+      `"${context.tableName}" has ${sampled.length} row(s) with a value for ${context.target.label}; a measurement needs at least 2 queries. Load data first, or pass queries: [...].`,
+      { option: 'sampleSize', rows: sampled.length },
+    );
+  }
+  return sampled;
 }
 
 /** Deterministic PRNG (mulberry32). */

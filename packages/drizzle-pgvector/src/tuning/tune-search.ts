@@ -113,12 +113,6 @@ export async function tuneSearch(db: AnyPgDatabase, target: VectorTargetInput, o
   return inPlannerTransaction(db, async (tx) => {
     const candidates = given ?? (setting === 'efSearch' ? efSearchCandidates(fetch) : probesCandidates(await listsOf(tx, context, index)));
     const queries = await querySet(tx, context, parsed);
-    if (queries.length < 2) {
-      invalidTuning(fn, `the table has ${queries.length} row(s) with a value for ${context.target.label}; tuning needs at least 2 queries (a tuning and a validation half). Load data first, or pass queries.`, {
-        option: 'sampleSize',
-        rows: queries.length,
-      });
-    }
     const { tuning, validation } = splitQueries(queries, parsed.seed);
     const exactAll = await exactInTransaction(tx, context, [...tuning, ...validation], parsed.k, where);
     const exactTuning = exactAll.slice(0, tuning.length);

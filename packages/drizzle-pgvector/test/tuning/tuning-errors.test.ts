@@ -121,6 +121,18 @@ describe('bad input is rejected with a code before any SQL', () => {
     await rejected((db) => tuneSearch(db, keyless.embedding, { targetRecall: 0.9, k: 5 }), 'PRIMARY_KEY_REQUIRED', 'primary key', 'queries');
   });
 
+  it('an empty table cannot be sampled (an error after the read-only sample, nothing changed)', async () => {
+    const error = await expectCodeAsync(
+      () => database.db.transaction(async (tx) => {
+        await tx.execute(sql.raw('delete from e_items'));
+        return tuneSearch(tx, small.embedding, { targetRecall: 0.9, k: 3 });
+      }),
+      'INVALID_TUNING_OPTION',
+    );
+    expect(error.message).toContain('has 0 row(s)');
+    expect(await database.query<{ n: number }>('select count(*)::int as n from e_items')).toEqual([{ n: 60 }]);
+  });
+
   it('a valid call goes through the same guard (the guard itself lets SQL pass)', async () => {
     sent = [];
     const result = await tuneSearch(guarded(), small.embedding, { targetRecall: 0.5, k: 3, sampleSize: 10 });
