@@ -1,7 +1,7 @@
 /**
  * drizzle-pgvector: pgvector made first-class in Drizzle ORM. The public surface, by area (folder):
  * errors, catalog (the one table of pgvector facts), codec, columns, targets, indexes, settings, queries,
- * extension. Migrations live behind the `drizzle-pgvector/migrator` subpath.
+ * extension, tuning. Migrations live behind the `drizzle-pgvector/migrator` subpath.
  *
  * @packageDocumentation
  */
@@ -54,3 +54,4 @@ export * from './settings/index.js';
 export * from './queries/index.js';
 export * from './extension/index.js';
 export * from './advice/index.js';
+export * from './tuning/index.js';

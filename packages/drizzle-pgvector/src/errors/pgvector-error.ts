@@ -35,7 +35,11 @@ export type PgVectorErrorCode =
   | 'INVALID_QUERY_OPTION'
   // advice (index choice, parameters, build memory)
   | 'INVALID_ADVICE_INPUT'
-  | 'INVALID_MEMORY_SIZE';
+  | 'INVALID_MEMORY_SIZE'
+  // recall measurement and tuning
+  | 'INVALID_TUNING_OPTION'
+  | 'NO_TUNABLE_INDEX'
+  | 'PRIMARY_KEY_REQUIRED';
 
 export interface PgVectorErrorOptions {
   cause?: unknown;

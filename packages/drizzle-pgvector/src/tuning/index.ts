@@ -1,0 +1,7 @@
+export { measureRecall } from './measure-recall.js';
+export type { MeasureRecallOptions, RecallPerQuery, RecallReport } from './measure-recall.js';
+export { tuneSearch } from './tune-search.js';
+export type { TuneSearchOptions, TuneSearchResult } from './tune-search.js';
+export type { CurvePoint, ValidationPoint } from './choose-setting.js';
+export type { RecallQueryOptions } from './tuning-options.js';
+export { EF_SEARCH_CANDIDATES } from './sweep-candidates.js';

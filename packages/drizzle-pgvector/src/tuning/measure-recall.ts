@@ -1,0 +1,147 @@
+import type { SQL } from 'drizzle-orm';
+import type { Metric } from '../catalog/index.js';
+import { nearestSql, type VectorTargetInput } from '../queries/index.js';
+import type { AnyPgDatabase, VectorSettings } from '../settings/index.js';
+import { approximateNeighbours, exactNeighbours, mean, p95, recallOf } from './neighbours.js';
+import { checkDatabase, explainIndexes, inPlannerTransaction, setPlanner } from './planner-transaction.js';
+import { querySet, type RecallQuery } from './query-set.js';
+import { requirePrimaryKey, searchContext, type SearchContext } from './search-context.js';
+import { DEFAULT_RECALL_SAMPLE_SIZE, optionObject, parseQueryOptions, parseSettings, type RecallQueryOptions } from './tuning-options.js';
+
+/** Options of {@link measureRecall}. */
+export interface MeasureRecallOptions extends RecallQueryOptions {
+  /** pgvector settings for the index search (as in `nearest`), e.g. `{ efSearch: 100 }`. */
+  settings?: VectorSettings;
+}
+
+/** One query's measurement. */
+export interface RecallPerQuery {
+  /** Recall@k of this query: |found ∩ exact| / |exact|. */
+  readonly recall: number;
+  /** Duration of its `nearest` call, in milliseconds. */
+  readonly ms: number;
+  /** The sampled row's primary key (as text), when the query was sampled from the table. */
+  readonly sourceId: string | undefined;
+  /** Row ids (primary key as text, or `ctid` for explicit queries on a table without one) the index search returned. */
+  readonly found: readonly string[];
+  /** The exact k nearest ids. */
+  readonly exact: readonly string[];
+}
+
+/** What {@link measureRecall} returns. */
+export interface RecallReport {
+  /** Mean recall@k over the queries. */
+  readonly recall: number;
+  readonly perQuery: readonly RecallPerQuery[];
+  /** Mean and 95th-percentile duration of one `nearest` call (measurements, not guarantees). */
+  readonly meanMs: number;
+  readonly p95Ms: number;
+  readonly k: number;
+  readonly metric: Metric;
+  /** Declared indexes on the target with this metric (what nearest shapes the search for). */
+  readonly indexes: readonly { readonly name: string; readonly method: string }[];
+  /** Indexes the measured search actually scanned, from `EXPLAIN` of the first query (empty: an exact scan). */
+  readonly usedIndexes: readonly string[];
+}
+
+/** @internal One measurement inside an open planner transaction: index search (seq scans off), then exact search. */
+export async function measureInTransaction(
+  tx: AnyPgDatabase,
+  context: SearchContext,
+  queries: readonly RecallQuery[],
+  exact: readonly (readonly string[])[],
+  k: number,
+  options: { settings: VectorSettings | undefined; where: SQL | undefined },
+): Promise<{ recall: number; meanMs: number; p95Ms: number; perQuery: RecallPerQuery[] }> {
+  await setPlanner(tx, { enable_seqscan: false, enable_indexscan: true, enable_bitmapscan: true });
+  const approx = await approximateNeighbours(tx, context, queries, k, options);
+  const perQuery = queries.map((q, i) => ({
+    recall: recallOf(approx.ids[i]!, exact[i]!),
+    ms: approx.ms[i]!,
+    sourceId: q.sourceId,
+    found: approx.ids[i]!,
+    exact: exact[i]!,
+  }));
+  return { recall: mean(perQuery.map((p) => p.recall)), meanMs: mean(approx.ms), p95Ms: p95(approx.ms), perQuery };
+}
+
+/** @internal The exact neighbours with index and bitmap scans off. */
+export async function exactInTransaction(tx: AnyPgDatabase, context: SearchContext, queries: readonly RecallQuery[], k: number, where: SQL | undefined): Promise<string[][]> {
+  await setPlanner(tx, { enable_seqscan: true, enable_indexscan: false, enable_bitmapscan: false });
+  return exactNeighbours(tx, context, queries, k, where);
+}
+
+/** @internal The indexes the search of `query` scans under the measurement's planner settings. */
+export async function usedIndexes(
+  tx: AnyPgDatabase,
+  context: SearchContext,
+  query: RecallQuery,
+  k: number,
+  options: { settings: VectorSettings | undefined; where: SQL | undefined },
+): Promise<string[]> {
+  await setPlanner(tx, { enable_seqscan: false, enable_indexscan: true, enable_bitmapscan: true });
+  const plan = await nearestSql(tx, context.target, query.value, {
+    k: query.sourceId === undefined ? k : k + 1,
+    metric: context.metric,
+    settings: options.settings,
+    where: options.where,
+    select: { id: context.idSelect },
+  });
+  return explainIndexes(tx, plan);
+}
+
+/**
+ * Recall@k of {@link nearest}'s index search against the exact answer, computed in the database.
+ *
+ * Runs in one transaction (a savepoint inside yours; planner switches are restored): first the exact k nearest
+ * neighbours of every query with `SET LOCAL enable_indexscan = off` and `enable_bitmapscan = off` (one LATERAL
+ * join per 50 query vectors), then each query through `nearest` with `SET LOCAL enable_seqscan = off`, so small
+ * tables cannot fall back to an exact scan and report a false 1.0. `usedIndexes` is read from `EXPLAIN` of the
+ * first query. Without `queries`, `sampleSize` rows (default 100) are sampled deterministically (`seed`) and each
+ * query's own row is dropped from both lists (k + 1 are fetched); sampling needs a primary key. Recall counts ids:
+ * |found ∩ exact| / |exact|, so ties at the k-th distance can cost a little.
+ *
+ * @throws PgVectorError `INVALID_TUNING_OPTION`, `PRIMARY_KEY_REQUIRED`, `METRIC_REQUIRED`, `UNSUPPORTED_METRIC`,
+ *   `INVALID_SEARCH_SETTING`, the value codes for a bad query vector — all before any SQL.
+ *
+ * @example
+ * ```ts
+ * const report = await measureRecall(db, items.embedding, { sampleSize: 100, k: 10, settings: { efSearch: 40 } });
+ * report.recall;     // e.g. 0.97
+ * report.p95Ms;      // e.g. 1.8
+ * // BEGIN
+ * // select ("items"."id")::text as "id", ("items"."embedding")::text as "v" from "items"
+ * //   where "items"."embedding" is not null order by md5($1 || ("items"."id")::text) limit 100
+ * // SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off
+ * // with "q" as materialized (select "j"."i", "j"."v"::vector(32) as "qv" from json_array_elements_text($1::json) with ordinality as "j"("v", "i"))
+ * //   select "q"."i"::int as "i", "nn"."id" as "id" from "q" cross join lateral (select ("items"."id")::text as "id",
+ * //   "items"."embedding" <-> "q"."qv" as "d" from "items" where … order by "items"."embedding" <-> "q"."qv" limit 11) as "nn" order by "q"."i", "nn"."d"
+ * // SET LOCAL enable_seqscan = off
+ * // SAVEPOINT …; SET LOCAL hnsw.ef_search = 40; select … order by "items"."embedding" <-> $1::vector(32) limit 11  -- per query
+ * // COMMIT
+ * ```
+ */
+export async function measureRecall(db: AnyPgDatabase, target: VectorTargetInput, options: MeasureRecallOptions): Promise<RecallReport> {
+  const fn = 'measureRecall';
+  checkDatabase(fn, db);
+  const o = optionObject(fn, options, ['queries', 'sampleSize', 'k', 'metric', 'settings', 'where', 'seed']);
+  const metric = o['metric'];
+  const context = searchContext(fn, target, typeof metric === 'string' ? (metric as Metric) : undefined);
+  const parsed = parseQueryOptions(fn, context.target, o, DEFAULT_RECALL_SAMPLE_SIZE);
+  const settings = parseSettings(fn, o['settings']);
+  if (parsed.queries === undefined) requirePrimaryKey(fn, context);
+  const search = { settings, where: parsed.where };
+  return inPlannerTransaction(db, async (tx) => {
+    const queries = await querySet(tx, context, parsed);
+    const exact = await exactInTransaction(tx, context, queries, parsed.k, parsed.where);
+    const used = queries.length === 0 ? [] : await usedIndexes(tx, context, queries[0]!, parsed.k, search);
+    const measured = await measureInTransaction(tx, context, queries, exact, parsed.k, search);
+    return {
+      ...measured,
+      k: parsed.k,
+      metric: context.metric,
+      indexes: context.indexes.map((i) => ({ name: i.name, method: i.method })),
+      usedIndexes: used,
+    };
+  });
+}

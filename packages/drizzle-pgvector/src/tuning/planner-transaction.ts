@@ -1,0 +1,77 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { AnyPgDatabase } from '../settings/index.js';
+import { invalidTuning } from './tuning-options.js';
+
+/** Planner switches a measurement toggles (PostgreSQL's `enable_*` GUCs, values `on` / `off`). */
+export type PlannerSwitch = 'enable_seqscan' | 'enable_indexscan' | 'enable_bitmapscan';
+const SWITCHES: readonly PlannerSwitch[] = ['enable_seqscan', 'enable_indexscan', 'enable_bitmapscan'];
+
+/** Rows of a `db.execute()` result for every Drizzle Postgres driver (postgres.js: an array; pg / PGlite: `{ rows }`). */
+export function resultRows(result: unknown): Record<string, unknown>[] {
+  if (Array.isArray(result)) return result as Record<string, unknown>[];
+  return ((result as { rows?: unknown[] } | null)?.rows ?? []) as Record<string, unknown>[];
+}
+
+export async function rows(db: AnyPgDatabase, query: SQL): Promise<Record<string, unknown>[]> {
+  return resultRows(await db.execute(query));
+}
+
+/** Reject something that is not a Drizzle database or transaction, before any SQL. */
+export function checkDatabase(fn: string, db: unknown): asserts db is AnyPgDatabase {
+  const d = db as { execute?: unknown; transaction?: unknown } | null;
+  if (d === null || typeof d !== 'object' || typeof d.execute !== 'function' || typeof d.transaction !== 'function') {
+    invalidTuning(fn, `db must be a Drizzle PostgreSQL database or transaction (drizzle-orm/node-postgres, postgres-js, pglite …), got ${d === null ? 'null' : typeof d}.`, {
+      option: 'db',
+    });
+  }
+}
+
+/** Switch planner settings with `SET LOCAL` (values are the constants on/off, never user text). */
+export async function setPlanner(tx: AnyPgDatabase, values: Partial<Record<PlannerSwitch, boolean>>): Promise<void> {
+  for (const name of SWITCHES) {
+    const on = values[name];
+    if (on !== undefined) await tx.execute(sql.raw(`SET LOCAL ${name} = ${on ? 'on' : 'off'}`));
+  }
+}
+
+/**
+ * Run `fn` in a transaction (a savepoint when `db` already is one). The planner switches it changes are put back
+ * to their values on entry before it returns, so a caller's outer transaction keeps its own settings.
+ */
+export async function inPlannerTransaction<T>(db: AnyPgDatabase, fn: (tx: AnyPgDatabase) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as AnyPgDatabase;
+    const [before] = await rows(
+      t,
+      sql`select current_setting('enable_seqscan') as "enable_seqscan", current_setting('enable_indexscan') as "enable_indexscan", current_setting('enable_bitmapscan') as "enable_bitmapscan"`,
+    );
+    const result = await fn(t);
+    const restore: Partial<Record<PlannerSwitch, boolean>> = {};
+    for (const name of SWITCHES) restore[name] = before?.[name] !== 'off';
+    await setPlanner(t, restore);
+    return result;
+  }) as Promise<T>;
+}
+
+const ROLLBACK = new Error('drizzle-pgvector: roll back explain');
+
+/** `EXPLAIN` of nearest's SQL (with its SET LOCAL statements) in a savepoint that is rolled back; the index names scanned. */
+export async function explainIndexes(tx: AnyPgDatabase, plan: { sql: string; params: readonly unknown[]; statements: readonly string[] }): Promise<string[]> {
+  let used: string[] = [];
+  await tx
+    .transaction(async (sp) => {
+      for (const s of plan.statements) await sp.execute(sql.raw(s));
+      const parts = plan.sql.split(/\$(\d+)/);
+      const chunks: SQL[] = [sql.raw('explain ')];
+      parts.forEach((part, i) => chunks.push(i % 2 === 0 ? sql.raw(part) : sql`${plan.params[Number(part) - 1]}`));
+      const text = resultRows(await sp.execute(sql.join(chunks)))
+        .map((r) => String(Object.values(r)[0]))
+        .join('\n');
+      used = [...text.matchAll(/Index (?:Only )?Scan using "?([^"\s]+)"?/g)].map((m) => m[1]!);
+      throw ROLLBACK;
+    })
+    .catch((e: unknown) => {
+      if (e !== ROLLBACK) throw e;
+    });
+  return [...new Set(used)];
+}

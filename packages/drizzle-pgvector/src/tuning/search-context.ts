@@ -1,0 +1,97 @@
+import { getTableName, sql, type SQL } from 'drizzle-orm';
+import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import { metricsFor, operatorClassFor, type Metric } from '../catalog/index.js';
+import { pgVectorError } from '../errors/index.js';
+import { getVectorIndexes, type VectorIndexInfo } from '../indexes/index.js';
+import type { VectorTargetInput } from '../queries/index.js';
+import { toTarget, type VectorTarget } from '../targets/index.js';
+
+/** Everything a measurement needs to know about the searched target, resolved from the declared schema (no SQL). */
+export interface SearchContext {
+  readonly target: VectorTarget;
+  readonly table: PgTable;
+  readonly tableName: string;
+  readonly metric: Metric;
+  readonly operator: string;
+  /** Declared vector indexes on this target with this metric. */
+  readonly indexes: readonly VectorIndexInfo[];
+  /** The single-column primary key, if the table has one. */
+  readonly primaryKey: PgColumn | undefined;
+  /** Row identity as text for the exact query: the primary key, else `ctid`. */
+  readonly idText: SQL;
+  /** Row identity for nearest's `select`: the key column itself when drivers return it as a plain value. */
+  readonly idSelect: PgColumn | SQL;
+  /** The query-side value of a row, as text (what a sampled row is searched with). */
+  readonly sampleText: SQL;
+}
+
+const PLAIN_KEY = /^(integer|smallint|bigint|serial|smallserial|bigserial|text|varchar|char|character|uuid)(\(.*\))?$/;
+
+function primaryKeyOf(table: PgTable): PgColumn | undefined {
+  const config = getTableConfig(table);
+  const marked = config.columns.filter((c) => c.primary);
+  if (marked.length === 1) return marked[0];
+  const composite = config.primaryKeys[0];
+  if (marked.length === 0 && config.primaryKeys.length === 1 && composite !== undefined && composite.columns.length === 1) return composite.columns[0];
+  return undefined;
+}
+
+/** Resolve target, metric (given or inferred from the indexes, like nearest), operator and row identity. */
+export function searchContext(fn: string, targetInput: VectorTargetInput, metric: Metric | undefined): SearchContext {
+  const target = toTarget(targetInput, `${fn}()`);
+  const table = target.column.table as PgTable;
+  const tableName = getTableName(table);
+  const matching = getVectorIndexes(table).filter((i) => i.target.matches(target));
+  let resolved = metric;
+  if (resolved === undefined) {
+    const metrics = [...new Set(matching.map((i) => i.metric))];
+    if (metrics.length !== 1) {
+      throw pgVectorError(
+        'METRIC_REQUIRED',
+        metrics.length === 0
+          ? `${fn}(${target.label}): no vector index declared on the table covers this target, so the metric cannot be inferred. Pass { metric } — one of ${metricsFor(target.type)
+              .map((m) => `'${m}'`)
+              .join(', ')}.`
+          : `${fn}(${target.label}): the target has indexes with different metrics (${matching.map((i) => `${i.name}: '${i.metric}'`).join(', ')}). Pass { metric } to pick one.`,
+        { target: target.label, candidates: metrics.length === 0 ? metricsFor(target.type) : metrics },
+      );
+    }
+    resolved = metrics[0]!;
+  }
+  const row = operatorClassFor(target.type, resolved);
+  if (row === undefined) {
+    throw pgVectorError(
+      'UNSUPPORTED_METRIC',
+      `${fn}(${target.label}): ${target.type} has no '${resolved}' distance. Use one of ${metricsFor(target.type)
+        .map((m) => `'${m}'`)
+        .join(', ')}.`,
+      { metric: resolved, type: target.type, allowed: metricsFor(target.type) },
+    );
+  }
+  const primaryKey = primaryKeyOf(table);
+  const idText = primaryKey ? sql`(${primaryKey})::text` : sql`(${table}.ctid)::text`;
+  const idSelect = primaryKey && PLAIN_KEY.test(primaryKey.getSQLType()) ? primaryKey : idText;
+  const sampleText = target.kind === 'binaryQuantize' ? sql`(${target.column})::text` : sql`(${target.sql})::text`;
+  return {
+    target,
+    table,
+    tableName,
+    metric: resolved,
+    operator: row.operator,
+    indexes: matching.filter((i) => i.metric === resolved),
+    primaryKey,
+    idText,
+    idSelect,
+    sampleText,
+  };
+}
+
+/** Sampling needs a primary key to exclude each query's own row: `PRIMARY_KEY_REQUIRED` otherwise. */
+export function requirePrimaryKey(fn: string, context: SearchContext): void {
+  if (context.primaryKey !== undefined) return;
+  throw pgVectorError(
+    'PRIMARY_KEY_REQUIRED',
+    `${fn}(${context.target.label}): sampling rows as queries needs a single-column primary key on "${context.tableName}" to exclude each query's own row, and the table has none. Declare one (e.g. id: serial('id').primaryKey()), or pass explicit queries: [...] instead of sampleSize.`,
+    { table: context.tableName },
+  );
+}

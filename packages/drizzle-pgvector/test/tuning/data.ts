@@ -1,0 +1,83 @@
+import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { PgvectorDrizzleDatabase, PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+
+/**
+ * Local clustered data generator for the tuning tests (to be replaced by the shared one in
+ * `@drizzle-pgvector/testing` once it lands): Gaussian clusters around random centres, every vector normalised to
+ * unit length, deterministic for a seed.
+ */
+export interface ClusteredOptions {
+  dims: number;
+  clusters: number;
+  /** Standard deviation of a point around its centre, per dimension (centres are standard normal). */
+  spread: number;
+  seed: number;
+}
+
+/** Deterministic PRNG (mulberry32). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(random: () => number): number {
+  const u = random() || 1e-12;
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+function normalise(values: number[]): number[] {
+  const norm = Math.sqrt(values.reduce((s, x) => s + x * x, 0)) || 1;
+  // 6 decimals: the database stores float4, and text round trips stay exact enough for id-overlap recall.
+  return values.map((x) => Number((x / norm).toFixed(6)));
+}
+
+/** A clustered distribution: `points(n)` draws the next n points (round-robin over clusters), deterministically. */
+export function clustered(options: ClusteredOptions): { points(n: number): number[][] } {
+  const random = prng(options.seed);
+  const centres = Array.from({ length: options.clusters }, () => Array.from({ length: options.dims }, () => gaussian(random)));
+  let next = 0;
+  return {
+    points(n: number): number[][] {
+      const out: number[][] = [];
+      for (let i = 0; i < n; i++) {
+        const centre = centres[next++ % options.clusters]!;
+        out.push(normalise(centre.map((c) => c + options.spread * gaussian(random))));
+      }
+      return out;
+    },
+  };
+}
+
+/** CREATE TABLE and CREATE INDEX statements for `table`, as drizzle-kit generates them. */
+export async function ddl(table: PgTable): Promise<{ tables: string[]; indexes: string[] }> {
+  const statements = await generateMigration(generateDrizzleJson({}), generateDrizzleJson({ table }));
+  return {
+    tables: statements.filter((s) => /^CREATE TABLE/i.test(s.trim())),
+    indexes: statements.filter((s) => /^CREATE INDEX/i.test(s.trim())),
+  };
+}
+
+/** Create `table`, insert `rows` with `db.insert(...).values(chunk)` in chunks of 500, then build its indexes and analyze. */
+export async function load<T extends PgTable>(
+  database: PgvectorTestDatabase,
+  table: T,
+  name: string,
+  rows: readonly T['$inferInsert'][],
+): Promise<void> {
+  const db = database.db as PgvectorDrizzleDatabase;
+  const { tables, indexes } = await ddl(table);
+  await database.query(`drop table if exists "${name}"`);
+  for (const s of tables) await database.query(s);
+  for (let start = 0; start < rows.length; start += 500) {
+    await db.insert(table).values(rows.slice(start, start + 500) as T['$inferInsert'][]);
+  }
+  for (const s of indexes) await database.query(s);
+  await database.query(`analyze "${name}"`);
+}
