@@ -1,11 +1,12 @@
 import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { PgvectorDrizzleDatabase, PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { gaussian, seededRandom } from '@drizzle-pgvector/testing/data';
 
 /**
- * Local clustered data generator for the tuning tests (to be replaced by the shared one in
- * `@drizzle-pgvector/testing` once it lands): Gaussian clusters around random centres, every vector normalised to
- * unit length, deterministic for a seed.
+ * Clustered data for the tuning tests, drawn in batches from the shared seeded generator: Gaussian clusters
+ * around standard-normal centres (overlapping, unlike `clusteredVectors`' unit centroids), every vector normalised
+ * to unit length, deterministic for a seed.
  */
 export interface ClusteredOptions {
   dims: number;
@@ -13,23 +14,6 @@ export interface ClusteredOptions {
   /** Standard deviation of a point around its centre, per dimension (centres are standard normal). */
   spread: number;
   seed: number;
-}
-
-/** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(random: () => number): number {
-  const u = random() || 1e-12;
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
 
 function normalise(values: number[]): number[] {
@@ -40,7 +24,7 @@ function normalise(values: number[]): number[] {
 
 /** A clustered distribution: `points(n)` draws the next n points (round-robin over clusters), deterministically. */
 export function clustered(options: ClusteredOptions): { points(n: number): number[][] } {
-  const random = prng(options.seed);
+  const random = seededRandom(options.seed);
   const centres = Array.from({ length: options.clusters }, () => Array.from({ length: options.dims }, () => gaussian(random)));
   let next = 0;
   return {
