@@ -1,4 +1,4 @@
-import { DEFAULT_RECALL_TARGET, HNSW_PRESETS, INDEX_OPTIONS, SETTINGS, type VectorType } from '../catalog/index.js';
+import { DEFAULT_RECALL_TARGET, HNSW_PRESETS, INDEX_OPTIONS, INDEX_RULES, SETTINGS, type VectorType } from '../catalog/index.js';
 import { pgVectorError } from '../errors/index.js';
 import { checkCount, checkDimensions, checkOptions, checkType } from './advice-input.js';
 import { estimateIndexBuildMemory } from './estimate-index-build-memory.js';
@@ -73,7 +73,7 @@ export function recommendHnsw(options: RecommendHnswOptions): HnswRecommendation
   const preset = HNSW_PRESETS.find((p) => recall <= p.maxRecall) ?? HNSW_PRESETS[HNSW_PRESETS.length - 1];
   if (!preset) throw new Error('catalog has no HNSW presets');
   const m = clamp(preset.m, M);
-  const efConstruction = clamp(Math.max(preset.efConstruction, 2 * m), EF_CONSTRUCTION);
+  const efConstruction = clamp(Math.max(preset.efConstruction, INDEX_RULES.efConstructionPerM * m), EF_CONSTRUCTION);
   const efSearch = clamp(Math.max(preset.efSearch, limit ?? 0), EF_SEARCH);
   const memory = estimateIndexBuildMemory({ method: 'hnsw', type, dimensions, rows, m });
   const limitNote =

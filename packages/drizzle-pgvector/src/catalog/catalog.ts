@@ -194,6 +194,26 @@ export const INDEX_OPTIONS: readonly IndexOptionInfo[] = Object.freeze([
   { key: 'lists', sqlName: 'lists', method: 'ivfflat', min: 1, max: 32768, default: 100, description: 'number of k-means clusters' },
 ] as const);
 
+/** How messages name each index method. */
+export const INDEX_METHOD_LABELS: Readonly<Record<IndexMethod, string>> = Object.freeze({ hnsw: 'HNSW', ivfflat: 'IVFFlat' });
+
+/**
+ * Rules across fields that pgvector checks when an index is built (not when its options are parsed), with the
+ * server's own wording.
+ */
+export const INDEX_RULES = Object.freeze({
+  /** src/hnswbuild.c InitBuildState: `if (efConstruction / 2 < m)` → error; i.e. ef_construction ≥ 2·m. */
+  efConstructionPerM: 2,
+  efConstructionMessage: 'ef_construction must be greater than or equal to 2 * m',
+  /**
+   * IVFFlat with inner product or cosine runs spherical k-means (support function 4), which needs vectors of at
+   * least 2 dimensions.
+   */
+  ivfflatSphericalMetrics: Object.freeze(['innerProduct', 'cosine'] as const satisfies readonly Metric[]),
+  ivfflatSphericalMinDimensions: 2,
+  ivfflatSphericalMessage: 'dimensions must be greater than one for this opclass',
+});
+
 export type SettingKind = 'integer' | 'real' | 'enum';
 
 export interface SettingInfo<K extends string = SettingKey> {

@@ -1,5 +1,5 @@
 import type { ColumnBuilderBaseConfig, ColumnBaseConfig } from 'drizzle-orm';
-import { entityKind, getTableName } from 'drizzle-orm';
+import { entityKind } from 'drizzle-orm';
 import { PgColumn, PgColumnBuilder } from 'drizzle-orm/pg-core';
 import type { AnyPgTable, PgTable } from 'drizzle-orm/pg-core';
 import { VECTOR_TYPES, type VectorType } from '../catalog/index.js';
@@ -12,7 +12,7 @@ import {
   type SparseVector,
   type ValueSpec,
 } from '../codec/index.js';
-import { pgVectorError } from '../errors/index.js';
+import { pgVectorError, tableNameOf } from '../errors/index.js';
 
 /**
  * Column types for pgvector. Version-sensitive Drizzle generics live in this file only
@@ -114,11 +114,8 @@ export class VectorColumn<T extends ColumnBaseConfig<'custom', string>> extends 
 }
 
 function quoteForMessage(table: PgTable | undefined): string {
-  try {
-    return table ? `"${getTableName(table)}".` : '';
-  } catch {
-    return '';
-  }
+  const name = tableNameOf(table);
+  return name === '?' ? '' : `"${name}".`;
 }
 
 /** The SQL type name: `vector(3)`, `halfvec`, `sparsevec(1000)`, `bit(64)`. */

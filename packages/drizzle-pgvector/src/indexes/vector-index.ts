@@ -1,8 +1,10 @@
-import { entityKind, getTableName, is, Param, SQL, sql } from 'drizzle-orm';
+import { entityKind, is, Param, SQL, sql } from 'drizzle-orm';
 import { Index, IndexBuilder, IndexedColumn, getTableConfig } from 'drizzle-orm/pg-core';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import {
+  INDEX_METHOD_LABELS,
   INDEX_OPTIONS,
+  INDEX_RULES,
   VECTOR_TYPES,
   metricsFor,
   operatorClassByName,
@@ -10,7 +12,7 @@ import {
   type Metric,
   type OperatorClassInfo,
 } from '../catalog/index.js';
-import { pgVectorError } from '../errors/index.js';
+import { pgVectorError, tableNameOf } from '../errors/index.js';
 import { operatorClassForTarget, toTarget, type VectorTarget } from '../targets/index.js';
 
 /** HNSW storage parameters (`WITH (m = …, ef_construction = …)`). */
@@ -60,7 +62,7 @@ interface State<M extends IndexMethod> {
 }
 
 const META = new WeakMap<object, VectorIndexInfo>();
-const METHOD_LABEL: Record<IndexMethod, string> = { hnsw: 'HNSW', ivfflat: 'IVFFlat' };
+
 const BUILDER_FN: Record<IndexMethod, string> = { hnsw: 'hnswIndex', ivfflat: 'ivfflatIndex' };
 const MAX_IDENTIFIER_BYTES = 63;
 
@@ -92,8 +94,8 @@ function checkTarget(method: IndexMethod, name: string, target: VectorTarget, me
     throw pgVectorError(
       'UNSUPPORTED_METRIC',
       allowed.length === 0
-        ? `${where}: ${METHOD_LABEL[method]} cannot index ${target.type} (pgvector has no ${method} operator class for it). Use hnswIndex.`
-        : `${where}: ${METHOD_LABEL[method]} has no operator class for ${target.type} with '${metric}' (${row.opclass} exists for ${row.methods.map((m) => METHOD_LABEL[m]).join(', ')} only). Use hnswIndex, or one of ${allowed.map((m) => `'${m}'`).join(', ')}.`,
+        ? `${where}: ${INDEX_METHOD_LABELS[method]} cannot index ${target.type} (pgvector has no ${method} operator class for it). Use hnswIndex.`
+        : `${where}: ${INDEX_METHOD_LABELS[method]} has no operator class for ${target.type} with '${metric}' (${row.opclass} exists for ${row.methods.map((m) => INDEX_METHOD_LABELS[m]).join(', ')} only). Use hnswIndex, or one of ${allowed.map((m) => `'${m}'`).join(', ')}.`,
       { metric, type: target.type, method, allowed },
     );
   }
@@ -117,14 +119,14 @@ function checkTarget(method: IndexMethod, name: string, target: VectorTarget, me
           : '';
     throw pgVectorError(
       'INDEX_DIMENSIONS_EXCEEDED',
-      `${where}: ${target.sqlType} has ${target.dimensions} dimensions; ${METHOD_LABEL[method]} indexes ${target.type} up to ${max}.${advice}`,
+      `${where}: ${target.sqlType} has ${target.dimensions} dimensions; ${INDEX_METHOD_LABELS[method]} indexes ${target.type} up to ${max}.${advice}`,
       { dimensions: target.dimensions, max, type: target.type, method },
     );
   }
-  if (method === 'ivfflat' && (metric === 'cosine' || metric === 'innerProduct') && target.dimensions < 2) {
+  if (method === 'ivfflat' && (INDEX_RULES.ivfflatSphericalMetrics as readonly unknown[]).includes(metric) && target.dimensions < INDEX_RULES.ivfflatSphericalMinDimensions) {
     throw pgVectorError(
       'INDEX_DIMENSIONS_EXCEEDED',
-      `${where}: IVFFlat with '${metric}' needs at least 2 dimensions (pgvector: "dimensions must be greater than one for this opclass"); ${target.sqlType} has 1. Use 'l2' or hnswIndex.`,
+      `${where}: IVFFlat with '${metric}' needs at least ${INDEX_RULES.ivfflatSphericalMinDimensions} dimensions (pgvector: "${INDEX_RULES.ivfflatSphericalMessage}"); ${target.sqlType} has ${target.dimensions}. Use 'l2' or hnswIndex.`,
       { dimensions: target.dimensions, min: 2, method, metric },
     );
   }
@@ -147,10 +149,10 @@ function checkOptions<M extends IndexMethod>(method: M, name: string, options: u
       throw pgVectorError(
         'INVALID_INDEX_OPTION',
         other && other.method !== method
-          ? `${where}: '${key}' is an ${METHOD_LABEL[other.method]} option; ${METHOD_LABEL[method]} takes ${allowed}.`
+          ? `${where}: '${key}' is an ${INDEX_METHOD_LABELS[other.method]} option; ${INDEX_METHOD_LABELS[method]} takes ${allowed}.`
           : other
             ? `${where}: use '${other.key}' instead of '${key}'.`
-            : `${where}: unknown option '${key}'; ${METHOD_LABEL[method]} takes ${allowed}.`,
+            : `${where}: unknown option '${key}'; ${INDEX_METHOD_LABELS[method]} takes ${allowed}.`,
         { option: key, allowed: own.map((o) => o.key) },
       );
     }
@@ -166,11 +168,12 @@ function checkOptions<M extends IndexMethod>(method: M, name: string, options: u
   if (method === 'hnsw') {
     const m = out['m'] ?? own.find((o) => o.key === 'm')!.default;
     const ef = out['efConstruction'] ?? own.find((o) => o.key === 'efConstruction')!.default;
-    if (ef < 2 * m) {
+    const min = INDEX_RULES.efConstructionPerM * m;
+    if (ef < min) {
       throw pgVectorError(
         'INVALID_INDEX_OPTION',
-        `${where}: efConstruction (${ef}${out['efConstruction'] === undefined ? ', the default' : ''}) must be at least 2 * m = ${2 * m} (pgvector: "ef_construction must be greater than or equal to 2 * m"). Set efConstruction to ${2 * m} or more, or lower m.`,
-        { option: 'efConstruction', value: ef, min: 2 * m, m },
+        `${where}: efConstruction (${ef}${out['efConstruction'] === undefined ? ', the default' : ''}) must be at least 2 * m = ${min} (pgvector: "${INDEX_RULES.efConstructionMessage}"). Set efConstruction to ${min} or more, or lower m.`,
+        { option: 'efConstruction', value: ef, min, m },
       );
     }
   }
@@ -278,10 +281,10 @@ export class VectorIndexBuilder<M extends IndexMethod = IndexMethod> extends Ind
   /** @internal Called by Drizzle's getTableConfig / drizzle-kit. */
   override build(table: PgTable): Index {
     const { target } = this.state;
-    if (target.column.table !== table && safeName(target.column.table) !== safeName(table)) {
+    if (target.column.table !== table && tableNameOf(target.column.table) !== tableNameOf(table)) {
       throw pgVectorError(
         'INVALID_INDEX_DEFINITION',
-        `${BUILDER_FN[this.state.method]}('${this.state.name}'): ${target.label} belongs to table "${safeName(target.column.table)}", not "${safeName(table)}".`,
+        `${BUILDER_FN[this.state.method]}('${this.state.name}'): ${target.label} belongs to table "${tableNameOf(target.column.table)}", not "${tableNameOf(table)}".`,
         {},
       );
     }
@@ -311,13 +314,6 @@ function infoOf(state: State<IndexMethod>, declared: boolean): VectorIndexInfo {
   });
 }
 
-function safeName(table: PgTable): string {
-  try {
-    return getTableName(table);
-  } catch {
-    return '?';
-  }
-}
 
 /** First step of a vector index: pick what it covers and the metric. */
 export class VectorIndexBuilderOn<M extends IndexMethod> {

@@ -1,7 +1,8 @@
-import { getTableName, is } from 'drizzle-orm';
+import { is } from 'drizzle-orm';
 import { PgColumn } from 'drizzle-orm/pg-core';
 import { VECTOR_TYPES_LIST, type VectorType } from '../catalog/index.js';
-import { pgVectorError } from '../errors/index.js';
+import { VectorColumn } from '../columns/index.js';
+import { describe, pgVectorError, tableNameOf } from '../errors/index.js';
 
 /** What drizzle-pgvector knows about a vector column: its pgvector type, fixed dimensions, names. */
 export interface VectorColumnInfo {
@@ -30,14 +31,13 @@ export function vectorColumnInfo(column: unknown, what = 'target'): VectorColumn
   if (!is(column, PgColumn)) {
     throw pgVectorError(
       'INVALID_TARGET',
-      `${what}: expected a vector column (e.g. items.embedding) or an expression target (asVector, asHalfvec, binaryQuantize, subvector), got ${describeThing(column)}.`,
-      { received: describeThing(column) },
+      `${what}: expected a vector column (e.g. items.embedding) or an expression target (asVector, asHalfvec, binaryQuantize, subvector), got ${describe(column)}.`,
+      { received: describe(column) },
     );
   }
-  const config = (column as unknown as { config: Record<string, unknown> }).config;
-  let type = config['vectorType'] as VectorType | undefined;
-  if (type === undefined) type = DRIZZLE_BUILTIN[column.columnType];
-  const tableName = safeTableName(column);
+  const ours = is(column, VectorColumn);
+  const type: VectorType | undefined = ours ? column.vectorType : DRIZZLE_BUILTIN[column.columnType];
+  const tableName = tableNameOf(column.table);
   if (type === undefined || !(VECTOR_TYPES_LIST as readonly string[]).includes(type)) {
     throw pgVectorError(
       'INVALID_TARGET',
@@ -45,26 +45,17 @@ export function vectorColumnInfo(column: unknown, what = 'target'): VectorColumn
       { column: column.name, columnType: column.columnType },
     );
   }
-  const dims = config['dimensions'];
   return {
     column,
     type,
-    dimensions: typeof dims === 'number' ? dims : undefined,
+    dimensions: ours ? column.dimensions : builtinDimensions(column),
     name: column.name,
     tableName,
   };
 }
 
-function safeTableName(column: PgColumn): string {
-  try {
-    return getTableName(column.table);
-  } catch {
-    return '?';
-  }
-}
-
-function describeThing(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value !== 'object') return `${typeof value} ${String(value)}`;
-  return (value as object).constructor?.name ?? 'object';
+/** Drizzle's built-in pgvector columns keep their typmod in a `dimensions` property. */
+function builtinDimensions(column: PgColumn): number | undefined {
+  const dims = (column as PgColumn & { dimensions?: unknown }).dimensions;
+  return typeof dims === 'number' ? dims : undefined;
 }
