@@ -1,4 +1,4 @@
-export { VectorColumn, VectorColumnBuilder, bit, checkColumnDimensions, halfvec, sparsevec, sqlTypeOf, vector, vectorInput } from './vector-columns.js';
+export { VectorColumn, VectorColumnBuilder, bit, checkColumnDimensions, halfvec, sparsevec, sqlTypeOf, vector, vectorColumnConfig, vectorInput } from './vector-columns.js';
 export type {
   BitColumnOptions,
   VectorColumnBuilderInitial,

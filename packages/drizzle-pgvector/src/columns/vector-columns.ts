@@ -113,6 +113,17 @@ export class VectorColumn<T extends ColumnBaseConfig<'custom', string>> extends 
   }
 }
 
+/**
+ * The pgvector type and dimensions of a drizzle-pgvector column — a built {@link VectorColumn}, or the column
+ * Drizzle hands to a table's extra-config callback (an `ExtraConfigColumn` carrying the same config) — or
+ * `undefined` for any other column.
+ */
+export function vectorColumnConfig(column: PgColumn): Readonly<VectorColumnRuntimeConfig> | undefined {
+  const config = (column as unknown as { config?: Partial<VectorColumnRuntimeConfig> }).config;
+  if (config === undefined || typeof config.vectorType !== 'string' || !(config.vectorType in VECTOR_TYPES)) return undefined;
+  return { vectorType: config.vectorType, dimensions: typeof config.dimensions === 'number' ? config.dimensions : undefined };
+}
+
 function quoteForMessage(table: PgTable | undefined): string {
   const name = tableNameOf(table);
   return name === '?' ? '' : `"${name}".`;

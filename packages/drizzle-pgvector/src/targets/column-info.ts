@@ -1,7 +1,7 @@
 import { is } from 'drizzle-orm';
 import { PgColumn } from 'drizzle-orm/pg-core';
 import { VECTOR_TYPES_LIST, type VectorType } from '../catalog/index.js';
-import { VectorColumn } from '../columns/index.js';
+import { vectorColumnConfig } from '../columns/index.js';
 import { describe, pgVectorError, tableNameOf } from '../errors/index.js';
 
 /** What drizzle-pgvector knows about a vector column: its pgvector type, fixed dimensions, names. */
@@ -35,8 +35,8 @@ export function vectorColumnInfo(column: unknown, what = 'target'): VectorColumn
       { received: describe(column) },
     );
   }
-  const ours = is(column, VectorColumn);
-  const type: VectorType | undefined = ours ? column.vectorType : DRIZZLE_BUILTIN[column.columnType];
+  const ours = vectorColumnConfig(column);
+  const type: VectorType | undefined = ours ? ours.vectorType : DRIZZLE_BUILTIN[column.columnType];
   const tableName = tableNameOf(column.table);
   if (type === undefined || !(VECTOR_TYPES_LIST as readonly string[]).includes(type)) {
     throw pgVectorError(
@@ -48,14 +48,18 @@ export function vectorColumnInfo(column: unknown, what = 'target'): VectorColumn
   return {
     column,
     type,
-    dimensions: ours ? column.dimensions : builtinDimensions(column),
+    dimensions: ours ? ours.dimensions : builtinDimensions(column),
     name: column.name,
     tableName,
   };
 }
 
-/** Drizzle's built-in pgvector columns keep their typmod in a `dimensions` property. */
+/**
+ * Drizzle's built-in pgvector columns keep their typmod in a `dimensions` property, and in their config (which is
+ * all the extra-config callback's columns have). The drizzle-orm-line-specific spelling lives here only.
+ */
 function builtinDimensions(column: PgColumn): number | undefined {
-  const dims = (column as PgColumn & { dimensions?: unknown }).dimensions;
+  const c = column as PgColumn & { dimensions?: unknown; config?: { dimensions?: unknown } };
+  const dims = c.dimensions ?? c.config?.dimensions;
   return typeof dims === 'number' ? dims : undefined;
 }
