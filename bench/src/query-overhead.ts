@@ -22,12 +22,13 @@ import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { vector as vectorExtension } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { integer, pgTable, text, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { hnswIndex, nearest, nearestSql, vector, type NearestOptions, type NearestSelection } from 'drizzle-pgvector';
 import pg from 'pg';
+import { drizzleTemplate } from './sql-template.js';
 import { environment, median, ms, percent, quantile, seededRandom, table, unitVector, us } from './stats.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
@@ -73,41 +74,6 @@ const scenarios: Scenario[] = [
   { name: 'top 10, efSearch 100', options: { k: 10, metric: 'cosine', select, settings: { efSearch: 100 } } },
   { name: 'top 10, filter + maxDistance', options: { k: 10, metric: 'cosine', select, where: eq(items.category, 3), maxDistance: 0.6 } },
 ];
-
-/**
- * SQL text with positional parameters as a Drizzle sql`…` factory, keeping the text identical: the first use of
- * each `$n` becomes a bound parameter (Drizzle numbers them in order of appearance), later uses of the same `$n`
- * refer back to that number, as in the original. The static text is split once; each call fills in the values.
- */
-function drizzleTemplate(text: string): (params: readonly unknown[]) => SQL {
-  const raws: SQL[] = [];
-  /** Per slot: the original parameter index to bind, or a back-reference already rendered into the raw text. */
-  const binds: number[] = [];
-  const renumbered = new Map<number, number>();
-  let pending = '';
-  let last = 0;
-  for (const m of text.matchAll(/\$(\d+)/g)) {
-    pending += text.slice(last, m.index);
-    last = m.index + m[0].length;
-    const original = Number(m[1]) - 1;
-    const seen = renumbered.get(original);
-    if (seen !== undefined) {
-      pending += `$${seen}`;
-      continue;
-    }
-    renumbered.set(original, renumbered.size + 1);
-    raws.push(sql.raw(pending));
-    binds.push(original);
-    pending = '';
-  }
-  const tail = sql.raw(pending + text.slice(last));
-  return (params) => {
-    const chunks: SQL[] = [];
-    for (let i = 0; i < raws.length; i++) chunks.push(raws[i]!, sql`${params[binds[i]!]}`);
-    chunks.push(tail);
-    return sql.join(chunks);
-  };
-}
 
 function makeData(): { rows: { id: number; category: number; title: string; embedding: number[] }[]; queries: number[][] } {
   const random = seededRandom(128);
