@@ -3,6 +3,7 @@
  *
  *   pnpm --filter drizzle-pgvector-bench bench:index [--rows 20000] [--dims 128] [--queries 200] [--seed 42]
  *   DATABASE_URL=postgres://… pnpm --filter drizzle-pgvector-bench bench:index --rows 100000 --dims 1536
+ *   (also --clusters 300, --spread 1.5: the data set; --out DIR instead of bench-results/)
  *
  * Two tables with the same rows, one per index (HNSW m = 16, ef_construction = 64; IVFFlat lists from the
  * guidance). For each build: time around CREATE INDEX, `pg_relation_size` of the index, and the
@@ -222,7 +223,9 @@ export async function runIndexComparison(options: IndexComparisonOptions, progre
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { RESULTS_DIR, writeReport } = await import('./report.js');
-  const report = await runIndexComparison(parseIndexComparisonArgs(process.argv.slice(2)));
+  const args = process.argv.slice(2);
+  const out = parseArgs({ args, options: { out: { type: 'string' } }, strict: false, allowPositionals: true }).values.out;
+  const report = await runIndexComparison(parseIndexComparisonArgs(args));
   console.log(report.markdown);
-  for (const path of await writeReport(RESULTS_DIR, report)) process.stderr.write(`wrote ${path}\n`);
+  for (const path of await writeReport(typeof out === 'string' ? out : RESULTS_DIR, report)) process.stderr.write(`wrote ${path}\n`);
 }

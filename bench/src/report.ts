@@ -39,7 +39,7 @@ export interface Benchmark {
 
 /**
  * Wrap a benchmark that prints its markdown with `console.log` (the older style) into a {@link Benchmark}: what it
- * prints becomes the report's markdown, and the JSON holds that text. Output still goes to stdout.
+ * prints becomes the report's markdown (run-all prints it with the summary), and the JSON holds that text.
  */
 export function printedBenchmark(name: string, description: string, run: () => Promise<void>): Benchmark {
   return {
@@ -48,10 +48,7 @@ export function printedBenchmark(name: string, description: string, run: () => P
     run: async () => {
       const lines: string[] = [];
       const original = console.log;
-      console.log = (...args: unknown[]) => {
-        lines.push(args.map(String).join(' '));
-        original(...args);
-      };
+      console.log = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
       try {
         await run();
       } finally {
