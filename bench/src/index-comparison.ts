@@ -81,7 +81,7 @@ export function parseIndexComparisonArgs(args: readonly string[], env: NodeJS.Pr
     queries: positiveInteger('queries', values.queries, 200),
     seed: positiveInteger('seed', values.seed, 42),
     clusters: positiveInteger('clusters', values.clusters, 300),
-    spread: positiveNumber('spread', values.spread, 1.5),
+    spread: positiveNumber('spread', values.spread, 1.0),
     url: env.DATABASE_URL || undefined,
   };
 }
