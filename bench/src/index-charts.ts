@@ -59,6 +59,8 @@ function subtitle(d: IndexComparisonData): string[] {
   ];
 }
 
+const ratio = (x: number): string => `${x >= 10 ? x.toFixed(0) : x.toFixed(1)}×`;
+
 const settingText = (p: SweepPoint): string => (p.setting ? `${p.setting.name === 'probes' ? 'probes' : 'ef'} ${p.setting.value}` : 'exact');
 
 /** Recall@k against median latency, one line per index through its sweep; the guidance points circled. */
@@ -117,7 +119,7 @@ async function latencyBarsChart(d: IndexComparisonData): Promise<Chart> {
     name: p.setting ? `${p.method}, ${p.setting.name} = ${p.setting.value}` : 'Sequential scan (exact)',
     median: p.medianMs,
     p95: p.p95Ms,
-    label: `${ms(p.medianMs)}${p.setting ? ` — ${(exact / p.medianMs).toFixed(1)}× faster, recall ${p.recall.toFixed(3)}` : ' — exact'}`,
+    label: `${ms(p.medianMs)}${p.setting ? ` — ${ratio(exact / p.medianMs)} faster, recall ${p.recall.toFixed(3)}` : ' — exact'}`,
   }));
   const max = Math.max(...values.map((v) => v.p95));
   const y = { field: 'name', type: 'nominal', sort: null, title: null, axis: { labelFontSize: 12, labelLimit: 260 } } as const;
@@ -133,7 +135,7 @@ async function latencyBarsChart(d: IndexComparisonData): Promise<Chart> {
       {
         mark: { type: 'bar', height: 26 },
         encoding: {
-          x: { field: 'median', type: 'quantitative', title: 'latency per query, ms', scale: { domain: [0, max * 1.6] } },
+          x: { field: 'median', type: 'quantitative', title: 'latency per query, ms', scale: { domain: [0, max * 1.6] }, axis: { tickCount: 6, labelOverlap: true } },
           color: { ...color, legend: null },
         },
       },

@@ -63,7 +63,7 @@ const summary = [
   '',
   `${new Date().toISOString().slice(0, 10)}. See bench/README.md for what each table measures and how to read it.`,
   '',
-  ...reports.map(sectionWithCharts),
+  ...reports.map((r) => `${sectionWithCharts(r).trimEnd()}\n`),
   '',
   `Total ${((performance.now() - started) / 1000).toFixed(0)} s (${timings.join(', ')}).`,
   '',
