@@ -22,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { vector as vectorExtension } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { integer, pgTable, text, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -31,6 +31,8 @@ import pg from 'pg';
 import { clusteredVectors, seededRandom, unitVector } from '@drizzle-pgvector/testing/data';
 import { markdownTable as table } from '@drizzle-pgvector/testing/report';
 
+import { RESULTS_DIR, writeReport, type BenchmarkReport } from './report.js';
+import { drizzleTemplate } from './sql-template.js';
 import { environment, median, ms, percent, quantile, us } from './stats.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
@@ -76,41 +78,6 @@ const scenarios: Scenario[] = [
   { name: 'top 10, efSearch 100', options: { k: 10, metric: 'cosine', select, settings: { efSearch: 100 } } },
   { name: 'top 10, filter + maxDistance', options: { k: 10, metric: 'cosine', select, where: eq(items.category, 3), maxDistance: 0.6 } },
 ];
-
-/**
- * SQL text with positional parameters as a Drizzle sql`…` factory, keeping the text identical: the first use of
- * each `$n` becomes a bound parameter (Drizzle numbers them in order of appearance), later uses of the same `$n`
- * refer back to that number, as in the original. The static text is split once; each call fills in the values.
- */
-function drizzleTemplate(text: string): (params: readonly unknown[]) => SQL {
-  const raws: SQL[] = [];
-  /** Per slot: the original parameter index to bind, or a back-reference already rendered into the raw text. */
-  const binds: number[] = [];
-  const renumbered = new Map<number, number>();
-  let pending = '';
-  let last = 0;
-  for (const m of text.matchAll(/\$(\d+)/g)) {
-    pending += text.slice(last, m.index);
-    last = m.index + m[0].length;
-    const original = Number(m[1]) - 1;
-    const seen = renumbered.get(original);
-    if (seen !== undefined) {
-      pending += `$${seen}`;
-      continue;
-    }
-    renumbered.set(original, renumbered.size + 1);
-    raws.push(sql.raw(pending));
-    binds.push(original);
-    pending = '';
-  }
-  const tail = sql.raw(pending + text.slice(last));
-  return (params) => {
-    const chunks: SQL[] = [];
-    for (let i = 0; i < raws.length; i++) chunks.push(raws[i]!, sql`${params[binds[i]!]}`);
-    chunks.push(tail);
-    return sql.join(chunks);
-  };
-}
 
 function makeData(): { rows: { id: number; category: number; title: string; embedding: number[] }[]; queries: number[][] } {
   const { vectors, centroids } = clusteredVectors({ rows: ROWS, dimensions: DIMENSIONS, clusters: 50, seed: 128, spread: 0.08 });
@@ -202,10 +169,25 @@ async function runScenario(backend: Backend, scenario: Scenario, queries: readon
   return variants.map((v, i) => ({ name: v.name, times: times[i]! }));
 }
 
-async function runBackend(backend: Backend, queries: readonly number[][], note: string): Promise<string> {
+/** The JSON written to bench-results/query-overhead.json. */
+interface QueryOverheadData {
+  environment: string;
+  rows: number;
+  dimensions: number;
+  queries: number;
+  warmup: number;
+  cpu: { search: string; nearestSqlUs: number; stringifyUs: number }[];
+  backends: { backend: string; note: string; searches: { search: string; variants: { variant: string; medianMs: number; p95Ms: number }[] }[] }[];
+}
+
+async function runBackend(backend: Backend, queries: readonly number[][], note: string, sink: QueryOverheadData): Promise<string> {
   const rows: string[][] = [];
+  const searches: QueryOverheadData['backends'][number]['searches'] = [];
+  sink.backends.push({ backend: backend.name, note, searches });
   for (const scenario of scenarios) {
-    const [ours, drizzleByHand, driverByHand] = (await runScenario(backend, scenario, queries)) as [VariantResult, VariantResult, VariantResult];
+    const results = await runScenario(backend, scenario, queries);
+    searches.push({ search: scenario.name, variants: results.map((r) => ({ variant: r.name, medianMs: median(r.times), p95Ms: quantile(r.times, 0.95) })) });
+    const [ours, drizzleByHand, driverByHand] = results as [VariantResult, VariantResult, VariantResult];
     const m = median(ours.times);
     const cell = (r: VariantResult) => `${ms(median(r.times))} / ${ms(quantile(r.times, 0.95))}`;
     const overhead = (r: VariantResult) => `${percent(m / median(r.times) - 1)} (${us(m - median(r.times))})`;
@@ -230,7 +212,7 @@ async function runBackend(backend: Backend, queries: readonly number[][], note: 
  * before sending (validate options and vector, encode it, find the cached SQL shape, compile the filter) and
  * builds the plan object. Encoding the vector is a cost a hand-written query pays too, so it is shown alone.
  */
-async function cpuCost(db: Db, queries: readonly number[][]): Promise<string> {
+async function cpuCost(db: Db, queries: readonly number[][], sink: QueryOverheadData): Promise<string> {
   const n = 20_000;
   const time = async (fn: (q: number[]) => unknown): Promise<number> => {
     for (let i = 0; i < 2000; i++) await fn(queries[i % queries.length]!);
@@ -243,6 +225,7 @@ async function cpuCost(db: Db, queries: readonly number[][]): Promise<string> {
   for (const scenario of scenarios) {
     const prepare = await time((q) => nearestSql(db, items.embedding, q, scenario.options));
     rows.push([scenario.name, us(prepare).slice(1), us(stringify).slice(1), us(prepare - stringify).slice(1)]);
+    sink.cpu.push({ search: scenario.name, nearestSqlUs: prepare * 1000, stringifyUs: stringify * 1000 });
   }
   return [
     `CPU per call before anything is sent (${n.toLocaleString('en-US')} calls, no database round trip):`,
@@ -272,15 +255,19 @@ function pgBackend(name: string, client: pg.Client): Backend {
   };
 }
 
-export async function runQueryBenchmark(): Promise<void> {
+/** Run on PGlite (in-process and over a socket) and on DATABASE_URL when set; the report for run-all. */
+export async function runQueryBenchmark(): Promise<BenchmarkReport> {
   const data = makeData();
-  console.log(`## nearest() vs hand-written SQL (${ROWS.toLocaleString('en-US')} rows × ${DIMENSIONS} dimensions, HNSW cosine m=16 ef_construction=64)`);
-  console.log();
-  console.log(
-    `${await environment()}. ${QUERIES} timed queries per variant after ${WARMUP} warm-up rounds, interleaved; ` +
+  const out: string[] = [];
+  const log = (line = ''): void => void out.push(line);
+  const sink: QueryOverheadData = { environment: await environment(), rows: ROWS, dimensions: DIMENSIONS, queries: QUERIES, warmup: WARMUP, cpu: [], backends: [] };
+  log(`## nearest() vs hand-written SQL (${ROWS.toLocaleString('en-US')} rows × ${DIMENSIONS} dimensions, HNSW cosine m=16 ef_construction=64)`);
+  log();
+  log(
+    `${sink.environment}. ${QUERIES} timed queries per variant after ${WARMUP} warm-up rounds, interleaved; ` +
       `${DISTINCT_QUERIES} distinct query vectors; times are per call, end to end in Node. Cells: median / p95.`,
   );
-  console.log();
+  log();
 
   // 1. PGlite in-process.
   process.stderr.write(`Loading ${ROWS} rows into PGlite and building the HNSW index…\n`);
@@ -297,8 +284,8 @@ export async function runQueryBenchmark(): Promise<void> {
         return (await tx.query(text, params)).rows;
       }),
   };
-  console.log(await cpuCost(pglite.db, data.queries));
-  console.log(await runBackend(pglite, data.queries, `PGlite ${(await client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v ?? '?'}; HNSW build ${ms(buildMs)}.`));
+  log(await cpuCost(pglite.db, data.queries, sink));
+  log(await runBackend(pglite, data.queries, `PGlite ${(await client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v ?? '?'}; HNSW build ${ms(buildMs)}.`, sink));
 
   // 2. The same PGlite database served over a loopback socket, node-postgres client.
   const server = new PGLiteSocketServer({ db: client, port: 0, host: '127.0.0.1', maxConnections: 8 });
@@ -306,11 +293,12 @@ export async function runQueryBenchmark(): Promise<void> {
   const socketClient = new pg.Client({ connectionString: `postgres://postgres@${server.getServerConn()}/postgres` });
   await socketClient.connect();
   try {
-    console.log(
+    log(
       await runBackend(
         pgBackend('PGlite over a socket (drizzle-orm/node-postgres vs pg client.query())', socketClient),
         data.queries,
         `Same database, served by @electric-sql/pglite-socket on ${server.getServerConn()}; one pg.Client.`,
+        sink,
       ),
     );
   } finally {
@@ -327,20 +315,26 @@ export async function runQueryBenchmark(): Promise<void> {
     try {
       const version = (await native.query<{ server_version: string }>('show server_version')).rows[0]?.server_version;
       const nativeBuild = await setUp(async (text, params) => (await native.query(text, params)).rows, data, true);
-      console.log(
+      log(
         await runBackend(
           pgBackend('DATABASE_URL (drizzle-orm/node-postgres vs pg client.query())', native),
           data.queries,
           `PostgreSQL ${version}; TEMP table; HNSW build ${ms(nativeBuild)}.`,
+          sink,
         ),
       );
     } finally {
       await native.end();
     }
   } else {
-    console.log('(DATABASE_URL not set: no native-server run. Set it to a PostgreSQL with pgvector to add one.)');
-    console.log();
+    log('(DATABASE_URL not set: no native-server run. Set it to a PostgreSQL with pgvector to add one.)');
+    log();
   }
+  return { name: 'query-overhead', markdown: out.join('\n'), data: sink };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await runQueryBenchmark();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const report = await runQueryBenchmark();
+  console.log(report.markdown);
+  for (const path of await writeReport(RESULTS_DIR, report)) process.stderr.write(`wrote ${path}\n`);
+}
