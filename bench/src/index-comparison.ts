@@ -7,7 +7,7 @@
  *
  * Two tables with the same rows, one per index (HNSW m = 16, ef_construction = 64; IVFFlat lists from the
  * guidance). For each build: time around CREATE INDEX, `pg_relation_size` of the index, and the
- * `maintenance_work_mem` it needs (pgvector's allocation formulas, see build-memory.ts), which is what the build
+ * `maintenance_work_mem` it needs (the library's estimateIndexBuildMemory: pgvector's allocation formulas), which is what the build
  * runs with (SET LOCAL in the build's transaction). Then every query vector goes through `nearest()` for each
  * configuration, interleaved: the exact scan (`SET LOCAL enable_indexscan = off`), IVFFlat at probes 1, 2, 4…
  * and HNSW at ef_search 10…320, with recall@10 against the exact scan. The guidance's starting point
@@ -19,9 +19,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { integer, pgTable } from 'drizzle-orm/pg-core';
-import { getVectorIndexes, hnswIndex, ivfflatIndex, vector, type VectorIndexInfo } from 'drizzle-pgvector';
+import { SETTINGS, estimateIndexBuildMemory, getVectorIndexes, hnswIndex, ivfflatIndex, recommendIvfflat, vector, type VectorIndexInfo } from 'drizzle-pgvector';
 import { openBenchDatabase, type BenchDatabase } from './bench-database.js';
-import { hnswBuildBytes, ivfflatBuildBytes, maintenanceWorkMem } from './build-memory.js';
 import { clusteredData, type ClusteredData } from './clustered-data.js';
 import { indexCharts } from './index-charts.js';
 import { indexComparisonMarkdown, type BuildResult, type IndexComparisonData } from './index-comparison-report.js';
@@ -46,12 +45,8 @@ const HNSW = { m: 16, efConstruction: 64 } as const;
 const EF_SEARCH_SWEEP = [10, 20, 40, 80, 160, 320];
 const PROBES_SWEEP = [1, 2, 4, 8, 16, 32];
 
-/** index-guidance: lists = rows / 1000 up to 1M rows, √rows above; at least 1. */
-export const guidanceLists = (rows: number): number => Math.max(1, Math.round(rows <= 1_000_000 ? rows / 1000 : Math.sqrt(rows)));
-/** index-guidance: start `ivfflat.probes` at √lists. */
-export const guidanceProbes = (lists: number): number => Math.max(1, Math.round(Math.sqrt(lists)));
-/** index-guidance: `hnsw.ef_search` default 40. */
-export const GUIDANCE_EF_SEARCH = 40;
+/** pgvector's default `hnsw.ef_search`, from the catalog. */
+export const GUIDANCE_EF_SEARCH = SETTINGS.find((s) => s.key === 'efSearch')!.default as number;
 
 function positiveInteger(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
@@ -130,11 +125,20 @@ async function build(bench: BenchDatabase, table: string, info: VectorIndexInfo,
   const configuredWorkers = bench.kind === 'PGlite' ? 0 : await num(sql`select current_setting('max_parallel_maintenance_workers')::int`);
   const options = info.method === 'hnsw' ? `m = ${info.options.m}, ef_construction = ${info.options.efConstruction}` : `lists = ${info.options.lists}`;
   const estimate = (workers: number): number =>
-    info.method === 'hnsw'
-      ? hnswBuildBytes({ rows, dimensions: dims, m: info.options.m ?? 16, serverMajor: bench.serverMajor, workers })
-      : ivfflatBuildBytes({ rows, dimensions: dims, lists: info.options.lists ?? 100, heapBlocks });
-  // Run with what the serial build needs (the larger of the two), so the graph fits either way.
-  const mwm = maintenanceWorkMem(Math.max(estimate(0), estimate(configuredWorkers)));
+    estimateIndexBuildMemory({
+      method: info.method,
+      type: 'vector',
+      dimensions: dims,
+      rows,
+      m: info.options.m,
+      lists: info.options.lists,
+      parallelWorkers: workers,
+      serverVersion: bench.serverMajor,
+      serverBits: bench.kind === 'PGlite' ? 32 : 64,
+      heapPages: heapBlocks,
+    }).bytes;
+  // Run with what the serial build needs (the larger of the two), so the graph fits either way; 10% headroom, ≥ 64MB.
+  const mwm = `${Math.max(64, Math.ceil((Math.max(estimate(0), estimate(configuredWorkers)) * 1.1) / 2 ** 20))}MB`;
   bench.notices.length = 0;
   const ms = await db.transaction(async (tx) => {
     await tx.execute(sql.raw(`set local maintenance_work_mem = '${mwm}'`));
@@ -165,8 +169,8 @@ async function build(bench: BenchDatabase, table: string, info: VectorIndexInfo,
 /** Run the whole comparison and return its report (markdown, JSON data, two SVG charts). */
 export async function runIndexComparison(options: IndexComparisonOptions, progress: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<BenchmarkReport> {
   const { rows, dims, seed, clusters, spread } = options;
-  const lists = guidanceLists(rows);
-  const probes = guidanceProbes(lists);
+  // The library's advice (index-guidance: lists = rows / 1000 up to 1M rows, √rows above; probes ≈ √lists).
+  const { lists, probes } = recommendIvfflat({ rows });
   const data = clusteredData({ rows, dimensions: dims, clusters, spread, seed });
   const queries = data.queries(options.queries);
   const bench = await openBenchDatabase(options.url);
