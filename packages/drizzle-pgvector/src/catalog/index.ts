@@ -3,3 +3,4 @@ export * from './index-build.js';
 export { compareVersions, parseRequiredVersion, parseServerVersion, versionAtLeast } from './versions.js';
 export type { ExtensionVersion } from './versions.js';
 export { CITUS } from './citus.js';
+export * from './float-parsing.js';

@@ -4,7 +4,6 @@ export {
   checkDense,
   decodeDense,
   decodeSparse,
-  describe,
   encodeBit,
   encodeDense,
   encodeSparse,

@@ -1,4 +1,5 @@
-import { VECTOR_TYPES } from '../catalog/index.js';
+import { FLOAT4_MIN_SUBNORMAL, FLOAT4_OVERFLOW_THRESHOLD, VECTOR_TYPES } from '../catalog/index.js';
+import { rangeError, rangeProblem } from './element-range.js';
 import { pgVectorError } from '../errors/index.js';
 
 const SPARSE = VECTOR_TYPES.sparsevec;
@@ -189,12 +190,11 @@ export function checkSparse(
         value: val,
       });
     }
-    if (Math.abs(val) > SPARSE.maxAbsValue!) {
-      throw pgVectorError(
-        'VALUE_OUT_OF_RANGE',
-        `${label}: value ${val} at index ${idx} is out of range for sparsevec (float4, ±${SPARSE.maxAbsValue}). Scale the values down.`,
-        { index: idx, value: val, min: -SPARSE.maxAbsValue!, max: SPARSE.maxAbsValue },
-      );
+    const magnitude = Math.abs(val);
+    if (!(magnitude >= FLOAT4_MIN_SUBNORMAL && magnitude < FLOAT4_OVERFLOW_THRESHOLD) && val !== 0) {
+      // Decide exactly as pgvector does: overflow to infinity and underflow to 0 are both 22003 for sparsevec.
+      const problem = rangeProblem(val, 'sparsevec');
+      if (problem !== undefined) throw rangeError(label, `value at index ${idx}`, val, 'sparsevec', problem, idx);
     }
     if (idx <= prev) sorted = false;
     prev = idx;

@@ -1,5 +1,7 @@
 import { VECTOR_TYPES, type VectorType } from '../catalog/index.js';
-import { pgVectorError } from '../errors/index.js';
+import { describe, pgVectorError } from '../errors/index.js';
+import { decodeDenseText } from './dense-text-decoder.js';
+import { SAFE_MAGNITUDE, rangeError, rangeProblem, type NumericVectorType } from './element-range.js';
 import { SparseVector, checkSparse, parseSparseVector, type SparseVectorLike } from './sparse-vector.js';
 
 /**
@@ -49,8 +51,12 @@ function checkLength(n: number, spec: ValueSpec): void {
   }
 }
 
-/** Validate a dense vector/halfvec value; throws a PgVectorError naming the first bad element. */
-export function checkDense(value: unknown, spec: ValueSpec): asserts value is DenseVectorInput {
+/**
+ * Validate a dense vector/halfvec value and return the numbers to send, each element read exactly once (a
+ * getter or Proxy cannot show the check one value and the encoder another); throws a PgVectorError naming the
+ * first bad element. `negativeZero` tells the encoder a `-0` is present (JSON would print it as `0`).
+ */
+function readDense(value: unknown, spec: ValueSpec): { numbers: number[]; negativeZero: boolean } {
   if (!isDense(value)) {
     throw pgVectorError(
       'INVALID_VECTOR_VALUE',
@@ -58,23 +64,39 @@ export function checkDense(value: unknown, spec: ValueSpec): asserts value is De
       { type: spec.type, received: describe(value) },
     );
   }
-  checkLength(value.length, spec);
-  const max = VECTOR_TYPES[spec.type].maxAbsValue!;
-  // Cheap checks on the hot path (NaN fails both comparisons); the slow branch works out what is wrong.
+  const n = value.length;
+  checkLength(n, spec);
+  const safe = SAFE_MAGNITUDE[spec.type as 'vector' | 'halfvec'];
+  // A fresh packed array: JSON.stringify has a fast path for it, and the caller's array (its toJSON, getters,
+  // later mutation) is never serialised. Cheap checks on the hot path (NaN fails both comparisons); values at
+  // the edge of the range go to checkEdge, which decides exactly as pgvector does.
+  const numbers: number[] = [];
+  let negativeZero = false;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
+    for (let i = 0; i < n; i++) {
       const x: unknown = value[i];
-      if (typeof x !== 'number' || !(x <= max && x >= -max)) badElement(x, i, max, spec);
+      if (typeof x !== 'number' || !(x < safe && x > -safe)) checkEdge(x, i, spec);
+      else if (x === 0 && 1 / x < 0) negativeZero = true;
+      numbers.push(x as number);
     }
   } else {
-    for (let i = 0; i < value.length; i++) {
+    for (let i = 0; i < n; i++) {
       const x = value[i]!;
-      if (!(x <= max && x >= -max)) badElement(x, i, max, spec);
+      if (!(x < safe && x > -safe)) checkEdge(x, i, spec);
+      else if (x === 0 && 1 / x < 0) negativeZero = true;
+      numbers.push(x);
     }
   }
+  return { numbers, negativeZero };
 }
 
-function badElement(x: unknown, i: number, max: number, spec: ValueSpec): never {
+/** Validate a dense vector/halfvec value; throws a PgVectorError naming the first bad element. */
+export function checkDense(value: unknown, spec: ValueSpec): asserts value is DenseVectorInput {
+  readDense(value, spec);
+}
+
+/** Slow path: throws unless `x` is a number pgvector accepts (e.g. 3.4028235e38 rounds to FLT_MAX and is fine). */
+function checkEdge(x: unknown, i: number, spec: ValueSpec): void {
   if (typeof x !== 'number') {
     throw pgVectorError('INVALID_VECTOR_VALUE', `${spec.label}: element ${i} is ${describe(x)}, not a number. Pass numbers only.`, {
       index: i,
@@ -88,24 +110,29 @@ function badElement(x: unknown, i: number, max: number, spec: ValueSpec): never 
       { index: i, value: x },
     );
   }
-  throw pgVectorError(
-    'VALUE_OUT_OF_RANGE',
-    `${spec.label}: element ${i} is ${x}, outside ${spec.type}'s range -${max}..${max}${spec.type === 'halfvec' ? ' (half precision)' : ' (float4)'}. Scale the values${spec.type === 'halfvec' ? ' or use a vector column' : ''}.`,
-    { index: i, value: x, min: -max, max },
-  );
+  const problem = rangeProblem(x, spec.type as NumericVectorType);
+  if (problem !== undefined) throw rangeError(spec.label, `element ${i}`, x, spec.type as NumericVectorType, problem, i);
 }
 
-/** Validate and encode a dense value as pgvector's text literal `[1,2,3]`. */
+/**
+ * Validate and encode a dense value as pgvector's text literal `[1,2,3]`, from the very numbers validated.
+ * `-0` is sent as `-0` (pgvector keeps the sign).
+ */
 export function encodeDense(value: unknown, spec: ValueSpec): string {
-  checkDense(value, spec);
-  // JSON.stringify is the fastest exact number→text path in V8; safe because every element is finite.
-  // Typed arrays: Array.from + JSON.stringify measured faster than join() on V8 (bench/src/codec.ts).
-  return JSON.stringify(Array.isArray(value) ? value : Array.from(value));
+  const { numbers, negativeZero } = readDense(value, spec);
+  // JSON.stringify is the fastest exact number→text path in V8 (shortest round-trip digits, as String(x)).
+  if (!negativeZero) return JSON.stringify(numbers);
+  let text = '[';
+  for (let i = 0; i < numbers.length; i++) {
+    const x = numbers[i]!;
+    text += `${i === 0 ? '' : ','}${x === 0 && 1 / x < 0 ? '-0' : String(x)}`;
+  }
+  return `${text}]`;
 }
 
 /** Decode pgvector's `[1,2,3]` text (vector or halfvec output) to a number array. */
 export function decodeDense(value: unknown): number[] {
-  if (typeof value === 'string') return JSON.parse(value) as number[];
+  if (typeof value === 'string') return decodeDenseText(value);
   if (Array.isArray(value)) return value as number[];
   if (value instanceof Float32Array || value instanceof Float64Array) return Array.from(value);
   throw pgVectorError('INVALID_VECTOR_VALUE', `cannot decode a vector from ${describe(value)}; expected pgvector text like [1,2,3].`, {
@@ -192,13 +219,3 @@ export function encodeValue(value: unknown, spec: ValueSpec): string {
   }
 }
 
-/** Short description of a value for error messages (never dumps a whole vector). */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return value.length > 40 ? `string "${value.slice(0, 40)}…"` : `string ${JSON.stringify(value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
-  if (Array.isArray(value)) return `array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}`;
-  return (value as object).constructor?.name ?? 'object';
-}

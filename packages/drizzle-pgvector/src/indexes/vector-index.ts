@@ -1,5 +1,5 @@
 import { entityKind, is, Param, SQL, sql } from 'drizzle-orm';
-import { Index, IndexBuilder, IndexedColumn, getTableConfig } from 'drizzle-orm/pg-core';
+import { Index, IndexBuilder, IndexedColumn, PgDialect, getTableConfig } from 'drizzle-orm/pg-core';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import {
   INDEX_METHOD_LABELS,
@@ -13,6 +13,7 @@ import {
   type OperatorClassInfo,
 } from '../catalog/index.js';
 import { pgVectorError, tableNameOf } from '../errors/index.js';
+import { checkIndexName } from './check-index-name.js';
 import { operatorClassForTarget, toTarget, type VectorTarget } from '../targets/index.js';
 
 /** HNSW storage parameters (`WITH (m = …, ef_construction = …)`). */
@@ -64,25 +65,21 @@ interface State<M extends IndexMethod> {
 const META = new WeakMap<object, VectorIndexInfo>();
 
 const BUILDER_FN: Record<IndexMethod, string> = { hnsw: 'hnswIndex', ivfflat: 'ivfflatIndex' };
-const MAX_IDENTIFIER_BYTES = 63;
-
-function checkName(method: IndexMethod, name: unknown): string {
-  if (typeof name !== 'string' || name.length === 0) {
-    throw pgVectorError(
-      'INVALID_INDEX_DEFINITION',
-      `${BUILDER_FN[method]}(${String(name)}): an index name is required (drizzle-kit cannot name expression indexes). Pass a non-empty string such as '${'items_embedding_' + method}'.`,
-      { name },
-    );
+/** drizzle-kit splits its snapshot's index string on `;`: a predicate containing one breaks `drizzle-kit generate`. */
+function checkPredicateText(method: IndexMethod, name: string, condition: SQL): void {
+  let text: string;
+  try {
+    text = new PgDialect().sqlToQuery(condition).sql;
+  } catch {
+    return; // not renderable on its own; drizzle-kit reports it
   }
-  const bytes = Buffer.byteLength(name, 'utf8');
-  if (bytes > MAX_IDENTIFIER_BYTES) {
-    throw pgVectorError(
-      'INVALID_INDEX_DEFINITION',
-      `${BUILDER_FN[method]}('${name}'): the name is ${bytes} bytes; PostgreSQL truncates identifiers to ${MAX_IDENTIFIER_BYTES}, which would make every migration see a different index. Use a name of at most ${MAX_IDENTIFIER_BYTES} bytes.`,
-      { name, bytes, max: MAX_IDENTIFIER_BYTES },
-    );
-  }
-  return name;
+  const position = text.indexOf(';');
+  if (position < 0) return;
+  throw pgVectorError(
+    'INVALID_INDEX_DEFINITION',
+    `${BUILDER_FN[method]}('${name}').where(…): the condition ${JSON.stringify(text)} contains a semicolon (position ${position}); drizzle-kit stores the index as a ;-separated string and would cut the condition there (drizzle-kit generate fails or writes a different index). Write the condition without ';' (for a literal containing one, use chr(59), e.g. sql\`\${t.tag} = 'a' || chr(59) || 'b'\`).`,
+    { name, condition: text, position },
+  );
 }
 
 /** Check (type × metric × method) compatibility and dimension limits; returns the catalog row. */
@@ -267,6 +264,7 @@ export class VectorIndexBuilder<M extends IndexMethod = IndexMethod> extends Ind
       throw pgVectorError('INVALID_INDEX_DEFINITION', `${BUILDER_FN[this.state.method]}('${this.state.name}').where(…): expected an sql\`…\` condition.`, {});
     }
     checkNoParams(this.state.method, this.state.name, condition);
+    checkPredicateText(this.state.method, this.state.name, condition);
     return new VectorIndexBuilder({ ...this.state, where: condition }) as this;
   }
 
@@ -361,7 +359,7 @@ export class VectorIndexBuilderOn<M extends IndexMethod> {
  * ```
  */
 export function hnswIndex(name: string): VectorIndexBuilderOn<'hnsw'> {
-  return new VectorIndexBuilderOn('hnsw', checkName('hnsw', name));
+  return new VectorIndexBuilderOn('hnsw', checkIndexName('hnswIndex', name));
 }
 
 /**
@@ -375,7 +373,7 @@ export function hnswIndex(name: string): VectorIndexBuilderOn<'hnsw'> {
  * ```
  */
 export function ivfflatIndex(name: string): VectorIndexBuilderOn<'ivfflat'> {
-  return new VectorIndexBuilderOn('ivfflat', checkName('ivfflat', name));
+  return new VectorIndexBuilderOn('ivfflat', checkIndexName('ivfflatIndex', name));
 }
 
 const TABLE_CACHE = new WeakMap<PgTable, readonly VectorIndexInfo[]>();

@@ -1,5 +1,5 @@
 import { METRICS, METRICS_LIST, metricsFor, operatorClassFor, type Metric, type OperatorClassInfo } from '../catalog/index.js';
-import { describe } from '../codec/index.js';
+import { describe } from '../errors/index.js';
 import { pgVectorError } from '../errors/index.js';
 import type { VectorTarget } from './vector-target.js';
 

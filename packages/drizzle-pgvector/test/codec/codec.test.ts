@@ -41,10 +41,12 @@ describe('dense vectors (vector, halfvec)', () => {
     expectCode(() => encodeValue({ 0: 1 }, spec('vector', 1)), 'INVALID_VECTOR_VALUE');
   });
 
-  it('rejects values beyond float4 for vector and ±65504 for halfvec', () => {
+  it('rejects values pgvector rejects: beyond float4 for vector, rounding past 65504 for halfvec', () => {
     expectCode(() => encodeValue([4e38], spec('vector', 1)), 'VALUE_OUT_OF_RANGE');
     expect(encodeValue([65504, -65504], spec('halfvec', 2))).toBe('[65504,-65504]');
-    const e = expectCode(() => encodeValue([1, 65505], spec('halfvec', 2)), 'VALUE_OUT_OF_RANGE');
+    // 65505 rounds to 65504 (pgvector accepts it); 65520 is the first magnitude that rounds to infinity
+    expect(encodeValue([65505], spec('halfvec', 1))).toBe('[65505]');
+    const e = expectCode(() => encodeValue([1, 65520], spec('halfvec', 2)), 'VALUE_OUT_OF_RANGE');
     expect(e.details).toMatchObject({ index: 1, max: 65504 });
   });
 
