@@ -1,2 +1,3 @@
-export { VectorIndexBuilder, VectorIndexBuilderOn, getVectorIndexes, hnswIndex, ivfflatIndex } from './vector-index.js';
+export { VectorIndexBuilder, VectorIndexBuilderOn, hnswIndex, ivfflatIndex } from './vector-index.js';
 export type { HnswOptions, IvfflatOptions, VectorIndexInfo, VectorIndexOptions } from './vector-index.js';
+export { getVectorIndexes } from './get-vector-indexes.js';

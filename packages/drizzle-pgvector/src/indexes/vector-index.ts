@@ -1,20 +1,11 @@
-import { entityKind, is, Param, SQL, sql } from 'drizzle-orm';
-import { Index, IndexBuilder, IndexedColumn, PgDialect, getTableConfig } from 'drizzle-orm/pg-core';
+import { entityKind, is, SQL, sql } from 'drizzle-orm';
+import { Index, IndexBuilder, IndexedColumn } from 'drizzle-orm/pg-core';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import {
-  INDEX_METHOD_LABELS,
-  INDEX_OPTIONS,
-  INDEX_RULES,
-  VECTOR_TYPES,
-  metricsFor,
-  operatorClassByName,
-  type IndexMethod,
-  type Metric,
-  type OperatorClassInfo,
-} from '../catalog/index.js';
+import { INDEX_OPTIONS, type IndexMethod, type Metric, type OperatorClassInfo } from '../catalog/index.js';
 import { pgVectorError, tableNameOf } from '../errors/index.js';
 import { checkIndexName } from './check-index-name.js';
-import { operatorClassForTarget, toTarget, type VectorTarget } from '../targets/index.js';
+import { BUILDER_FN, checkNoParams, checkOptions, checkPredicateText, checkTarget } from './check-index.js';
+import { toTarget, type VectorTarget } from '../targets/index.js';
 
 /** HNSW storage parameters (`WITH (m = …, ef_construction = …)`). */
 export interface HnswOptions {
@@ -64,134 +55,9 @@ interface State<M extends IndexMethod> {
 
 const META = new WeakMap<object, VectorIndexInfo>();
 
-const BUILDER_FN: Record<IndexMethod, string> = { hnsw: 'hnswIndex', ivfflat: 'ivfflatIndex' };
-/** drizzle-kit splits its snapshot's index string on `;`: a predicate containing one breaks `drizzle-kit generate`. */
-function checkPredicateText(method: IndexMethod, name: string, condition: SQL): void {
-  let text: string;
-  try {
-    text = new PgDialect().sqlToQuery(condition).sql;
-  } catch {
-    return; // not renderable on its own; drizzle-kit reports it
-  }
-  const position = text.indexOf(';');
-  if (position < 0) return;
-  throw pgVectorError(
-    'INVALID_INDEX_DEFINITION',
-    `${BUILDER_FN[method]}('${name}').where(…): the condition ${JSON.stringify(text)} contains a semicolon (position ${position}); drizzle-kit stores the index as a ;-separated string and would cut the condition there (drizzle-kit generate fails or writes a different index). Write the condition without ';' (for a literal containing one, use chr(59), e.g. sql\`\${t.tag} = 'a' || chr(59) || 'b'\`).`,
-    { name, condition: text, position },
-  );
-}
-
-/** Check (type × metric × method) compatibility and dimension limits; returns the catalog row. */
-function checkTarget(method: IndexMethod, name: string, target: VectorTarget, metric: unknown): OperatorClassInfo {
-  const where = `${BUILDER_FN[method]}('${name}').on(${target.label}, …)`;
-  const row = operatorClassForTarget(target, metric, where);
-  if (!row.methods.includes(method)) {
-    const allowed = metricsFor(target.type, method);
-    throw pgVectorError(
-      'UNSUPPORTED_METRIC',
-      allowed.length === 0
-        ? `${where}: ${INDEX_METHOD_LABELS[method]} cannot index ${target.type} (pgvector has no ${method} operator class for it). Use hnswIndex.`
-        : `${where}: ${INDEX_METHOD_LABELS[method]} has no operator class for ${target.type} with '${metric}' (${row.opclass} exists for ${row.methods.map((m) => INDEX_METHOD_LABELS[m]).join(', ')} only). Use hnswIndex, or one of ${allowed.map((m) => `'${m}'`).join(', ')}.`,
-      { metric, type: target.type, method, allowed },
-    );
-  }
-  if (target.dimensions === undefined) {
-    const col = target.label;
-    throw pgVectorError(
-      'COLUMN_HAS_NO_DIMENSIONS',
-      `${where}: ${col} has no fixed dimensions and pgvector cannot index it ("column does not have dimensions"). Index a cast per dimension count instead: .on(asVector(t.${target.column.name}, 1536), '${metric}') — it becomes a partial index WHERE vector_dims(${col}) = 1536 — or declare the column with { dimensions }.`,
-      { column: target.column.name, type: target.type },
-    );
-  }
-  const max = VECTOR_TYPES[target.type].indexMaxDimensions[method]!;
-  if (target.dimensions > max) {
-    const advice =
-      target.type === 'vector'
-        ? target.dimensions <= VECTOR_TYPES.halfvec.indexMaxDimensions[method]!
-          ? ` Index asHalfvec(t.${target.column.name}, ${target.dimensions}) (half precision, up to ${VECTOR_TYPES.halfvec.indexMaxDimensions[method]} dimensions), or binaryQuantize(t.${target.column.name}, ${target.dimensions}) with 'hamming', or a subvector.`
-          : ` Index binaryQuantize(t.${target.column.name}, ${target.dimensions}) with 'hamming' (up to ${VECTOR_TYPES.bit.indexMaxDimensions[method]} bits), or subvector(t.${target.column.name}, 1, ${max}).`
-        : target.type === 'halfvec'
-          ? ` Index binaryQuantize(t.${target.column.name}, ${target.dimensions}) with 'hamming', or a subvector of at most ${max} dimensions.`
-          : '';
-    throw pgVectorError(
-      'INDEX_DIMENSIONS_EXCEEDED',
-      `${where}: ${target.sqlType} has ${target.dimensions} dimensions; ${INDEX_METHOD_LABELS[method]} indexes ${target.type} up to ${max}.${advice}`,
-      { dimensions: target.dimensions, max, type: target.type, method },
-    );
-  }
-  if (method === 'ivfflat' && (INDEX_RULES.ivfflatSphericalMetrics as readonly unknown[]).includes(metric) && target.dimensions < INDEX_RULES.ivfflatSphericalMinDimensions) {
-    throw pgVectorError(
-      'INDEX_DIMENSIONS_EXCEEDED',
-      `${where}: IVFFlat with '${metric}' needs at least ${INDEX_RULES.ivfflatSphericalMinDimensions} dimensions (pgvector: "${INDEX_RULES.ivfflatSphericalMessage}"); ${target.sqlType} has ${target.dimensions}. Use 'l2' or hnswIndex.`,
-      { dimensions: target.dimensions, min: 2, method, metric },
-    );
-  }
-  return row;
-}
-
-function checkOptions<M extends IndexMethod>(method: M, name: string, options: unknown): VectorIndexOptions<M> {
-  const where = `${BUILDER_FN[method]}('${name}').with(…)`;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw pgVectorError('INVALID_INDEX_OPTION', `${where}: options must be an object, got ${String(options)}.`, { options });
-  }
-  const own = INDEX_OPTIONS.filter((o) => o.method === method);
-  const out: Record<string, number> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined) continue;
-    const info = own.find((o) => o.key === key);
-    if (info === undefined) {
-      const other = INDEX_OPTIONS.find((o) => o.key === key || o.sqlName === key);
-      const allowed = own.map((o) => o.key).join(', ');
-      throw pgVectorError(
-        'INVALID_INDEX_OPTION',
-        other && other.method !== method
-          ? `${where}: '${key}' is an ${INDEX_METHOD_LABELS[other.method]} option; ${INDEX_METHOD_LABELS[method]} takes ${allowed}.`
-          : other
-            ? `${where}: use '${other.key}' instead of '${key}'.`
-            : `${where}: unknown option '${key}'; ${INDEX_METHOD_LABELS[method]} takes ${allowed}.`,
-        { option: key, allowed: own.map((o) => o.key) },
-      );
-    }
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < info.min || value > info.max) {
-      throw pgVectorError(
-        'INVALID_INDEX_OPTION',
-        `${where}: ${key} must be an integer from ${info.min} to ${info.max} (${info.description}), got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}.`,
-        { option: key, value, min: info.min, max: info.max },
-      );
-    }
-    out[key] = value;
-  }
-  if (method === 'hnsw') {
-    const m = out['m'] ?? own.find((o) => o.key === 'm')!.default;
-    const ef = out['efConstruction'] ?? own.find((o) => o.key === 'efConstruction')!.default;
-    const min = INDEX_RULES.efConstructionPerM * m;
-    if (ef < min) {
-      throw pgVectorError(
-        'INVALID_INDEX_OPTION',
-        `${where}: efConstruction (${ef}${out['efConstruction'] === undefined ? ', the default' : ''}) must be at least 2 * m = ${min} (pgvector: "${INDEX_RULES.efConstructionMessage}"). Set efConstruction to ${min} or more, or lower m.`,
-        { option: 'efConstruction', value: ef, min, m },
-      );
-    }
-  }
-  return out as VectorIndexOptions<M>;
-}
-
-/** Index predicates are emitted verbatim into DDL: bound parameters would appear as `$1` there. */
-function checkNoParams(method: IndexMethod, name: string, condition: SQL): void {
-  const visit = (chunk: unknown): boolean => {
-    if (is(chunk, Param)) return true;
-    if (is(chunk, SQL)) return chunk.queryChunks.some(visit);
-    if (chunk !== null && typeof chunk === 'object' && 'getSQL' in chunk && !('name' in chunk && 'table' in chunk)) return false;
-    return typeof chunk === 'string' || typeof chunk === 'number' || typeof chunk === 'boolean' || typeof chunk === 'bigint';
-  };
-  if (condition.queryChunks.some(visit)) {
-    throw pgVectorError(
-      'INVALID_INDEX_DEFINITION',
-      `${BUILDER_FN[method]}('${name}').where(…): the condition contains a bound parameter, which DDL cannot carry (drizzle-kit would write $1). Write the literal into the SQL: sql\`\${t.lang} = 'en'\` or sql.raw(...) for trusted constants.`,
-      {},
-    );
-  }
+/** @internal What a drizzle-pgvector builder recorded for the Drizzle index it built, if it built this one. */
+export function declaredIndexInfo(index: object): VectorIndexInfo | undefined {
+  return META.get(index);
 }
 
 function predicateOf(where: SQL | undefined, target: VectorTarget): SQL | undefined {
@@ -374,65 +240,4 @@ export function hnswIndex(name: string): VectorIndexBuilderOn<'hnsw'> {
  */
 export function ivfflatIndex(name: string): VectorIndexBuilderOn<'ivfflat'> {
   return new VectorIndexBuilderOn('ivfflat', checkIndexName('ivfflatIndex', name));
-}
-
-const TABLE_CACHE = new WeakMap<PgTable, readonly VectorIndexInfo[]>();
-
-/**
- * The vector indexes of a table: those declared with {@link hnswIndex}/{@link ivfflatIndex}, and plain
- * Drizzle `index().using('hnsw' | 'ivfflat', t.col.op('vector_cosine_ops'))` indexes on a column.
- *
- * @example
- * ```ts
- * getVectorIndexes(items).map((i) => `${i.name}: ${i.method} ${i.metric} on ${i.target.label}`);
- * // ['items_embedding_hnsw: hnsw cosine on "items"."embedding"']
- * ```
- */
-export function getVectorIndexes(table: PgTable): readonly VectorIndexInfo[] {
-  const cached = TABLE_CACHE.get(table);
-  if (cached) return cached;
-  const config = getTableConfig(table);
-  const out: VectorIndexInfo[] = [];
-  for (const index of config.indexes) {
-    const declared = META.get(index);
-    if (declared) {
-      out.push(declared);
-      continue;
-    }
-    const ic = index.config as { name?: string; method?: string; columns: unknown[]; where?: SQL; with?: Record<string, unknown>; concurrently?: boolean };
-    if ((ic.method !== 'hnsw' && ic.method !== 'ivfflat') || ic.columns.length !== 1) continue;
-    const col = ic.columns[0];
-    if (!is(col, IndexedColumn) || !col.indexConfig.opClass) continue;
-    const row = operatorClassByName(col.indexConfig.opClass);
-    const column = Object.values(config.columns).find((c) => c.name === col.name);
-    if (!row || !column) continue;
-    let target: VectorTarget;
-    try {
-      target = toTarget(column);
-    } catch {
-      continue;
-    }
-    const options: Record<string, number> = {};
-    for (const o of INDEX_OPTIONS) {
-      const v = ic.with?.[o.sqlName] ?? ic.with?.[o.key];
-      if (o.method === ic.method && v !== undefined) options[o.key] = Number(v);
-    }
-    out.push(
-      Object.freeze({
-        name: ic.name ?? `${config.name}_${col.name}_index`,
-        method: ic.method,
-        metric: row.metric,
-        target,
-        operatorClass: row,
-        options: Object.freeze(options),
-        where: ic.where,
-        predicate: ic.where,
-        concurrently: ic.concurrently ?? false,
-        declared: false,
-      }),
-    );
-  }
-  const frozen = Object.freeze(out);
-  TABLE_CACHE.set(table, frozen);
-  return frozen;
 }
