@@ -6,7 +6,8 @@
  *   `SET LOCAL`, held connections — the way the library itself talks to the database.
  * - `versionAtLeast`, `checkSettingsVersion`: version checks the tests pin.
  * - `settingsStatements`: the statements a settings transaction starts with (Citus propagation included).
- * - `cachedShapes` / `cachedSelections` / `cachedContexts` and their bounds: the query caches' sizes.
+  * - `cachedShapes` / `cachedSelections` / `cachedContexts` and their bounds: the query caches' sizes.
+ * - `chooseSetting`: the rule `tuneSearch` uses to pick a setting from a measured curve.
  *
  * @packageDocumentation
  */
@@ -17,3 +18,4 @@ export { settingsStatements } from './settings/internal.js';
 export { cachedShapes, MAX_SHAPES_PER_DB } from './queries/nearest/compile.js';
 export { cachedSelections, MAX_SELECTIONS_PER_TABLE } from './queries/nearest/selection.js';
 export { cachedContexts, MAX_CONTEXTS_PER_COLUMN } from './queries/nearest/context.js';
+export { chooseSetting, type CurvePoint } from './tuning/choose-setting.js';

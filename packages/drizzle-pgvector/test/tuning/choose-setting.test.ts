@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseSetting, type CurvePoint } from '../../src/tuning/choose-setting.js';
+import { chooseSetting, type CurvePoint } from '../../src/internal.js';
 
 /** The decision rule alone, with given recalls (the database runs are in tune-search.test.ts). */
 const point = (value: number, recall: number): CurvePoint => ({ value, recall, meanMs: 1, p95Ms: 2 });
