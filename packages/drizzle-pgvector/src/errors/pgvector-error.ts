@@ -31,7 +31,12 @@ export type PgVectorErrorCode =
   // queries and settings
   | 'METRIC_REQUIRED'
   | 'INVALID_SEARCH_SETTING'
-  | 'INVALID_QUERY_OPTION';
+  | 'INVALID_QUERY_OPTION'
+  // bulk loading (copyRows)
+  | 'INVALID_COPY_OPTION'
+  | 'INVALID_COPY_ROW'
+  | 'UNSUPPORTED_COPY_COLUMN'
+  | 'COPY_ABORTED';
 
 export interface PgVectorErrorOptions {
   cause?: unknown;
