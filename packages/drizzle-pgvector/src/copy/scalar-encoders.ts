@@ -1,4 +1,4 @@
-import { INT_RANGES, JSONB_BINARY_VERSION, POSTGRES_EPOCH_MS } from '../catalog/index.js';
+import { FLOAT4_MAX, INT_RANGES, JSONB_BINARY_VERSION, POSTGRES_EPOCH_MS } from '../catalog/index.js';
 import { describe } from '../codec/index.js';
 import { pgVectorError } from '../errors/index.js';
 import type { FieldEncoder } from './vector-encoders.js';
@@ -72,6 +72,10 @@ function floatEncoder(kind: 'float4' | 'float8', label: string): FieldEncoder {
     const n = typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
     if (typeof n !== 'number') bad(label, kind === 'float4' ? 'real' : 'double precision', value, 'a number');
     if (kind === 'float4') {
+      // Like real's text input: finite values beyond float4, or that underflow to 0, are errors (NaN/±Infinity are allowed).
+      if (Number.isFinite(n) && (Math.abs(n) > FLOAT4_MAX || (n !== 0 && Math.fround(n) === 0))) {
+        bad(label, 'real', value, `a number within ±${FLOAT4_MAX} that does not underflow to 0 in float4`);
+      }
       w.ensure(8);
       w.int32(4);
       w.float32(n);
