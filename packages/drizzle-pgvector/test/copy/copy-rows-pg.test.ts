@@ -79,11 +79,23 @@ describe(`copyRows (drizzle-pgvector/pg) on ${process.env.PGVECTOR_TEST_BACKEND 
       const other = new pg.Client({ connectionString: url });
       await other.connect();
       await other.query('select pg_terminate_backend($1)', [pid]);
+      // Wait until the backend is gone (it sends its FATAL before it exits).
+      for (let i = 0; i < 500; i++) {
+        const { rows } = await other.query('select count(*)::int as n from pg_stat_activity where pid = $1', [pid]);
+        if (rows[0].n === 0) break;
+      }
       await other.end();
     };
+    // Rows come lazily; past the first chunk the source waits for the kill, so the load is still running when it lands.
+    async function* source() {
+      for (const row of itemRows(50_000, 100)) {
+        if (row.id === 20_000) await killing;
+        yield row;
+      }
+    }
     let error: (Error & { code?: string }) | undefined;
     try {
-      await copyRows(pool, items, itemRows(50_000, 100), {
+      await copyRows(pool, items, source(), {
         onProgress: () => {
           killing ??= kill();
         },

@@ -63,6 +63,7 @@ export async function servePgliteWithCopy(pglite: unknown): Promise<PgliteCopySe
     return job.then(() => Buffer.concat(out));
   };
   const sockets = new Set<Socket>();
+  let closed = false;
 
   const serve = (socket: Socket): void => {
     sockets.add(socket);
@@ -121,9 +122,12 @@ export async function servePgliteWithCopy(pglite: unknown): Promise<PgliteCopySe
     socket.on('close', () => {
       sockets.delete(socket);
       // Like pglite-socket: a connection that goes away mid-transaction leaves PGlite's one session rolled back.
-      void chain.then(() => queue).then(async () => {
-        if (db.isInTransaction()) await db.exec('ROLLBACK');
-      });
+      void chain
+        .then(() => queue)
+        .then(async () => {
+          if (!closed && db.isInTransaction()) await db.exec('ROLLBACK');
+        })
+        .catch(() => {});
     });
   };
 
@@ -140,6 +144,7 @@ export async function servePgliteWithCopy(pglite: unknown): Promise<PgliteCopySe
       }
     },
     close: async () => {
+      closed = true;
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue;
