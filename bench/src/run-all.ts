@@ -5,6 +5,7 @@
  * processes on the same cores show up directly in the p95 column.
  */
 import { runCodecBenchmark } from './codec.js';
+import { runIngestionBenchmark } from './ingestion.js';
 import { runQueryBenchmark } from './query-overhead.js';
 
 const started = performance.now();
@@ -14,5 +15,6 @@ console.log(`${new Date().toISOString().slice(0, 10)}. See bench/README.md for w
 console.log();
 await runQueryBenchmark();
 await runCodecBenchmark();
+await runIngestionBenchmark();
 console.log();
 console.log(`Total ${((performance.now() - started) / 1000).toFixed(0)} s.`);
