@@ -237,7 +237,7 @@ async function onServer(url: string, rows: readonly Row[]): Promise<BackendResul
     // One connection, so the TEMP table is visible to every variant.
     await pool.query(`create extension if not exists vector`);
     await pool.query(`create temp table bench_ingest (id integer primary key, embedding vector(${DIMENSIONS}) not null)`);
-    const version = (await pool.query<{ v: string }>('show server_version')).rows[0]?.v ?? '?';
+    const version = (await pool.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v ?? '?';
     const result = await measure(
       `DATABASE_URL (PostgreSQL ${version}, node-postgres)`,
       pgVariants(pool, drizzleNodePg({ client: pool }) as unknown as Db),
