@@ -15,8 +15,9 @@
  * insert, ≥ 0.9× the hand-written COPY. Against DATABASE_URL, a streaming run also loads BENCH_INGEST_STREAM_ROWS
  * rows from a lazy generator and samples the heap, to show memory stays bounded.
  *
- * Env: BENCH_INGEST_ROWS (1000), BENCH_INGEST_DIMENSIONS (1536), BENCH_INGEST_ROUNDS (2),
- * BENCH_INGEST_STREAM_ROWS (100000, DATABASE_URL only), DATABASE_URL. Writes bench-results/ingestion.{json,md}.
+ * Env: BENCH_INGEST_ROWS (1000), BENCH_INGEST_DIMENSIONS (1536), BENCH_INGEST_ROUNDS (3),
+ * BENCH_INGEST_SERVER_ROWS (20000, rows per load on DATABASE_URL), BENCH_INGEST_STREAM_ROWS (100000, DATABASE_URL only),
+ * DATABASE_URL. Writes bench-results/ingestion.{json,md}.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
@@ -35,8 +36,9 @@ import { environment, median, seededRandom, table, unitVector } from './stats.js
 
 const ROWS = Number(process.env.BENCH_INGEST_ROWS ?? 1000);
 const DIMENSIONS = Number(process.env.BENCH_INGEST_DIMENSIONS ?? 1536);
-const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 3);
 const WARMUP_ROWS = 100;
+const SERVER_ROWS = Number(process.env.BENCH_INGEST_SERVER_ROWS ?? 20_000);
 const STREAM_ROWS = Number(process.env.BENCH_INGEST_STREAM_ROWS ?? 100_000);
 const CHUNK = 1000;
 
@@ -258,14 +260,14 @@ async function onServer(url: string, rows: readonly Row[]): Promise<BackendResul
 
 function report(results: BackendResult[], env: string): string {
   const lines = [
-    `## Ingestion: copyRows vs chunked insert vs hand-written COPY (${ROWS.toLocaleString('en-US')} rows × vector(${DIMENSIONS}))`,
+    `## Ingestion: copyRows vs chunked insert vs hand-written COPY (vector(${DIMENSIONS}))`,
     '',
     `${env}. Median of ${ROUNDS} interleaved rounds per variant after a warm-up load, each into an emptied table with a primary key, in one transaction. ` +
       'Targets: copyRows ≥ 10× the chunked insert and ≥ 0.9× the hand-written COPY.',
     '',
   ];
   for (const r of results) {
-    lines.push(`### ${r.backend}`, '');
+    lines.push(`### ${r.backend}: ${r.rows.toLocaleString('en-US')} rows`, '');
     lines.push(
       table(
         ['variant', 'median', 'rows/s', 'copyRows ÷ this'],
@@ -291,7 +293,7 @@ export async function runIngestionBenchmark(): Promise<void> {
   process.stderr.write(`Ingestion benchmark: ${ROWS} rows × ${DIMENSIONS} dimensions, ${ROUNDS} rounds\n`);
   const results = await onPglite(rows);
   const url = process.env.DATABASE_URL;
-  if (url) results.push(await onServer(url, rows));
+  if (url) results.push(await onServer(url, SERVER_ROWS === ROWS ? rows : makeRows(SERVER_ROWS)));
   const env = await environment();
   const markdown = report(results, env) + (url ? '' : '\n(DATABASE_URL not set: no native-server run.)\n');
   console.log(markdown);
