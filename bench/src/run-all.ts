@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCodecBenchmark } from './codec.js';
 import { parseIndexComparisonArgs, runIndexComparison } from './index-comparison.js';
+import { runIngestionBenchmark } from './ingestion.js';
 import { runQueryBenchmark } from './query-overhead.js';
 import { RESULTS_DIR, printedBenchmark, sectionWithCharts, writeReport, type Benchmark, type BenchmarkReport } from './report.js';
 
@@ -26,7 +27,7 @@ const args = process.argv.slice(2).filter((a) => a !== '--');
 const BENCHMARKS: Benchmark[] = [
   { name: 'query-overhead', description: 'nearest() vs the same SQL by hand through the same driver', run: runQueryBenchmark },
   printedBenchmark('codec', 'vector text codec vs pgvector-node (no database)', runCodecBenchmark),
-  // ingestion (src/ingestion.ts) goes here.
+  printedBenchmark('ingestion', 'copyRows vs chunked insert().values() vs a hand-written binary COPY (rows/s)', runIngestionBenchmark),
   {
     name: 'index-comparison',
     description: 'sequential scan vs IVFFlat vs HNSW: build, size, memory, latency, recall, probes/ef_search sweep (--rows --dims --queries --seed)',

@@ -4,3 +4,4 @@ export { compareVersions, parseRequiredVersion, parseServerVersion, versionAtLea
 export type { ExtensionVersion } from './versions.js';
 export { CITUS } from './citus.js';
 export * from './float-parsing.js';
+export * from './copy-format.js';

@@ -39,7 +39,12 @@ export type PgVectorErrorCode =
   // recall measurement and tuning
   | 'INVALID_TUNING_OPTION'
   | 'NO_TUNABLE_INDEX'
-  | 'PRIMARY_KEY_REQUIRED';
+  | 'PRIMARY_KEY_REQUIRED'
+  // bulk loading (copyRows)
+  | 'INVALID_COPY_OPTION'
+  | 'INVALID_COPY_ROW'
+  | 'UNSUPPORTED_COPY_COLUMN'
+  | 'COPY_ABORTED';
 
 export interface PgVectorErrorOptions {
   cause?: unknown;
