@@ -24,6 +24,20 @@ export {
   operatorClassByName,
   operatorClassFor,
 } from './catalog/index.js';
+export {
+  CHOOSE_INDEX_RULES,
+  DEFAULT_RECALL_TARGET,
+  GENERATION_CHUNK_HEADER,
+  HNSW_BUILD_MEMORY,
+  HNSW_GRAPH_LAYOUT,
+  HNSW_PRESETS,
+  IVFFLAT_BUILD_MEMORY,
+  IVFFLAT_RULES,
+  MAINTENANCE_WORK_MEM,
+  MEMORY_UNITS,
+  VALUE_LAYOUT,
+} from './catalog/index.js';
+export type { MemoryUnit, ServerBits } from './catalog/index.js';
 export type { IndexMethod, IndexOptionInfo, Metric, MetricInfo, OperatorClassInfo, SettingInfo, VectorType, VectorTypeInfo } from './catalog/index.js';
 
 export { SparseVector, decodeDense, decodeSparse, encodeValue } from './codec/index.js';
@@ -39,3 +53,4 @@ export * from './indexes/index.js';
 export * from './settings/index.js';
 export * from './queries/index.js';
 export * from './extension/index.js';
+export * from './advice/index.js';

@@ -2,3 +2,4 @@ export * from './catalog.js';
 export { compareVersions, parseRequiredVersion, parseServerVersion, versionAtLeast } from './versions.js';
 export type { ExtensionVersion } from './versions.js';
 export { CITUS } from './citus.js';
+export * from './index-build.js';

@@ -32,7 +32,10 @@ export type PgVectorErrorCode =
   // queries and settings
   | 'METRIC_REQUIRED'
   | 'INVALID_SEARCH_SETTING'
-  | 'INVALID_QUERY_OPTION';
+  | 'INVALID_QUERY_OPTION'
+  // advice (index choice, parameters, build memory)
+  | 'INVALID_ADVICE_INPUT'
+  | 'INVALID_MEMORY_SIZE';
 
 export interface PgVectorErrorOptions {
   cause?: unknown;

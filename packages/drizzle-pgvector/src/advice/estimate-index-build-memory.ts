@@ -1,0 +1,175 @@
+import { INDEX_OPTIONS, MAINTENANCE_WORK_MEM, MEMORY_UNITS, type IndexMethod, type Metric, type VectorType } from '../catalog/index.js';
+import {
+  checkCount,
+  checkDimensions,
+  checkIndexOption,
+  checkMethod,
+  checkMetric,
+  checkOptions,
+  checkServer,
+  checkType,
+} from './advice-input.js';
+import { chunkHeaderBytes, hnswFits, hnswRequiredBytes, hnswTupleBytes } from './hnsw-memory.js';
+import { ivfflatMemory } from './ivfflat-memory.js';
+import { formatMemorySize, maintenanceWorkMemRange, toMaintenanceWorkMem, type MemorySize } from './memory-size.js';
+import { recommendIvfflat } from './recommend-ivfflat.js';
+import { valueBytes } from './value-bytes.js';
+
+const DEFAULT_M = INDEX_OPTIONS.find((o) => o.key === 'm')?.default ?? 16;
+
+/** Options of {@link estimateIndexBuildMemory}. */
+export interface EstimateIndexBuildMemoryOptions {
+  method: IndexMethod;
+  /** The indexed type: the column's, or the expression's (`asHalfvec` → 'halfvec', `binaryQuantize` → 'bit'). */
+  type: VectorType;
+  dimensions: number;
+  /** Rows to index (non-NULL values). */
+  rows: number;
+  /** HNSW m (default 16). */
+  m?: number;
+  /** IVFFlat lists (default: `recommendIvfflat({ rows }).lists`). */
+  lists?: number;
+  /** Parallel workers besides the leader (HNSW: a parallel build uses a shared area without chunk headers). Default 0. */
+  parallelWorkers?: number;
+  /** Validated against the type and method; values are the same size for every metric. */
+  metric?: Metric;
+  /** PostgreSQL major version (16) or server_version_num (160004). Default: ≤ 15 — larger headers, estimate errs high. */
+  serverVersion?: number;
+  /** 64 (default) or 32 (PGlite, wasm32). */
+  serverBits?: 32 | 64;
+  /** IVFFlat: the table's heap pages (`pg_relation_size(t) / 8192`), which cap the sample count. Default: not capped. */
+  heapPages?: number;
+  /** sparsevec: average non-zero elements per value (default 1000, the HNSW limit). */
+  nonZero?: number;
+  /** Also say what happens with this maintenance_work_mem. */
+  maintenanceWorkMem?: MemorySize;
+}
+
+/** What a build with the given maintenance_work_mem does. */
+export interface BuildMemoryFit {
+  readonly maintenanceWorkMem: string;
+  /** True when the whole build stays in memory (HNSW) / passes pgvector's memory check (IVFFlat). */
+  readonly enough: boolean;
+  /** HNSW: tuples the in-memory graph holds before pgvector's "no longer fits … after N tuples" notice. */
+  readonly tuplesThatFit?: number;
+}
+
+/** Result of {@link estimateIndexBuildMemory}. */
+export interface IndexBuildMemoryEstimate {
+  readonly method: IndexMethod;
+  /**
+   * Bytes the build needs: HNSW, maintenance_work_mem for the graph to stay in memory (whole 1 MB blocks in a serial
+   * build); IVFFlat, the total pgvector checks against maintenance_work_mem before k-means.
+   */
+  readonly bytes: number;
+  /** `bytes` rounded up to a setting: `SET LOCAL maintenance_work_mem = '<this>'`. */
+  readonly maintenanceWorkMem: string;
+  /** HNSW: expected graph bytes per tuple. */
+  readonly bytesPerTuple?: number;
+  /** IVFFlat: the N of pgvector's "memory required is N MB" error. */
+  readonly reportedMB?: number;
+  /** IVFFlat: the smallest maintenance_work_mem, in kB, that passes pgvector's check. */
+  readonly minimumKb?: number;
+  /** IVFFlat: rows k-means samples (target and actual). */
+  readonly samples?: { readonly target: number; readonly actual: number };
+  /** The assumptions behind the numbers. */
+  readonly assumptions: { readonly serverMajor: number; readonly serverBits: 32 | 64; readonly chunkHeaderBytes: number; readonly parallel: boolean };
+  readonly fit?: BuildMemoryFit;
+  readonly why: string;
+}
+
+/** `bytes` rounded up to whole MB, as setting text (never above the server's maximum). */
+function settingFor(bytes: number, bits: 32 | 64): string {
+  const maxBytes = MAINTENANCE_WORK_MEM.maxKb[bits] * MEMORY_UNITS.kB;
+  const mb = Math.max(Math.ceil(bytes / MEMORY_UNITS.MB), 1);
+  return formatMemorySize(Math.min(mb * MEMORY_UNITS.MB, maxBytes));
+}
+
+/**
+ * Estimate the `maintenance_work_mem` an index build needs, from pgvector's own memory accounting: for HNSW the
+ * in-memory graph (past it the build continues on disk, much more slowly, after the notice "hnsw graph no longer
+ * fits into maintenance_work_mem after N tuples"); for IVFFlat the k-means arrays (below it the build fails with
+ * "memory required is N MB"). Matches pgvector's figures within 1 % (HNSW) and to the kB (IVFFlat).
+ *
+ * @example
+ * ```ts
+ * const e = estimateIndexBuildMemory({ method: 'hnsw', type: 'vector', dimensions: 1536, rows: 1_000_000, serverVersion: 16 });
+ * e.maintenanceWorkMem; // '6543MB'
+ * await db.transaction(async (tx) => {
+ *   await tx.execute(sql.raw(`SET LOCAL maintenance_work_mem = '${e.maintenanceWorkMem}'`));
+ *   await tx.execute(sql`CREATE INDEX ON items USING hnsw (embedding vector_cosine_ops)`);
+ * });
+ * ```
+ * No SQL of its own: pure function; the SQL above is what its result is for.
+ *
+ * @throws {@link PgVectorError} `INVALID_ADVICE_INPUT` for bad options (unknown method/type, dimensions above the
+ *   method's limit, m or lists out of range), `INVALID_MEMORY_SIZE` for a bad `maintenanceWorkMem`.
+ */
+export function estimateIndexBuildMemory(options: EstimateIndexBuildMemoryOptions): IndexBuildMemoryEstimate {
+  const fn = 'estimateIndexBuildMemory';
+  checkOptions(fn, options);
+  const method = checkMethod(fn, options.method);
+  const type = checkType(fn, options.type);
+  const dimensions = checkDimensions(fn, type, options.dimensions, method);
+  const rows = checkCount(fn, 'rows', options.rows, 'rows to index');
+  if (options.metric !== undefined) checkMetric(fn, type, method, options.metric);
+  const server = checkServer(fn, options.serverVersion, options.serverBits);
+  const workers = checkCount(fn, 'parallelWorkers', options.parallelWorkers ?? 0, 'workers besides the leader');
+  const nonZero = options.nonZero === undefined ? undefined : checkCount(fn, 'nonZero', options.nonZero, 'non-zero elements per value');
+  const mwm = options.maintenanceWorkMem === undefined ? undefined : toMaintenanceWorkMem(options.maintenanceWorkMem, { serverVersion: options.serverVersion, serverBits: server.bits });
+  const size = valueBytes(type, dimensions, nonZero);
+
+  if (method === 'hnsw') {
+    const m = checkIndexOption(fn, 'm', options.m ?? DEFAULT_M);
+    const parallel = workers > 0;
+    const perTuple = hnswTupleBytes(m, size, server, parallel);
+    const bytes = hnswRequiredBytes(rows, perTuple, parallel);
+    const setting = settingFor(bytes, server.bits);
+    let fit: BuildMemoryFit | undefined;
+    if (mwm) {
+      const tuplesThatFit = hnswFits(mwm.bytes, perTuple, parallel);
+      fit = { maintenanceWorkMem: mwm.text, enough: tuplesThatFit >= rows, tuplesThatFit };
+    }
+    const why =
+      `HNSW keeps the whole graph in maintenance_work_mem while building: about ${Math.round(perTuple)} bytes per ${type}(${dimensions}) tuple at m=${m}` +
+      `${parallel ? ' (parallel build: shared area, plus 4 MB pgvector keeps aside)' : ''}, so ${rows} rows need ${setting}. ` +
+      (fit
+        ? fit.enough
+          ? `With ${fit.maintenanceWorkMem} the graph fits.`
+          : `With ${fit.maintenanceWorkMem} only ${fit.tuplesThatFit} tuples fit; after them pgvector builds on disk, which is much slower.`
+        : 'With less, pgvector finishes the build on disk, much more slowly.');
+    return Object.freeze({
+      method,
+      bytes,
+      maintenanceWorkMem: setting,
+      bytesPerTuple: perTuple,
+      assumptions: { serverMajor: server.major, serverBits: server.bits, chunkHeaderBytes: chunkHeaderBytes(server, parallel), parallel },
+      ...(fit ? { fit } : {}),
+      why,
+    });
+  }
+
+  const lists = checkIndexOption(fn, 'lists', options.lists ?? recommendIvfflat({ rows }).lists);
+  const heapPages = options.heapPages === undefined ? undefined : checkCount(fn, 'heapPages', options.heapPages, "the table's 8 kB heap pages");
+  const k = ivfflatMemory(lists, dimensions, size, rows, heapPages, server.bits);
+  const minimumKb = Math.max(k.minimumKb, maintenanceWorkMemRange({ serverVersion: options.serverVersion, serverBits: server.bits }).minKb);
+  const bytes = k.bytes;
+  const setting = settingFor(minimumKb * MEMORY_UNITS.kB, server.bits);
+  const fit: BuildMemoryFit | undefined = mwm ? { maintenanceWorkMem: mwm.text, enough: mwm.kB >= k.minimumKb } : undefined;
+  const why =
+    `IVFFlat trains ${lists} lists by k-means on ${k.samples} sampled rows (sample buffer for ${k.targetSamples}); pgvector needs ${k.bytes} bytes for it ` +
+    `and refuses to build with less ("memory required is ${k.reportedMB} MB"), so set maintenance_work_mem to at least ${formatMemorySize(minimumKb * MEMORY_UNITS.kB)} (${setting}).` +
+    (fit ? (fit.enough ? ` ${fit.maintenanceWorkMem} is enough.` : ` ${fit.maintenanceWorkMem} is not enough.`) : '') +
+    ' Assigning rows to lists then sorts within maintenance_work_mem and spills to disk if needed.';
+  return Object.freeze({
+    method,
+    bytes,
+    maintenanceWorkMem: setting,
+    reportedMB: k.reportedMB,
+    minimumKb,
+    samples: { target: k.targetSamples, actual: k.samples },
+    assumptions: { serverMajor: server.major, serverBits: server.bits, chunkHeaderBytes: 0, parallel: workers > 0 },
+    ...(fit ? { fit } : {}),
+    why,
+  });
+}

@@ -1,0 +1,12 @@
+export { chooseIndex } from './choose-index.js';
+export type { ChooseIndexOptions, ChooseIndexRule, IndexChoice, IndexTarget } from './choose-index.js';
+export { estimateIndexBuildMemory } from './estimate-index-build-memory.js';
+export type { BuildMemoryFit, EstimateIndexBuildMemoryOptions, IndexBuildMemoryEstimate } from './estimate-index-build-memory.js';
+export { hnswTuplesThatFit } from './hnsw-memory.js';
+export type { HnswTuplesThatFitOptions } from './hnsw-memory.js';
+export { formatMemorySize, maintenanceWorkMemRange, parseMemorySize, toMaintenanceWorkMem } from './memory-size.js';
+export type { MaintenanceWorkMem, MaintenanceWorkMemServer, MemorySize } from './memory-size.js';
+export { recommendHnsw } from './recommend-hnsw.js';
+export type { HnswRecommendation, RecommendHnswOptions } from './recommend-hnsw.js';
+export { recommendIvfflat } from './recommend-ivfflat.js';
+export type { IvfflatRecommendation, RecommendIvfflatOptions } from './recommend-ivfflat.js';
