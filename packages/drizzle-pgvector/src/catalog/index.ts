@@ -3,3 +3,4 @@ export { compareVersions, parseRequiredVersion, parseServerVersion, versionAtLea
 export type { ExtensionVersion } from './versions.js';
 export { CITUS } from './citus.js';
 export * from './index-build.js';
+export * from './index-operations.js';

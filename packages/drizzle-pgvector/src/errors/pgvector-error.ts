@@ -35,7 +35,14 @@ export type PgVectorErrorCode =
   | 'INVALID_QUERY_OPTION'
   // advice (index choice, parameters, build memory)
   | 'INVALID_ADVICE_INPUT'
-  | 'INVALID_MEMORY_SIZE';
+  | 'INVALID_MEMORY_SIZE'
+  // index operations (buildIndex, rebuildIndex, vectorIndexes, columnDimensions)
+  | 'UNKNOWN_INDEX'
+  | 'NO_VECTOR_COLUMNS'
+  | 'INVALID_OPERATION_OPTION'
+  | 'INDEX_BUILD_MEMORY_EXCEEDED'
+  | 'INDEX_BUILD_FAILED'
+  | 'INDEX_BUILD_CANCELLED';
 
 export interface PgVectorErrorOptions {
   cause?: unknown;
