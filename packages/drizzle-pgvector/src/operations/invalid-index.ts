@@ -76,3 +76,17 @@ export async function dropInvalidIndex(query: RowQuery, name: string, schema?: s
   await query(dropInvalidStatement(state), []);
   return state;
 }
+
+const PART = String.raw`("(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
+const QUALIFIED = new RegExp(String.raw`^${PART}(?:\s*\.\s*${PART})?$`);
+
+function unquote(part: string): string {
+  return part.startsWith('"') ? part.slice(1, -1).replace(/""/g, '"') : part.toLowerCase();
+}
+
+/** `"Items_hnsw"`, `public.items_hnsw` (as written in SQL) → schema and name as the catalog has them. */
+export function parseIndexName(text: string): { schema: string | undefined; name: string } | undefined {
+  const m = QUALIFIED.exec(text.trim());
+  if (m === null) return undefined;
+  return m[2] === undefined ? { schema: undefined, name: unquote(m[1]!) } : { schema: unquote(m[1]!), name: unquote(m[2]) };
+}

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { getTableConfig, index, pgSchema, pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { getTableConfig, index, pgSchema, pgTable, serial, text, uniqueIndex, type PgTable } from 'drizzle-orm/pg-core';
 import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
 import { describe, expect, it } from 'vitest';
 import * as schema from '../../../../test/fixtures/schema.js';
@@ -26,7 +26,7 @@ async function kitStatements(imports: Record<string, unknown>): Promise<string[]
   return (await generateMigration(empty, current)).filter((s) => /^CREATE (UNIQUE )?INDEX/.test(s));
 }
 
-function ours(tables: readonly ReturnType<typeof pgTable>[]): string[] {
+function ours(tables: readonly PgTable[]): string[] {
   return tables.flatMap((t) => getTableConfig(t).indexes.map((i) => indexDdl(t, i)));
 }
 
