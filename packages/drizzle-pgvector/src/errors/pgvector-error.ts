@@ -44,7 +44,14 @@ export type PgVectorErrorCode =
   | 'INVALID_COPY_OPTION'
   | 'INVALID_COPY_ROW'
   | 'UNSUPPORTED_COPY_COLUMN'
-  | 'COPY_ABORTED';
+  | 'COPY_ABORTED'
+  // index operations (buildIndex, rebuildIndex, vectorIndexes, columnDimensions)
+  | 'UNKNOWN_INDEX'
+  | 'NO_VECTOR_COLUMNS'
+  | 'INVALID_OPERATION_OPTION'
+  | 'INDEX_BUILD_MEMORY_EXCEEDED'
+  | 'INDEX_BUILD_FAILED'
+  | 'INDEX_BUILD_CANCELLED';
 
 export interface PgVectorErrorOptions {
   cause?: unknown;

@@ -4,6 +4,8 @@ import { PgTransaction } from 'drizzle-orm/pg-core';
 import { queryRows, type SqlExecutor, type TransactionalDatabase } from '../driver/index.js';
 import { describeServerError, pgVectorError, serverError } from '../errors/index.js';
 import { ensureVectorExtension, type EnsureVectorExtensionOptions, type VectorExtensionInfo } from '../extension/ensure-vector-extension.js';
+import { dropInvalidIndex, dropInvalidStatement, findIndex } from '../operations/invalid-index.js';
+import { catalogQuery, createdIndex, dropLeftover, type Leftover } from './invalid-leftover.js';
 import { readMigrations, type MigrationFile } from './journal.js';
 import { concurrentIndexName, runsOutsideTransaction, splitStatements, type SqlStatement } from './statements.js';
 
@@ -87,9 +89,11 @@ const SHOWN_STATEMENT_CHARS = 400;
  *   migration has such statements), so a failed run can be resumed: the next `migrate()` skips the statements that
  *   already committed (checked by hash) and continues with the failed one.
  * - If a non-transactional statement fails, it throws `MIGRATION_FAILED` naming the migration, the statement and
- *   the server error (`cause`). A failed `CREATE INDEX CONCURRENTLY` leaves an INVALID index behind: drop it
- *   (`DROP INDEX CONCURRENTLY IF EXISTS "name";`), fix the cause (you may edit that statement and the ones after
- *   it), and run `migrate()` again.
+ *   the server error (`cause`). A failed `CREATE INDEX CONCURRENTLY` leaves an INVALID index behind: migrate()
+ *   drops it (`DROP INDEX CONCURRENTLY IF EXISTS "schema"."name";`) and says so; fix the cause (you may edit that
+ *   statement and the ones after it) and run `migrate()` again.
+ * - Before a `CREATE INDEX CONCURRENTLY`, an INVALID index of the same name is dropped; after it, the index must be
+ *   valid (`pg_index.indisvalid`): a migration is never recorded while its index is INVALID.
  * - With `ensureExtension` (default), `CREATE EXTENSION IF NOT EXISTS vector` runs first when pgvector is missing.
  *
  * No lock is taken: as with Drizzle's `migrate()`, run one migrator at a time.
@@ -220,10 +224,27 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
       }
       if (i > 0) ops.push({ migration: m, step: undefined, query: saveProgress(m, i) });
       await flush();
+      const created = step.transactional ? undefined : createdIndex(step.statement);
+      if (created) {
+        // An INVALID index of this name is what an earlier failed attempt left: with IF NOT EXISTS the statement
+        // would skip the build and the migration would be recorded over an index that serves (or enforces) nothing.
+        await dropInvalidIndex(catalogQuery(db), created.name, created.schema);
+      }
       try {
         await db.execute(sql.raw(step.sql));
       } catch (error) {
-        throw outsideFailure(m, i, step, error, schema, table, progressName);
+        const leftover = created ? await dropLeftover(db, created) : undefined;
+        throw outsideFailure(m, i, step, error, schema, table, progressName, leftover);
+      }
+      if (created) {
+        const state = await findIndex(catalogQuery(db), created.name, created.schema);
+        if (state !== undefined && !state.valid) {
+          throw pgVectorError(
+            'MIGRATION_FAILED',
+            `Migration "${m.tag}": statement ${i + 1} (${shown(step.sql)}) finished, but the index ${state.schema}.${state.name} is INVALID (pg_index.indisvalid = false), so the migration is not recorded. Drop it with ${dropInvalidStatement(state)} and run migrate() again.`,
+            { migration: m.tag, statementIndex: i, statement: step.sql.trim(), phase: 'outside-transaction', invalidIndex: state.name, dropStatement: dropInvalidStatement(state) },
+          );
+        }
       }
       outside.push(step.sql.trim());
       try {
@@ -324,13 +345,17 @@ function transactionFailure(
   );
 }
 
-function outsideFailure(m: Planned, i: number, step: Step, error: unknown, schema: string, table: string, progressName: string): Error {
+function outsideFailure(m: Planned, i: number, step: Step, error: unknown, schema: string, table: string, progressName: string, leftover?: Leftover): Error {
   const info = serverError(error);
   const index = concurrentIndexName(step.statement);
   const reindex = /^reindex\b/i.test(step.statement.code);
   const cleanup =
     index?.kind === 'create'
-      ? ` A failed CREATE INDEX CONCURRENTLY may leave an INVALID index ${index.name} behind (see SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid;): run DROP INDEX CONCURRENTLY IF EXISTS ${index.name}; then fix the cause and run migrate() again.`
+      ? leftover && 'dropped' in leftover
+        ? ` The INVALID index ${leftover.dropped.schema}.${leftover.dropped.name} the failed build left was dropped (${dropInvalidStatement(leftover.dropped)}); fix the cause and run migrate() again — it rebuilds the index.`
+        : leftover && 'failed' in leftover
+          ? ` The failed build left an INVALID index that could not be dropped (${leftover.failed}): run DROP INDEX CONCURRENTLY IF EXISTS ${index.name}; yourself, fix the cause and run migrate() again.`
+          : ' Fix the cause and run migrate() again (an INVALID index of this name, if any, is dropped before the retry).'
       : index?.kind === 'drop'
         ? ` The index ${index.name} may be left INVALID; run migrate() again to finish dropping it.`
         : reindex
@@ -340,13 +365,14 @@ function outsideFailure(m: Planned, i: number, step: Step, error: unknown, schem
     'MIGRATION_FAILED',
     `Migration "${m.tag}" failed at statement ${i + 1} of ${m.steps.length}, which runs outside a transaction:\n  ${shown(step.sql)}\nServer error: ${describeServerError(info)}.\n${
       i > 0 ? `Statements 1–${i} of this migration are committed (progress kept in ${progressName}); ` : ''
-    }the migration is not recorded in ${quoteIdent(schema)}.${quoteIdent(table)}, so the next migrate() resumes at this statement (you may edit it, e.g. to add IF NOT EXISTS).${cleanup}`,
+    }the migration is not recorded in ${quoteIdent(schema)}.${quoteIdent(table)}, so the next migrate() resumes at this statement (you may edit it to fix the cause).${cleanup}`,
     {
       migration: m.tag,
       statementIndex: i,
       statement: step.sql.trim(),
       phase: 'outside-transaction',
       invalidIndex: index?.kind === 'create' ? index.name : null,
+      droppedInvalidIndex: leftover && 'dropped' in leftover ? leftover.dropped.name : null,
       sqlState: info.code ?? null,
     },
     info.error,

@@ -1,0 +1,33 @@
+/**
+ * Facts behind the index operations (`buildIndex`, `rebuildIndex`, `vectorIndexes`): PostgreSQL's limits for the
+ * build settings, the progress phases pgvector reports, and the rule for when an IVFFlat index needs a rebuild.
+ */
+
+/** `max_parallel_maintenance_workers` range (PostgreSQL guc_tables.c: 0 .. MAX_PARALLEL_WORKER_LIMIT = 1024). */
+export const PARALLEL_MAINTENANCE_WORKERS = Object.freeze({ min: 0, max: 1024 });
+
+/**
+ * `maintenanceWorkMem: 'auto'` never sets more than this unless `maxMaintenanceWorkMem` says otherwise: an
+ * estimate above it is an error, not a silent 20 GB setting.
+ */
+export const AUTO_MAINTENANCE_WORK_MEM_CAP = '4GB';
+
+/** How often progress is read from `pg_stat_progress_create_index` during a build, in ms (and its range). */
+export const PROGRESS_POLL = Object.freeze({ defaultMs: 100, minMs: 10, maxMs: 60_000 });
+
+/**
+ * Progress phases pgvector 0.5+ reports (`building index: <phase>`), and the part of the overall fraction each
+ * covers. HNSW: `initializing`, `loading tuples` (blocks_done / blocks_total, heap scan). IVFFlat: `initializing`,
+ * `performing k-means` (all counters 0), `assigning tuples` (heap scan, blocks), `loading tuples`
+ * (tuples_done / tuples_total).
+ */
+export const BUILD_PHASES = Object.freeze({
+  hnsw: Object.freeze({ 'loading tuples': { from: 0, to: 1, counter: 'blocks' } }),
+  ivfflat: Object.freeze({
+    'assigning tuples': { from: 0, to: 0.5, counter: 'blocks' },
+    'loading tuples': { from: 0.5, to: 1, counter: 'tuples' },
+  }),
+} as const);
+
+/** IVFFlat `lists` further than this factor from `recommendIvfflat({ rows })` means: rebuild with the advised lists. */
+export const IVFFLAT_LISTS_DRIFT_FACTOR = 2;

@@ -1,0 +1,47 @@
+import { describeServerError, pgVectorError, serverError } from '../errors/index.js';
+import { dropInvalidIndex, type RowQuery } from './invalid-index.js';
+import type { BuildOutcome } from './run-build.js';
+
+/** SQLSTATE 57014: the statement was cancelled (pg_cancel_backend, statement_timeout). */
+const QUERY_CANCELED = '57014';
+
+/**
+ * @internal The error for a failed or cancelled build. After a CONCURRENTLY build, the INVALID index it left
+ * (`leftovers`: the index name, or REINDEX's `<name>_ccnew`) is dropped first and the message says so.
+ */
+export async function buildFailure(
+  fn: string,
+  rows: RowQuery,
+  outcome: BuildOutcome,
+  what: { name: string; schema: string | undefined; statement: string; concurrently: boolean; leftovers: readonly string[] },
+): Promise<Error> {
+  const info = outcome.error === undefined ? undefined : serverError(outcome.error);
+  const cancelled = outcome.cancelled || info?.code === QUERY_CANCELED;
+  const dropped: string[] = [];
+  let dropFailure: string | undefined;
+  if (what.concurrently) {
+    for (const name of what.leftovers) {
+      try {
+        const state = await dropInvalidIndex(rows, name, what.schema);
+        if (state) dropped.push(`${state.schema}.${state.name}`);
+      } catch (error) {
+        dropFailure = describeServerError(serverError(error));
+      }
+    }
+  }
+  const cleanup = what.concurrently
+    ? dropped.length > 0
+      ? ` The INVALID index ${dropped.join(', ')} the failed CONCURRENTLY build left was dropped (DROP INDEX CONCURRENTLY IF EXISTS).`
+      : dropFailure
+        ? ` The INVALID index it left could not be dropped (${dropFailure}): run DROP INDEX CONCURRENTLY IF EXISTS "${what.leftovers[0]}"; yourself.`
+        : ' No INVALID index was left behind.'
+    : ' The transaction was rolled back: nothing was left behind.';
+  return pgVectorError(
+    cancelled ? 'INDEX_BUILD_CANCELLED' : 'INDEX_BUILD_FAILED',
+    `${fn}("${what.name}") ${cancelled ? 'was cancelled' : `failed: ${info ? describeServerError(info) : 'unknown error'}`}.${cleanup} Statement: ${what.statement}${
+      cancelled ? '' : ' Fix the cause (e.g. more maintenance_work_mem, values that fit the index) and run it again.'
+    }`,
+    { index: what.name, statement: what.statement, sqlState: info?.code ?? null, droppedInvalidIndex: dropped[0] ?? null, concurrently: what.concurrently },
+    info?.error,
+  );
+}

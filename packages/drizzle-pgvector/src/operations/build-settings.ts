@@ -1,0 +1,104 @@
+import { AUTO_MAINTENANCE_WORK_MEM_CAP, MAINTENANCE_WORK_MEM, type IndexMethod, type VectorType } from '../catalog/index.js';
+import { estimateIndexBuildMemory, type IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
+import { formatMemorySize, parseMemorySize, toMaintenanceWorkMem } from '../advice/memory-size.js';
+import { pgVectorError } from '../errors/index.js';
+import type { BuildSettingsOptions } from './operation-input.js';
+import type { RowQuery } from './invalid-index.js';
+
+/** What an index build needs to know to size `maintenance_work_mem`. */
+export interface BuildShape {
+  readonly method: IndexMethod;
+  readonly type: VectorType;
+  readonly dimensions: number;
+  readonly m?: number;
+  readonly lists?: number;
+  /** `"schema"."table"`, quoted. */
+  readonly tableSql: string;
+  /** The index predicate as SQL text (rows counted under it), if partial. */
+  readonly predicateSql?: string;
+}
+
+/** The settings a build runs with. */
+export interface BuildSettings {
+  /** The value set, or undefined when the server's setting is kept. */
+  readonly maintenanceWorkMem: string | undefined;
+  readonly parallelWorkers: number | undefined;
+  /** The estimate behind `'auto'`. */
+  readonly estimate: IndexBuildMemoryEstimate | undefined;
+  /** Rows counted for `'auto'`. */
+  readonly rows: number | undefined;
+}
+
+/**
+ * @internal Resolve `maintenanceWorkMem` / `parallelWorkers` (reads the row count, the heap size and the server's
+ * limits for `'auto'`; changes nothing).
+ *
+ * ```sql
+ * SELECT current_setting('server_version_num')::int, (SELECT max_val FROM pg_settings WHERE name = 'maintenance_work_mem'),
+ *        current_setting('maintenance_work_mem'), (SELECT count(*) FROM "items" [WHERE <predicate>]), pg_relation_size('"items"') / 8192;
+ * ```
+ *
+ * @throws PgVectorError `INDEX_BUILD_MEMORY_EXCEEDED` when the estimate is above `maxMaintenanceWorkMem`.
+ */
+export async function resolveBuildSettings(fn: string, query: RowQuery, options: BuildSettingsOptions, shape: () => Promise<BuildShape>): Promise<BuildSettings> {
+  const workers = options.parallelWorkers;
+  if (options.maintenanceWorkMem === undefined) return { maintenanceWorkMem: undefined, parallelWorkers: workers, estimate: undefined, rows: undefined };
+  const [facts] = await query(
+    `SELECT current_setting('server_version_num')::int AS version, (SELECT max_val FROM pg_catalog.pg_settings WHERE name = 'maintenance_work_mem')::bigint AS max_kb, current_setting('maintenance_work_mem') AS current`,
+    [],
+  );
+  const serverVersion = Number(facts?.['version']);
+  const serverBits = Number(facts?.['max_kb']) <= MAINTENANCE_WORK_MEM.maxKb[32] ? 32 : 64;
+  const server = { serverVersion, serverBits } as const;
+  if (options.maintenanceWorkMem !== 'auto') {
+    return { maintenanceWorkMem: toMaintenanceWorkMem(options.maintenanceWorkMem, server).text, parallelWorkers: workers, estimate: undefined, rows: undefined };
+  }
+  const s = await shape();
+  const [size] = await query(
+    `SELECT (SELECT count(*) FROM ${s.tableSql}${s.predicateSql ? ` WHERE ${s.predicateSql}` : ''})::bigint AS rows, (pg_catalog.pg_relation_size($1::regclass) / 8192)::bigint AS pages`,
+    [s.tableSql],
+  );
+  const rows = Number(size?.['rows']);
+  const estimate = estimateIndexBuildMemory({
+    method: s.method,
+    type: s.type,
+    dimensions: s.dimensions,
+    rows,
+    ...(s.m === undefined ? {} : { m: s.m }),
+    ...(s.lists === undefined ? {} : { lists: s.lists }),
+    parallelWorkers: workers ?? 0,
+    serverVersion,
+    serverBits,
+    heapPages: Number(size?.['pages']),
+  });
+  const cap = parseMemorySize(options.maxMaintenanceWorkMem ?? AUTO_MAINTENANCE_WORK_MEM_CAP);
+  const needed = parseMemorySize(estimate.maintenanceWorkMem);
+  if (needed > cap) {
+    throw pgVectorError(
+      'INDEX_BUILD_MEMORY_EXCEEDED',
+      `${fn}: the build of this ${s.method} index over ${rows} rows needs about ${estimate.maintenanceWorkMem} of maintenance_work_mem, above the maximum ${formatMemorySize(cap)} (maxMaintenanceWorkMem). ${estimate.why} Raise maxMaintenanceWorkMem if the server has the memory, pass an explicit maintenanceWorkMem (the build then continues on disk, more slowly), or lower m / lists. Nothing was changed.`,
+      { needed: estimate.maintenanceWorkMem, max: formatMemorySize(cap), rows, method: s.method },
+    );
+  }
+  // Never lower what the server already gives builds.
+  const current = parseMemorySize(String(facts?.['current'] ?? '0kB'));
+  const chosen = needed > current ? estimate.maintenanceWorkMem : toMaintenanceWorkMem(String(facts?.['current']), server).text;
+  return { maintenanceWorkMem: chosen, parallelWorkers: workers, estimate, rows };
+}
+
+/** `SET [LOCAL] …` statements for the settings (validated values inlined). */
+export function settingStatements(settings: BuildSettings, local: boolean): string[] {
+  const set = local ? 'SET LOCAL' : 'SET';
+  const out: string[] = [];
+  if (settings.maintenanceWorkMem !== undefined) out.push(`${set} maintenance_work_mem = '${settings.maintenanceWorkMem}'`);
+  if (settings.parallelWorkers !== undefined) out.push(`${set} max_parallel_maintenance_workers = ${settings.parallelWorkers}`);
+  return out;
+}
+
+/** `RESET …` for what {@link settingStatements} set at session level. */
+export function resetStatements(settings: BuildSettings): string[] {
+  const out: string[] = [];
+  if (settings.maintenanceWorkMem !== undefined) out.push('RESET maintenance_work_mem');
+  if (settings.parallelWorkers !== undefined) out.push('RESET max_parallel_maintenance_workers');
+  return out;
+}

@@ -1,0 +1,156 @@
+import { sql } from 'drizzle-orm';
+import { BUILD_PHASES, PROGRESS_POLL, type IndexMethod } from '../catalog/index.js';
+import { queryRows, type Driver, type SqlExecutor } from '../driver/index.js';
+import type { RowQuery } from './invalid-index.js';
+import { resetStatements, settingStatements, type BuildSettings } from './build-settings.js';
+
+/** One progress report of an index build (`pg_stat_progress_create_index`, or start/end where it cannot be read). */
+export interface BuildProgress {
+  /** `'start'`, pgvector's phase (`'initializing'`, `'loading tuples'`, `'performing k-means'`, `'assigning tuples'`), or `'done'`. */
+  readonly phase: string;
+  /** 0 .. 1 over the whole build (IVFFlat: assigning tuples is the first half, loading tuples the second). */
+  readonly fraction: number;
+  readonly tuplesDone: number;
+  readonly tuplesTotal: number;
+  readonly blocksDone: number;
+  readonly blocksTotal: number;
+  readonly elapsedMs: number;
+  /** Remaining time extrapolated from `fraction`; undefined until there is some. */
+  readonly etaMs: number | undefined;
+}
+
+/** @internal What to run. */
+export interface BuildRun {
+  readonly statement: string;
+  readonly concurrently: boolean;
+  readonly method: IndexMethod;
+  readonly settings: BuildSettings;
+  readonly onProgress: ((p: BuildProgress) => void) | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly pollIntervalMs: number;
+}
+
+/** @internal How the run ended. */
+export interface BuildOutcome {
+  readonly elapsedMs: number;
+  readonly events: number;
+  /** Set when the statement failed (the server's error). */
+  readonly error?: unknown;
+  readonly cancelled: boolean;
+}
+
+const PROGRESS_SQL =
+  'SELECT phase, blocks_total, blocks_done, tuples_total, tuples_done FROM pg_catalog.pg_stat_progress_create_index WHERE pid = $1';
+
+function fractionOf(method: IndexMethod, phase: string, p: { blocksDone: number; blocksTotal: number; tuplesDone: number; tuplesTotal: number }): number {
+  const span = (BUILD_PHASES[method] as Record<string, { from: number; to: number; counter: 'blocks' | 'tuples' }>)[phase];
+  if (span === undefined) return phase === 'initializing' || phase === 'performing k-means' ? 0 : NaN;
+  const [done, total] = span.counter === 'blocks' ? [p.blocksDone, p.blocksTotal] : [p.tuplesDone, p.tuplesTotal];
+  return span.from + (span.to - span.from) * (total > 0 ? Math.min(done / total, 1) : 0);
+}
+
+/**
+ * @internal Run one index build statement with its settings: `BEGIN; SET LOCAL …; <statement>; COMMIT` (not
+ * concurrent), or on one held connection `SET …; <statement>; RESET …` (CONCURRENTLY, which cannot run in a
+ * transaction block). While it runs, a second connection (where the driver has a pool) reads
+ * `pg_stat_progress_create_index` every `pollIntervalMs` and cancels the build with `pg_cancel_backend(pid)` when
+ * `signal` fires. Never throws for the statement's own failure: returns it in `error`.
+ */
+export async function runBuild(driver: Driver, run: BuildRun): Promise<BuildOutcome> {
+  const started = Date.now();
+  let events = 0;
+  let last = -1;
+  let callbackError: unknown;
+  const emit = (phase: string, c: { blocksDone: number; blocksTotal: number; tuplesDone: number; tuplesTotal: number }, fraction: number): void => {
+    if (!run.onProgress) return;
+    const f = Math.max(fraction, last, 0);
+    last = f;
+    const elapsedMs = Date.now() - started;
+    events++;
+    try {
+      run.onProgress(Object.freeze({ phase, fraction: f, ...c, elapsedMs, etaMs: f > 0 && f < 1 ? Math.round((elapsedMs * (1 - f)) / f) : f >= 1 ? 0 : undefined }));
+    } catch (error) {
+      callbackError ??= error;
+    }
+  };
+  const zero = { blocksDone: 0, blocksTotal: 0, tuplesDone: 0, tuplesTotal: 0 };
+  emit('start', zero, 0);
+
+  let pid: number | undefined;
+  let finished = false;
+  let cancelled = false;
+  const cancel = async (): Promise<void> => {
+    cancelled = true;
+    if (pid !== undefined && driver.concurrent) await driver.query('SELECT pg_catalog.pg_cancel_backend($1)', [pid], () => undefined, true).catch(() => undefined);
+  };
+  const onAbort = (): void => void cancel();
+  run.signal?.addEventListener('abort', onAbort, { once: true });
+
+  let poller: Promise<void> = Promise.resolve();
+  const startPolling = (backend: number): void => {
+    pid = backend;
+    if (run.signal?.aborted) void cancel();
+    if (!driver.concurrent) return; // one connection only (PGlite, a lone client): start and end events only
+    poller = (async () => {
+      let previous = '';
+      while (!finished) {
+        const rows = await driver.query(PROGRESS_SQL, [backend], (r) => r, true).catch(() => [] as unknown[][]);
+        const row = rows[0];
+        if (row !== undefined && !finished) {
+          const phase = String(row[0] ?? '').replace(/^building index: /, '');
+          const c = { blocksTotal: Number(row[1] ?? 0), blocksDone: Number(row[2] ?? 0), tuplesTotal: Number(row[3] ?? 0), tuplesDone: Number(row[4] ?? 0) };
+          const key = `${phase}|${c.blocksDone}|${c.tuplesDone}|${c.blocksTotal}|${c.tuplesTotal}`;
+          const f = fractionOf(run.method, phase, c);
+          if (key !== previous) emit(phase, c, Number.isNaN(f) ? last : f);
+          previous = key;
+        }
+        await new Promise((r) => setTimeout(r, run.pollIntervalMs));
+      }
+    })();
+  };
+
+  let error: unknown;
+  try {
+    if (run.concurrently) {
+      await driver.connection(async (c) => {
+        const [row] = await c.query('SELECT pg_catalog.pg_backend_pid() AS pid');
+        startPolling(Number(row?.['pid']));
+        for (const s of settingStatements(run.settings, false)) await c.query(s);
+        try {
+          if (!cancelled) await c.query(run.statement);
+        } finally {
+          for (const s of resetStatements(run.settings)) await c.query(s);
+        }
+      });
+    } else {
+      await driver.transaction(async (tx) => {
+        const t = tx as SqlExecutor;
+        const [row] = await queryRows<{ pid: unknown }>(t, sql`SELECT pg_catalog.pg_backend_pid() AS pid`);
+        startPolling(Number(row?.pid));
+        for (const s of settingStatements(run.settings, true)) await t.execute(sql.raw(s));
+        if (cancelled) throw new Error('cancelled before the build started');
+        await t.execute(sql.raw(run.statement));
+      });
+    }
+  } catch (e) {
+    error = e;
+  } finally {
+    finished = true;
+    run.signal?.removeEventListener('abort', onAbort);
+    await poller;
+  }
+  if (error === undefined) emit('done', zero, 1);
+  if (callbackError !== undefined && error === undefined) throw callbackError;
+  return { elapsedMs: Date.now() - started, events, ...(error === undefined ? {} : { error }), cancelled };
+}
+
+/** @internal Row objects through the driver's held-connection path (catalog reads with bound parameters). */
+export function driverRows(driver: Driver): RowQuery {
+  return (text, params) => driver.connection((c) => c.query(text, params));
+}
+
+/** @internal The poll interval option, validated. */
+export function pollInterval(value: unknown): number | undefined {
+  if (value === undefined) return PROGRESS_POLL.defaultMs;
+  return typeof value === 'number' && Number.isInteger(value) && value >= PROGRESS_POLL.minMs && value <= PROGRESS_POLL.maxMs ? value : undefined;
+}
