@@ -12,86 +12,32 @@
 //    the ESM entry points (Node ≥ 20.19).
 // Ends with one line "pack-check: all N checks passed in S s" (or which failed); exits 1 on any failure.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkList } from './lib/checks.mjs';
+import { checkTarballContents, manifestOf, packTarball, scratch } from './lib/pack.mjs';
+import { run } from './lib/run.mjs';
 
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
 const packer = (args.find((a) => a.startsWith('--packer=')) ?? '--packer=npm').slice('--packer='.length);
 const keep = args.includes('--keep');
-const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const pnpmVersion = rootManifest.packageManager.split('@')[1];
 const PACKAGES = ['packages/drizzle-pgvector', 'packages/testing'];
 /** Versions the scratch app installs next to the tarballs: the ones this workspace tests with. */
 const APP_DEPENDENCIES = ['drizzle-orm@0.45.4', 'pg@8.23.1', '@types/pg@8.23.1', '@types/node@20.19.43', 'typescript@5.9.3'];
 
-const results = [];
-const started = Date.now();
-const work = mkdtempSync(join(tmpdir(), 'drizzle-pgvector-pack-check-'));
-const packs = join(work, 'packs');
-const app = join(work, 'app');
-mkdirSync(packs);
-mkdirSync(join(app, 'src'), { recursive: true });
-
-function run(command, commandArgs, cwd) {
-  const shown = `${command} ${commandArgs.join(' ')}`;
-  const t = Date.now();
-  try {
-    const output = execFileSync(command, commandArgs, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
-    console.log(`  $ ${shown}  (${((Date.now() - t) / 1000).toFixed(1)} s)`);
-    return output;
-  } catch (error) {
-    console.log(`  $ ${shown}  FAILED\n${error.stdout ?? ''}${error.stderr ?? ''}`);
-    throw new Error(`${shown} failed`);
-  }
-}
-
-function check(name, fn) {
-  try {
-    fn();
-    results.push([name, true]);
-    console.log(`ok   ${name}`);
-  } catch (error) {
-    results.push([name, false]);
-    console.log(`FAIL ${name}: ${error.message}`);
-  }
-}
+const { check, finish } = checkList('pack-check');
+const { work, packs, app } = scratch('drizzle-pgvector-pack-check-');
 
 const tarballs = [];
 for (const dir of PACKAGES) {
-  const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
-  check(`${manifest.name}: ${packer} pack builds a tarball`, () => {
-    const before = new Set(readdirSync(packs));
-    if (packer === 'pnpm') run('npx', ['--yes', `pnpm@${pnpmVersion}`, 'pack', '--pack-destination', packs], join(root, dir));
-    else run('npm', ['pack', '--pack-destination', packs], join(root, dir));
-    const made = readdirSync(packs).filter((f) => !before.has(f) && f.endsWith('.tgz'));
-    if (made.length !== 1) throw new Error(`expected one new tarball, found ${made.join(', ') || 'none'}`);
-    tarballs.push(join(packs, made[0]));
+  const { name } = manifestOf(dir);
+  let tarball;
+  await check(`${name}: ${packer} pack builds a tarball`, () => {
+    tarball = packTarball(dir, packs, packer);
+    tarballs.push(tarball);
   });
-  const tarball = tarballs[tarballs.length - 1];
   if (!tarball) continue;
-  check(`${manifest.name}: tarball has README, LICENSE and every exported file`, () => {
-    const files = new Set(run('tar', ['-tzf', tarball], work).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, '')));
-    const packed = JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json'], work));
-    const wanted = ['README.md', 'LICENSE', 'package.json'];
-    for (const [subpath, target] of Object.entries(packed.exports)) {
-      const entries = typeof target === 'string' ? { default: target } : target;
-      for (const [condition, file] of Object.entries(entries)) {
-        if (condition.startsWith('@drizzle-pgvector/')) continue; // workspace-only source condition
-        if (!/\.(js|d\.ts|json)$/.test(file)) throw new Error(`exports["${subpath}"].${condition} is ${file}, not built output`);
-        wanted.push(file.replace(/^\.\//, ''));
-      }
-    }
-    const missing = wanted.filter((f) => !files.has(f));
-    if (missing.length > 0) throw new Error(`missing from the tarball: ${missing.join(', ')}`);
-    for (const section of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
-      for (const [dep, spec] of Object.entries(packed[section] ?? {})) {
-        if (String(spec).startsWith('workspace:')) throw new Error(`${section}.${dep} is ${spec}`);
-      }
-    }
-  });
+  await check(`${name}: tarball has README, LICENSE and every exported file`, () => checkTarballContents(tarball, work));
 }
 
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'pack-check-app', private: true, type: 'module' }, null, 2));
@@ -181,13 +127,13 @@ console.log('require(): ok');
 
 let installed = false;
 if (tarballs.length === PACKAGES.length) {
-  check('npm install of both tarballs into a scratch app outside the workspace', () => {
+  await check('npm install of both tarballs into a scratch app outside the workspace', () => {
     run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, ...APP_DEPENDENCIES], app);
     installed = true;
   });
 }
 if (installed) {
-  check('tsc with skipLibCheck: false: no error in our declarations or the app importing every public subpath', () => {
+  await check('tsc with skipLibCheck: false: no error in our declarations or the app importing every public subpath', () => {
     // skipLibCheck: false checks every declaration file in the program. drizzle-orm's and PGlite's own
     // declarations do not pass that (errors in drizzle-orm's mysql/sqlite/singlestore builders, PGlite's
     // missing Emscripten types): those are counted and shown, only errors in our packages or the app fail.
@@ -215,12 +161,12 @@ if (installed) {
     if (declarations.length === 0) throw new Error('none of our declaration files was part of the program');
     console.log(`     ${declarations.length} of our declaration files checked`);
   });
-  check('smoke query on PGlite: extension, vector(3) table, insert, nearest', () => {
+  await check('smoke query on PGlite: extension, vector(3) table, insert, nearest', () => {
     const output = run(process.execPath, [join(app, 'dist', 'main.js')], app);
     console.log(output.trimEnd().replace(/^/gm, '     '));
     if (!output.includes('| y,x ')) throw new Error('unexpected output');
   });
-  check('require() of the ESM entry points from CommonJS', () => {
+  await check('require() of the ESM entry points from CommonJS', () => {
     const output = run(process.execPath, [join(app, 'dist', 'require-check.cjs')], app);
     if (!output.includes('require(): ok')) throw new Error(output);
   });
@@ -228,11 +174,4 @@ if (installed) {
 
 if (keep) console.log(`kept ${work}`);
 else rmSync(work, { recursive: true, force: true });
-const failed = results.filter(([, ok]) => !ok).length;
-// Not in the "N passed, N failed" form on purpose: in CI this runs after the test suite, whose summary line
-// ("vitest: N passed, N failed, N skipped") is the test count to read.
-console.log(
-  `pack-check: ${failed === 0 ? 'all' : `${results.length - failed} of`} ${results.length} checks passed` +
-    ` in ${((Date.now() - started) / 1000).toFixed(1)} s${failed === 0 ? '' : ` — ${failed} FAILED`}`,
-);
-process.exit(failed === 0 ? 0 : 1);
+process.exit(finish());
