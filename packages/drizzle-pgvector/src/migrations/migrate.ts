@@ -1,3 +1,5 @@
+// Over ~350 lines on purpose: migrate() is one state machine (steps, transactions, progress rows, INVALID-index
+// checks) whose parts share its bookkeeping; splitting it would spread that state across files.
 import { createHash } from 'node:crypto';
 import { is, sql, type SQL } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
