@@ -1,8 +1,7 @@
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Client, Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { describe } from '../errors/index.js';
-import { pgVectorError } from '../errors/index.js';
+import { describe, pgVectorError } from '../errors/index.js';
 import { BinaryWriter, copyHeader, copyTrailer } from './binary-writer.js';
 import { copySql } from './copy-plan.js';
 import {

@@ -1,6 +1,5 @@
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { describe } from '../errors/index.js';
-import { pgVectorError } from '../errors/index.js';
+import { describe, pgVectorError } from '../errors/index.js';
 import { BinaryWriter, copyHeader, copyTrailer } from './binary-writer.js';
 import { copySql } from './copy-plan.js';
 import {

@@ -1,6 +1,5 @@
 import { FLOAT4_MAX, INT_RANGES, JSONB_BINARY_VERSION, POSTGRES_EPOCH_MS } from '../catalog/index.js';
-import { describe } from '../errors/index.js';
-import { pgVectorError } from '../errors/index.js';
+import { describe, pgVectorError } from '../errors/index.js';
 import type { FieldEncoder } from './vector-encoders.js';
 
 /**
