@@ -16,8 +16,14 @@ export type TargetKind = 'column' | 'asVector' | 'asHalfvec' | 'binaryQuantize' 
  * Immutable. `sql` is the expression; `predicate` is `vector_dims(col) = n` when the source column has no
  * fixed dimensions (pgvector's advice for mixed-dimension columns is one partial index per dimension count).
  */
-export class VectorTarget {
+export class VectorTarget<TTableName extends string = string> {
   static readonly [entityKind]: string = 'DrizzlePgVectorTarget';
+
+  /**
+   * Type-level only (never set at run time): the source column's table name, so {@link nearest} can type rows
+   * as that table's select model.
+   */
+  declare readonly _tableName: TTableName;
 
   readonly kind: TargetKind;
   /** The source column. */
@@ -204,8 +210,8 @@ function castTarget(kind: 'asVector' | 'asHalfvec', type: 'vector' | 'halfvec', 
  * // CREATE INDEX "items_1536" ON "items" USING hnsw (("embedding"::vector(1536)) vector_l2_ops) WHERE vector_dims("items"."embedding") = 1536;
  * ```
  */
-export function asVector(column: PgColumn, dimensions?: number): VectorTarget {
-  return castTarget('asVector', 'vector', column, dimensions);
+export function asVector<TColumn extends PgColumn>(column: TColumn, dimensions?: number): VectorTarget<TColumn['_']['tableName']> {
+  return castTarget('asVector', 'vector', column, dimensions) as VectorTarget<TColumn['_']['tableName']>;
 }
 
 /**
@@ -218,8 +224,8 @@ export function asVector(column: PgColumn, dimensions?: number): VectorTarget {
  * // CREATE INDEX "items_half" ON "items" USING hnsw (("embedding"::halfvec(3072)) halfvec_cosine_ops);
  * ```
  */
-export function asHalfvec(column: PgColumn, dimensions?: number): VectorTarget {
-  return castTarget('asHalfvec', 'halfvec', column, dimensions);
+export function asHalfvec<TColumn extends PgColumn>(column: TColumn, dimensions?: number): VectorTarget<TColumn['_']['tableName']> {
+  return castTarget('asHalfvec', 'halfvec', column, dimensions) as VectorTarget<TColumn['_']['tableName']>;
 }
 
 /**
@@ -232,7 +238,7 @@ export function asHalfvec(column: PgColumn, dimensions?: number): VectorTarget {
  * // CREATE INDEX "items_bq" ON "items" USING hnsw ((binary_quantize("embedding")::bit(1536)) bit_hamming_ops);
  * ```
  */
-export function binaryQuantize(column: PgColumn, dimensions?: number): VectorTarget {
+export function binaryQuantize<TColumn extends PgColumn>(column: TColumn, dimensions?: number): VectorTarget<TColumn['_']['tableName']> {
   const info = sourceOf('binaryQuantize', column, ['vector', 'halfvec']);
   const n = resolveDims('binaryQuantize', info, dimensions, VECTOR_TYPES[info.type].maxDimensions);
   return new VectorTarget({
@@ -243,7 +249,7 @@ export function binaryQuantize(column: PgColumn, dimensions?: number): VectorTar
     sql: sql`(binary_quantize(${info.column})::${sql.raw(`bit(${n})`)})`,
     predicate: dimsPredicate(info, '=', n),
     label: `binaryQuantize("${info.tableName}"."${info.name}", ${n})`,
-  });
+  }) as VectorTarget<TColumn['_']['tableName']>;
 }
 
 /**
@@ -257,7 +263,7 @@ export function binaryQuantize(column: PgColumn, dimensions?: number): VectorTar
  * // CREATE INDEX "items_sub" ON "items" USING hnsw ((subvector("embedding", 1, 512)::vector(512)) vector_cosine_ops);
  * ```
  */
-export function subvector(column: PgColumn, start: number, count: number): VectorTarget {
+export function subvector<TColumn extends PgColumn>(column: TColumn, start: number, count: number): VectorTarget<TColumn['_']['tableName']> {
   const info = sourceOf('subvector', column, ['vector', 'halfvec']);
   const label = `"${info.tableName}"."${info.name}"`;
   const max = info.dimensions ?? VECTOR_TYPES[info.type].maxDimensions;
@@ -273,7 +279,7 @@ export function subvector(column: PgColumn, start: number, count: number): Vecto
     sql: sql`(subvector(${info.column}, ${sql.raw(String(start))}, ${sql.raw(String(count))})::${sql.raw(`${type}(${count})`)})`,
     predicate: dimsPredicate(info, '>=', start + count - 1),
     label: `subvector(${label}, ${start}, ${count})`,
-  });
+  }) as VectorTarget<TColumn['_']['tableName']>;
 }
 
 /** True for an SQL object (used to accept `where` conditions). */

@@ -2,7 +2,8 @@ import { driverOf, type AnyPgDatabase } from '../../driver/index.js';
 import { runWithStatements } from '../../settings/internal.js';
 import type { VectorTargetInput } from '../../targets/index.js';
 import { prepare } from './compile.js';
-import type { NearestOptions, NearestPlan, NearestQuery, NearestRow, NearestSelection } from './types.js';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { DefaultNearestRow, NearestOptions, NearestPlan, NearestQuery, NearestRow, NearestSelection } from './types.js';
 
 /**
  * The k nearest rows to `query`, as an index scan that HNSW/IVFFlat can serve, with tuned settings that never
@@ -33,6 +34,10 @@ import type { NearestOptions, NearestPlan, NearestQuery, NearestRow, NearestSele
  *   Selections of plain columns (no timestamp/date/interval/array types) are run straight on the driver client
  *   (node-postgres, postgres.js, PGlite), skipping Drizzle's per-query objects; Drizzle's logger still sees them.
  *
+ * **Rows**: with a `select` object, its fields; with `select: table` or no `select`, every column of the table. Without
+ * `select`, rows are typed as the table's select model when `db` was created with `schema` (the column's table is
+ * found there by name), else as `Record<string, unknown>`; `select: table` types them without a schema.
+ *
  * `distance` is the operator's value: for `innerProduct` the negative inner product (`<#>`), for cosine
  * `1 - similarity`. Rows come back ascending by distance. Works with every Drizzle Postgres driver
  * (node-postgres, postgres.js, PGlite …); `db` may be a transaction.
@@ -55,15 +60,14 @@ import type { NearestOptions, NearestPlan, NearestQuery, NearestRow, NearestSele
  * // COMMIT
  * ```
  */
-export async function nearest<TSelect extends NearestSelection | undefined = undefined>(
-  db: AnyPgDatabase,
-  target: VectorTargetInput,
-  query: NearestQuery,
-  options: NearestOptions<TSelect>,
-): Promise<NearestRow<TSelect>[]> {
+export async function nearest<
+  TDb extends AnyPgDatabase,
+  TTarget extends VectorTargetInput,
+  TSelect extends NearestSelection | PgTable | undefined = undefined,
+>(db: TDb, target: TTarget, query: NearestQuery, options: NearestOptions<TSelect>): Promise<NearestRow<TSelect, DefaultNearestRow<TDb, TTarget>>[]> {
   const { shape, params, mapRows } = await prepare('nearest', db, target, query, options);
   const driver = driverOf(db);
-  type Rows = Promise<NearestRow<TSelect>[]>;
+  type Rows = Promise<NearestRow<TSelect, DefaultNearestRow<TDb, TTarget>>[]>;
   if (shape.statements.length === 0) return driver.query(shape.text, params, mapRows, shape.plain) as Rows;
   if (shape.plain && driver.queryInTransaction !== undefined) {
     return driver.queryInTransaction(shape.statements, shape.text, params, mapRows) as Rows;
@@ -84,7 +88,7 @@ export async function nearest<TSelect extends NearestSelection | undefined = und
  * plan.indexes;    // [{ name: 'items_embedding_hnsw', method: 'hnsw' }]
  * ```
  */
-export async function nearestSql<TSelect extends NearestSelection | undefined = undefined>(
+export async function nearestSql<TSelect extends NearestSelection | PgTable | undefined = undefined>(
   db: AnyPgDatabase,
   target: VectorTargetInput,
   query: NearestQuery,

@@ -1,4 +1,4 @@
-import { Column, getTableColumns, is, SQL } from 'drizzle-orm';
+import { Column, getTableColumns, getTableName, is, SQL, Table } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { describe } from '../../errors/index.js';
 import { BoundedCaches } from './bounded-cache.js';
@@ -128,7 +128,13 @@ function buildSelection(fn: string, table: PgTable, select: Record<string, unkno
 
 /** @internal The selection for `select` (default: every column of the table), validated; cached for column selections. */
 export function selectionFor(fn: string, table: PgTable, select: unknown): Selection {
-  if (select === undefined) return defaultSelection(fn, table);
+  if (select === undefined || select === table) return defaultSelection(fn, table);
+  if (typeof select === 'object' && select !== null && Object.getPrototypeOf(select) !== Object.prototype && is(select, Table)) {
+    invalid(fn, `select is the table "${getTableName(select)}", but the search reads "${getTableName(table)}". Pass select: ${getTableName(table)} (the searched table) or an object of its columns.`, {
+      received: getTableName(select),
+      expected: getTableName(table),
+    });
+  }
   if (
     select === null ||
     typeof select !== 'object' ||

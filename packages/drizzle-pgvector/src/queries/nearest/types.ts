@@ -1,8 +1,9 @@
-import type { Column, GetColumnData, SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { Column, GetColumnData, InferSelectModel, SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { IndexMethod, Metric } from '../../catalog/index.js';
 import type { DenseVectorInput, SparseVectorInput } from '../../codec/index.js';
 import type { VectorSettings } from '../../settings/index.js';
+import type { VectorTarget } from '../../targets/index.js';
 
 /** The public types of `nearest` / `nearestSql`: options, rows, the plan. */
 
@@ -24,16 +25,47 @@ type FieldValue<T> = T extends Column
       ? U
       : unknown;
 
-/** A row returned by {@link nearest}: the selected fields plus `distance`. */
-export type NearestRow<TSelect extends NearestSelection | undefined> = TSelect extends NearestSelection
-  ? { [K in keyof TSelect]: FieldValue<TSelect[K]> } & { distance: number }
-  : Record<string, unknown> & { distance: number };
+/** The name of the table a target's column belongs to (a literal type when the column comes from a table). */
+export type TargetTableName<TTarget> = TTarget extends PgColumn
+  ? TTarget['_']['tableName']
+  : TTarget extends VectorTarget<infer N>
+    ? N
+    : string;
+
+/** The tables of a Drizzle database created with `schema` (`drizzle({ client, schema })`), by key. */
+type SchemaOf<TDb> = TDb extends { readonly _: { readonly fullSchema: infer S } } ? S : never;
+
+/** The schema's table(s) named `TName` in the database (never when the database has no schema or no such table). */
+type TableNamed<TSchema, TName extends string> = string extends TName
+  ? never
+  : {
+      [K in keyof TSchema]: TSchema[K] extends PgTable ? (TSchema[K]['_']['name'] extends TName ? TSchema[K] : never) : never;
+    }[keyof TSchema];
+
+/**
+ * The row type of a search without `select`: the select model of the target's table when the database knows it
+ * (created with `schema`), else `Record<string, unknown>`. Pass `select: table` to type rows without a schema.
+ */
+export type DefaultNearestRow<TDb, TTarget> = [TableNamed<SchemaOf<TDb>, TargetTableName<TTarget> & string>] extends [never]
+  ? Record<string, unknown>
+  : InferSelectModel<TableNamed<SchemaOf<TDb>, TargetTableName<TTarget> & string>>;
+
+/**
+ * A row returned by {@link nearest}, plus `distance`: the selected fields for a `select` object; the table's
+ * select model (`typeof table.$inferSelect`) for `select: table`; and without `select` the target table's select
+ * model when the database was created with `schema` (`TDefault`), else `Record<string, unknown>`.
+ */
+export type NearestRow<TSelect extends NearestSelection | PgTable | undefined, TDefault = Record<string, unknown>> = TSelect extends PgTable
+  ? InferSelectModel<TSelect> & { distance: number }
+  : TSelect extends NearestSelection
+    ? { [K in keyof TSelect]: FieldValue<TSelect[K]> } & { distance: number }
+    : TDefault & { distance: number };
 
 /** The query value for {@link nearest}: a dense vector, a sparse vector, or a bit string, checked against the target. */
 export type NearestQuery = DenseVectorInput | SparseVectorInput | string;
 
 /** Options of {@link nearest} and {@link nearestSql}. */
-export interface NearestOptions<TSelect extends NearestSelection | undefined = undefined> {
+export interface NearestOptions<TSelect extends NearestSelection | PgTable | undefined = undefined> {
   /** How many neighbours, an integer from 1 to {@link NEAREST_MAX_K}. */
   k: number;
   /**
@@ -41,7 +73,10 @@ export interface NearestOptions<TSelect extends NearestSelection | undefined = u
    * otherwise `METRIC_REQUIRED`. When given, the index with this metric (if any) decides the settings.
    */
   metric?: Metric;
-  /** Result fields: columns of the searched table or `sql` expressions. Default: every column of the table. */
+  /**
+   * Result fields: columns of the searched table or `sql` expressions, by result key; or the searched table itself
+   * (every column, rows typed as `typeof table.$inferSelect`). Default: every column of the table.
+   */
   select?: TSelect;
   /**
    * Filter. The search stays an index scan; on HNSW/IVFFlat filtered searches get an iterative scan so they still
