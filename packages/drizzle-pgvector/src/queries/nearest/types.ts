@@ -32,8 +32,15 @@ export type TargetTableName<TTarget> = TTarget extends PgColumn
     ? N
     : string;
 
-/** The tables of a Drizzle database created with `schema` (`drizzle({ client, schema })`), by key. */
-type SchemaOf<TDb> = TDb extends { readonly _: { readonly fullSchema: infer S } } ? S : never;
+/**
+ * The tables a Drizzle database knows, by key: its `schema` on drizzle-orm 0.x (`drizzle({ client, schema })`), the
+ * tables of its `relations` on 1.0 (`drizzle({ client, relations })`).
+ */
+type SchemaOf<TDb> = TDb extends { readonly _: { readonly fullSchema: infer S } }
+  ? S
+  : TDb extends { readonly _: { readonly relations: infer R } }
+    ? { [K in keyof R]: R[K] extends { table: infer T } ? T : never }
+    : never;
 
 /** The schema's table(s) named `TName` in the database (never when the database has no schema or no such table). */
 type TableNamed<TSchema, TName extends string> = string extends TName
