@@ -6,7 +6,11 @@ import { resetStatements, settingStatements, type BuildSettings } from './build-
 
 /** One progress report of an index build (`pg_stat_progress_create_index`, or start/end where it cannot be read). */
 export interface BuildProgress {
-  /** `'start'`, pgvector's phase (`'initializing'`, `'loading tuples'`, `'performing k-means'`, `'assigning tuples'`), or `'done'`. */
+  /**
+   * `'start'`; pgvector's phase while it builds (HNSW: `'initializing'`, `'loading tuples'`; IVFFlat: `'initializing'`,
+   * `'performing k-means'`, `'assigning tuples'`, `'loading tuples'`); PostgreSQL's own phases around a CONCURRENTLY
+   * build (`'waiting for writers before build'`, `'index validation: scanning index'`, …, fraction unchanged); `'done'`.
+   */
   readonly phase: string;
   /** 0 .. 1 over the whole build (IVFFlat: assigning tuples is the first half, loading tuples the second). */
   readonly fraction: number;
