@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import { asHalfvec, buildIndex, estimateIndexBuildMemory, hnswIndex, ivfflatIndex, vector, type PgVectorErrorCode } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
-import { createFilled, indexState, kitIndexStatement, lowMemoryDb, onServer, progressLog } from './fixtures.js';
+import { createFilled, indexState, kitIndexStatement, lowMemoryDb, progressLog } from './fixtures.js';
 
 const items = pgTable(
   'op_items',
