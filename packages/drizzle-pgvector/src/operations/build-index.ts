@@ -73,8 +73,9 @@ const DIALECT = new PgDialect();
  * r.status; // 'built'
  * ```
  *
- * @throws PgVectorError `UNKNOWN_INDEX`, `NO_VECTOR_COLUMNS`, `INVALID_OPERATION_OPTION`, `INVALID_MEMORY_SIZE`
- *   (before any SQL); `INDEX_BUILD_MEMORY_EXCEEDED` ('auto' estimate above the maximum; nothing changed);
+ * @throws PgVectorError `UNKNOWN_INDEX`, `NO_VECTOR_COLUMNS`, `INVALID_OPERATION_OPTION` (also: CONCURRENTLY asked
+ *   of a transaction), `INVALID_MEMORY_SIZE` (before any SQL); `INDEX_BUILD_MEMORY_EXCEEDED` ('auto' estimate above
+ *   `maxMaintenanceWorkMem` or the server's maximum; nothing changed);
  *   `INDEX_BUILD_FAILED` / `INDEX_BUILD_CANCELLED` (the build failed / was cancelled; `cause` is the server's error).
  */
 export async function buildIndex(db: AnyPgDatabase, table: PgTable, indexName: string, options: BuildIndexOptions = {}): Promise<BuildIndexResult> {
