@@ -1,5 +1,5 @@
-import { operatorClassByName, PROGRESS_POLL, type IndexMethod } from '../catalog/index.js';
-import { driverOf, type AnyPgDatabase } from '../driver/index.js';
+import { INDEX_OPTIONS, operatorClassByName, PROGRESS_POLL, type IndexMethod } from '../catalog/index.js';
+import { driverOf, isTransaction, type AnyPgDatabase } from '../driver/index.js';
 import type { IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { describe, pgVectorError } from '../errors/index.js';
 import { resolveBuildSettings } from './build-settings.js';
@@ -33,6 +33,7 @@ export interface RebuildIndexResult {
 }
 
 const FN = 'rebuildIndex';
+const IVFFLAT_DEFAULT_LISTS = INDEX_OPTIONS.find((o) => o.key === 'lists')!.default;
 
 function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -74,6 +75,13 @@ export async function rebuildIndex(db: AnyPgDatabase, indexName: string, options
     );
   }
   const driver = driverOf(db);
+  if (options.concurrently === true && isTransaction(db)) {
+    throw pgVectorError(
+      'INVALID_OPERATION_OPTION',
+      `${FN}: REINDEX CONCURRENTLY cannot run inside a transaction; pass the database, not a transaction (or concurrently: false).`,
+      { option: 'concurrently', index: indexName },
+    );
+  }
   const rows = driverRows(driver);
   const [index] = await readIndexes(rows, { name: indexName, schema: options.schema, vectorOnly: true });
   if (index === undefined) {
@@ -95,14 +103,14 @@ export async function rebuildIndex(db: AnyPgDatabase, indexName: string, options
       type: opclass?.type ?? 'vector',
       dimensions: index.typmod,
       ...(index.options['m'] === undefined ? {} : { m: index.options['m'] }),
-      ...(index.options['lists'] === undefined ? {} : { lists: index.options['lists'] }),
+      ...(method === 'ivfflat' ? { lists: index.options['lists'] ?? IVFFLAT_DEFAULT_LISTS } : {}),
       tableSql: `${quote(index.schema)}.${quote(index.table)}`,
       ...(predicate ? { predicateSql: predicate } : {}),
     };
   });
   const outcome = await runBuild(driver, { statement, concurrently, method, settings, onProgress: options.onProgress, signal: options.signal, pollIntervalMs: poll });
   if (outcome.error !== undefined || outcome.cancelled) {
-    throw await buildFailure(FN, rows, outcome, { name: index.name, schema: index.schema, statement, concurrently, leftovers: [`${index.name}_ccnew`] });
+    throw await buildFailure(FN, rows, outcome, { name: index.name, schema: index.schema, statement, concurrently, leftovers: [`${index.name}_ccnew`, `${index.name}_ccold`] });
   }
   return Object.freeze({
     name: index.name,
