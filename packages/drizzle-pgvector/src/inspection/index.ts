@@ -13,3 +13,4 @@ export type {
   VectorIndexesReport,
   VectorIndexStatus,
 } from './types.js';
+export { vectorIndexes } from './vector-indexes.js';
