@@ -14,3 +14,4 @@ export type {
   VectorIndexStatus,
 } from './types.js';
 export { vectorIndexes } from './vector-indexes.js';
+export { columnDimensions } from './column-dimensions.js';
