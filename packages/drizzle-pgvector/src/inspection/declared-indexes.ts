@@ -35,7 +35,8 @@ const ROLLBACK = new Error('drizzle-pgvector: roll back the declared-index copy'
  * @internal The declared indexes as the server itself would store them, read back from the catalog: in one
  * transaction that is always rolled back, an empty temporary copy of the table (`CREATE TEMP TABLE "items" (LIKE
  * "public"."items")` — same name, so drizzle's table-qualified column references in `WHERE` resolve) gets each
- * declared index, built from drizzle-kit's own DDL (without CONCURRENTLY); its `pg_get_indexdef`, opclass,
+ * declared index, built from drizzle-kit's own DDL (without CONCURRENTLY; for a table in a `pgSchema`, drizzle's
+ * `"schema"."table"."col"` references become `"table"."col"`, the only rewrite); its `pg_get_indexdef`, opclass,
  * reloptions and `pg_get_expr` are then exactly comparable with the live index's. The copy is empty, so the
  * builds take milliseconds, and nothing is left behind.
  *
@@ -53,7 +54,8 @@ const ROLLBACK = new Error('drizzle-pgvector: roll back the declared-index copy'
 export async function normaliseDeclared(driver: Driver, table: PgTable, schema: string, declared: readonly DeclaredIndex[]): Promise<Map<string, LiveIndex>> {
   const out = new Map<string, LiveIndex>();
   if (declared.length === 0) return out;
-  const { name } = getTableConfig(table);
+  const config = getTableConfig(table);
+  const name = config.name;
   const copy = `pg_temp.${quoteIdent(name)}`;
   const target = ` ON ${ddlTarget(table)} USING `;
   let current: DeclaredIndex | undefined;
@@ -65,10 +67,16 @@ export async function normaliseDeclared(driver: Driver, table: PgTable, schema: 
         current = d;
         const ddl = indexDdl(table, d.index, { concurrently: false });
         if (!ddl.includes(target)) throw new Error(`drizzle-pgvector: unexpected DDL shape: ${ddl}`);
-        await tx.execute(sql.raw(ddl.replace(target, ` ON ${copy} USING `)));
+        // Columns of a table in a pgSchema are written "schema"."table"."col": on the copy they are "table"."col".
+        const onCopy = ddl.replace(target, ` ON ${copy} USING `);
+        await tx.execute(sql.raw(config.schema ? onCopy.split(`${ddlTarget(table)}.`).join(`${quoteIdent(name)}.`) : onCopy));
       }
       current = undefined;
-      for (const index of await readLiveIndexes(tx, { regclass: copy })) out.set(index.name, index);
+      // The copy's definition names pg_temp; name the real table instead, as the server would print it.
+      const real = /^[a-z_][a-z0-9_$]*$/.test(schema) ? schema : quoteIdent(schema);
+      for (const index of await readLiveIndexes(tx, { regclass: copy })) {
+        out.set(index.name, { ...index, schema, definition: index.definition.replace(' ON pg_temp.', ` ON ${real}.`) });
+      }
       throw ROLLBACK;
     });
   } catch (error) {

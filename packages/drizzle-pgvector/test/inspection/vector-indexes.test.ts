@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { index, integer, pgSchema, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import { asHalfvec, binaryQuantize, hnswIndex, ivfflatIndex, vector, vectorIndexes, type IndexDrift } from '../../src/index.js';
@@ -52,6 +52,13 @@ const notCreated = pgTable('vi_not_created', { id: integer('id'), embedding: vec
   hnswIndex('vi_not_created_hnsw').on(t.embedding, 'l2'),
 ]);
 const plainTable = pgTable('vi_plain_table', { id: integer('id'), name: text('name') });
+
+/** A table in another schema, declared with a WHERE that names the table. */
+const other = pgSchema('vi_other');
+const elsewhere = other.table('vi_items', { id: integer('id').primaryKey(), tag: integer('tag'), embedding: vector('embedding', { dimensions: 3 }) }, (t) => [
+  hnswIndex('vi_other_hnsw').on(t.embedding, 'l2').with({ m: 10 }).where(sql`${t.tag} is not null`),
+  ivfflatIndex('vi_other_ivf').on(t.embedding, 'cosine').with({ lists: 1 }),
+]);
 
 /** IVFFlat health: 3000 rows (advice: lists = 3). */
 const health = pgTable('vi_health', { id: integer('id').primaryKey(), embedding: vector('embedding', { dimensions: 3 }).notNull() });
@@ -117,6 +124,7 @@ describe('vectorIndexes: drift', () => {
     expect(get('method').sql[1]).toBe('CREATE INDEX "vi_method" ON "vi_drift" USING hnsw ("embedding" vector_l2_ops);');
     expect(get('missing').sql).toEqual(['CREATE INDEX "vi_missing" ON "vi_drift" USING hnsw ("embedding" vector_ip_ops);']);
     expect(get('missing').live).toBeUndefined();
+    expect(get('missing').declared).toBe('CREATE INDEX vi_missing ON public.vi_drift USING hnsw (embedding vector_ip_ops)');
     expect(get('renamed').sql).toEqual(['ALTER INDEX "public"."vi_old_name" RENAME TO "vi_new_name";']);
     const extra = get('undeclared');
     expect(extra.sql).toEqual(['DROP INDEX IF EXISTS "public"."vi_extra";']);
@@ -157,6 +165,25 @@ describe('vectorIndexes: drift', () => {
     await vectorIndexes(database.db, { tables: [drifted] });
     const [row] = await database.query<{ n: number }>("select count(*)::int as n from pg_class where relname = 'vi_drift' and relpersistence = 't'");
     expect(row!.n).toBe(0);
+  });
+});
+
+describe('vectorIndexes: a table in another schema', () => {
+  it('compares in that schema, and its fix SQL works there', async () => {
+    await database.query('drop schema if exists vi_other cascade');
+    await database.query('create schema vi_other');
+    try {
+      await database.query('create table vi_other.vi_items (id integer primary key, tag integer, embedding vector(3))');
+      await database.query('create index vi_other_hnsw on vi_other.vi_items using hnsw (embedding vector_l2_ops) with (m = 10) where tag is not null');
+      await database.query('create index vi_other_ivf on vi_other.vi_items using ivfflat (embedding vector_cosine_ops) with (lists = 3)');
+      const { drift, indexes } = await vectorIndexes(database.db, { tables: [elsewhere] });
+      expect(indexes.map((i) => `${i.schema}.${i.name}`)).toEqual(['vi_other.vi_other_hnsw', 'vi_other.vi_other_ivf']);
+      expect(drift.map((d) => [d.kind, d.schema, d.index])).toEqual([['options', 'vi_other', 'vi_other_ivf']]);
+      for (const statement of drift[0]!.sql) await database.query(statement);
+      expect((await vectorIndexes(database.db, { tables: [elsewhere] })).drift).toEqual([]);
+    } finally {
+      await database.query('drop schema vi_other cascade');
+    }
   });
 });
 
