@@ -86,7 +86,7 @@ export interface VectorIndexStatus {
   readonly valid: boolean;
   /** `pg_relation_size` of the index, bytes. */
   readonly sizeBytes: number;
-  /** Rows in the table now. */
+  /** Rows in the table now (a partial index covers only those matching its predicate). */
   readonly rows: number;
   /** `'estimate'`: `pg_class.reltuples`; `'count'`: `count(*)`. */
   readonly rowsSource: 'estimate' | 'count';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, pgSchema, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import { asHalfvec, binaryQuantize, hnswIndex, ivfflatIndex, vector, vectorIndexes, type IndexDrift } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
 
@@ -66,7 +66,7 @@ const health = pgTable('vi_health', { id: integer('id').primaryKey(), embedding:
 let database: PgvectorTestDatabase;
 
 beforeAll(async () => {
-  database = await startTestDatabase();
+  database = await startTestDatabase({ serve: true });
   await database.query('drop table if exists vi_drift, vi_health, vi_not_created, vi_plain_table cascade');
   await database.query('create table vi_drift (id integer primary key, tag integer not null, embedding vector(3) not null)');
   await database.query(
@@ -255,6 +255,25 @@ describe('vectorIndexes: health', () => {
     } finally {
       await database.query('drop table vi_invalid');
     }
+  });
+});
+
+describe('vectorIndexes: drivers and transactions', () => {
+  it('gives the same report through postgres.js, and inside a transaction (which it leaves usable)', async () => {
+    const primary = await vectorIndexes(database.db, { tables: [health, drifted] });
+    const other = await database.connect('postgres-js', { max: 1 });
+    try {
+      expect(await vectorIndexes(other.db as never, { tables: [health, drifted] })).toEqual(primary);
+    } finally {
+      await other.close();
+    }
+    const inside = await database.db.transaction(async (tx) => {
+      const report = await vectorIndexes(tx, { tables: [health, drifted] });
+      const [row] = rowsOf<{ one: number }>(await tx.execute(sql`select 1 as one`));
+      expect(row!.one).toBe(1);
+      return report;
+    });
+    expect(inside).toEqual(primary);
   });
 });
 
