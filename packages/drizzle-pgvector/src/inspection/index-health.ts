@@ -1,12 +1,7 @@
 import { IVFFLAT_LISTS_DRIFT_FACTOR, IVFFLAT_RULES, operatorClassByName } from '../catalog/index.js';
 import { recommendIvfflat } from '../advice/index.js';
-import { quoteIdent, type LiveIndex } from './live-indexes.js';
+import { qualified, type LiveIndex } from './live-indexes.js';
 import type { IndexProblem, IvfflatAdvice, VectorIndexStatus } from './types.js';
-
-/** @internal `"schema"."name"` of an index or table. */
-export function qualified(schema: string, name: string): string {
-  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
-}
 
 /**
  * @internal The health of one index: INVALID (drop and rebuild), and for IVFFlat `lists` against

@@ -110,9 +110,14 @@ export async function readLiveIndexes(db: SqlExecutor, where: { tableOids: reado
   });
 }
 
-/** @internal `"schema"."name"`, or `"name"` (resolved on the search_path) for a table without a schema. */
+/** @internal A double-quoted SQL identifier. */
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** @internal `"schema"."name"` of an index or table. */
+export function qualified(schema: string, name: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
 }
 
 /** @internal Resolve tables to oids and schemas (`to_regclass`, search_path rules); undefined when not there. */

@@ -5,8 +5,8 @@ import { describe, pgVectorError } from '../errors/index.js';
 import { checkVectorTable, vectorColumnsOf } from '../operations/operation-input.js';
 import { declaredVectorIndexes, normaliseDeclared } from './declared-indexes.js';
 import { tableDrift } from './index-drift.js';
-import { indexStatus, qualified } from './index-health.js';
-import { quoteIdent, readLiveIndexes, resolveTables, type LiveIndex } from './live-indexes.js';
+import { indexStatus } from './index-health.js';
+import { qualified, quoteIdent, readLiveIndexes, resolveTables, type LiveIndex } from './live-indexes.js';
 import type { IndexDrift, VectorIndexesOptions, VectorIndexesReport } from './types.js';
 
 const FN = 'vectorIndexes';

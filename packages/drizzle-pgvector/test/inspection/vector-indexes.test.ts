@@ -168,6 +168,27 @@ describe('vectorIndexes: drift', () => {
   });
 });
 
+/** An expression drizzle-pgvector has no target for: the schema line falls back to a plain Drizzle index. */
+const normalised = pgTable('vi_norm', { id: integer('id'), vec: vector('vec', { dimensions: 3 }) });
+const normalisedDeclared = pgTable('vi_norm', { id: integer('id'), vec: vector('vec', { dimensions: 3 }) }, () => [
+  index('vi_norm_hnsw').using('hnsw', sql`(l2_normalize(vec)::vector(3)) vector_l2_ops`).with({ m: 5 }),
+]);
+
+describe('vectorIndexes: an expression without a target', () => {
+  it('suggests a plain Drizzle index line, which declares it exactly', async () => {
+    await database.query('create table vi_norm (id integer, vec vector(3))');
+    try {
+      await database.query('create index vi_norm_hnsw on vi_norm using hnsw ((l2_normalize(vec)::vector(3)) vector_l2_ops) with (m = 5)');
+      const { drift } = await vectorIndexes(database.db, { tables: [normalised] });
+      expect(drift.map((d) => d.kind)).toEqual(['undeclared']);
+      expect(drift[0]!.schemaLine).toBe("index('vi_norm_hnsw').using('hnsw', sql`(l2_normalize(vec)::vector(3)) vector_l2_ops`).with({ m: 5 })");
+      expect((await vectorIndexes(database.db, { tables: [normalisedDeclared] })).drift).toEqual([]);
+    } finally {
+      await database.query('drop table vi_norm');
+    }
+  });
+});
+
 describe('vectorIndexes: a table in another schema', () => {
   it('compares in that schema, and its fix SQL works there', async () => {
     await database.query('drop schema if exists vi_other cascade');
