@@ -57,9 +57,10 @@ function tableText(table: PgTable): string {
 /**
  * Every HNSW / IVFFlat index in the database — or on the given tables — with its health, and, given the schema's
  * tables, the **drift** between the indexes they declare and the database, each difference with the SQL that
- * fixes it. `drizzle-kit push` / `generate` compare index names only: an index whose opclass, options, `WHERE` or
- * expression changed in the schema keeps its old definition in the database without a word — this is the check
- * for it.
+ * fixes it. `drizzle-kit push` (0.31) compares an index's name, plain columns, method and `with` but not its operator
+ * class, `WHERE` or expression (its push squash leaves them out), and `drizzle-kit generate` compares the schema
+ * with its last snapshot, never with the database: an index whose metric, predicate or target changed — or that
+ * someone created or altered by hand — keeps its definition in the database without a word. This is the check for it.
  *
  * Per index: name, schema, table, method, opclass, type and metric, dimensions, the indexed column or expression,
  * options in effect, predicate, `valid`, size on disk, the table's rows now (`rowsSource` says from where), and for
