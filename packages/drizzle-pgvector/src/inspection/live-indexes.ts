@@ -24,6 +24,10 @@ export interface LiveIndex {
   readonly sizeBytes: number;
   /** The table's `pg_class.reltuples` (−1: never vacuumed or analysed). */
   readonly tableReltuples: number;
+  /** The table's `pg_class.relpages` (pages when reltuples was taken). */
+  readonly tableRelpages: number;
+  /** The table's pages now (`pg_relation_size / block_size`). */
+  readonly tablePages: number;
 }
 
 /**
@@ -74,7 +78,8 @@ export async function readLiveIndexes(db: SqlExecutor, where: { tableOids: reado
                opc.opcname AS opclass, pg_catalog.pg_get_indexdef(c.oid, 1, true) AS key, (i.indkey[0] <> 0) AS is_column,
                a.atttypmod AS typmod, c.reloptions::text[] AS reloptions, pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
                pg_catalog.pg_get_indexdef(c.oid) AS definition, i.indisvalid AS valid, pg_catalog.pg_relation_size(c.oid)::bigint AS size,
-               t.reltuples::float8 AS reltuples
+               t.reltuples::float8 AS reltuples, t.relpages::float8 AS relpages,
+               (pg_catalog.pg_relation_size(t.oid) / pg_catalog.current_setting('block_size')::int)::float8 AS pages
           FROM pg_catalog.pg_index i
           JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
           JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
@@ -106,6 +111,8 @@ export async function readLiveIndexes(db: SqlExecutor, where: { tableOids: reado
       valid: r['valid'] === true || r['valid'] === 't',
       sizeBytes: Number(r['size'] ?? 0),
       tableReltuples: Number(r['reltuples'] ?? -1),
+      tableRelpages: Number(r['relpages'] ?? 0),
+      tablePages: Number(r['pages'] ?? 0),
     };
   });
 }
@@ -160,4 +167,16 @@ export async function readDistribution(
 export async function citusIndexSize(db: SqlExecutor, schema: string, name: string): Promise<number> {
   const [row] = await queryRows<{ size: unknown }>(db, sql`SELECT citus_relation_size(pg_catalog.to_regclass(${qualified(schema, name)}))::bigint AS size`);
   return Number(row?.size ?? 0);
+}
+
+/**
+ * @internal The planner's own row estimate (PostgreSQL's `estimate_rel_size`): `reltuples` scaled by how the table
+ * grew since it was taken, `reltuples / relpages × pages now`. Undefined when there is nothing to scale — never
+ * analysed (reltuples −1), or analysed empty and grown since — and the caller counts instead.
+ */
+export function estimatedRows(index: Pick<LiveIndex, 'tableReltuples' | 'tableRelpages' | 'tablePages'>): number | undefined {
+  const { tableReltuples: tuples, tableRelpages: relpages, tablePages: pages } = index;
+  if (tuples < 0) return undefined;
+  if (relpages > 0) return Math.round((tuples / relpages) * pages);
+  return pages === 0 ? Math.round(tuples) : undefined;
 }

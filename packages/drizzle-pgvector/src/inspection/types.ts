@@ -16,9 +16,10 @@ export interface VectorIndexesOptions {
    */
   tables?: readonly PgTable[] | Readonly<Record<string, unknown>>;
   /**
-   * Where `rows` comes from: `'estimate'` (default) — the table's `pg_class.reltuples`, kept by VACUUM / ANALYZE /
-   * CREATE INDEX, free to read; a table never analysed (reltuples −1) and a Citus distributed table (whose shell on
-   * the coordinator is empty) are counted instead. `'count'` —
+   * Where `rows` comes from: `'estimate'` (default) — the planner's estimate, free to read: `pg_class.reltuples`
+   * (kept by VACUUM / ANALYZE / CREATE INDEX) scaled by the table's growth since (`reltuples / relpages × pages now`),
+   * so rows loaded after the index was built count; a table never analysed, one analysed empty that has grown since,
+   * and a Citus distributed table (whose shell on the coordinator is empty) are counted instead. `'count'` —
    * `SELECT count(*)` per table: exact, but a full scan of each table.
    */
   rows?: 'estimate' | 'count';
@@ -101,7 +102,7 @@ export interface VectorIndexStatus {
   readonly sizeBytes: number;
   /** Rows in the table now (a partial index covers only those matching its predicate). */
   readonly rows: number;
-  /** `'estimate'`: `pg_class.reltuples`; `'count'`: `count(*)`. */
+  /** `'estimate'`: the planner's estimate (`reltuples / relpages × pages now`); `'count'`: `count(*)`. */
   readonly rowsSource: 'estimate' | 'count';
   /** Set for an index on a Citus distributed table: its shards. */
   readonly distribution: CitusDistribution | undefined;

@@ -6,7 +6,7 @@ import { checkVectorTable, vectorColumnsOf } from '../operations/operation-input
 import { declaredVectorIndexes, normaliseDeclared } from './declared-indexes.js';
 import { tableDrift } from './index-drift.js';
 import { indexStatus } from './index-health.js';
-import { citusIndexSize, qualified, quoteIdent, readDistribution, readLiveIndexes, resolveTables, type LiveIndex } from './live-indexes.js';
+import { citusIndexSize, estimatedRows, qualified, quoteIdent, readDistribution, readLiveIndexes, resolveTables, type LiveIndex } from './live-indexes.js';
 import type { IndexDrift, VectorIndexesOptions, VectorIndexesReport, VectorIndexStatus } from './types.js';
 
 const FN = 'vectorIndexes';
@@ -122,8 +122,9 @@ export async function vectorIndexes(db: AnyPgDatabase, options: VectorIndexesOpt
   const rowsByTable = new Map<number, { rows: number; source: 'estimate' | 'count' }>();
   for (const index of live) {
     if (rowsByTable.has(index.tableOid)) continue;
-    if (rowsMode === 'estimate' && index.tableReltuples >= 0 && !distributed.has(index.tableOid)) {
-      rowsByTable.set(index.tableOid, { rows: Math.round(index.tableReltuples), source: 'estimate' });
+    const estimate = rowsMode === 'estimate' && !distributed.has(index.tableOid) ? estimatedRows(index) : undefined;
+    if (estimate !== undefined) {
+      rowsByTable.set(index.tableOid, { rows: estimate, source: 'estimate' });
       continue;
     }
     const [row] = await queryRows<{ n: unknown }>(db, sql.raw(`SELECT count(*)::bigint AS n FROM ${qualified(index.schema, index.table)}`));

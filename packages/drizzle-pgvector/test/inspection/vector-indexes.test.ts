@@ -256,6 +256,28 @@ describe('vectorIndexes: health', () => {
     expect(after.needsRebuild).toBe(false);
   });
 
+  it('sees an IVFFlat index built on an empty table that was loaded afterwards (no ANALYZE since)', async () => {
+    await database.query('create table vi_grown (id integer, embedding vector(3))');
+    try {
+      await database.query('create index vi_grown_ivf on vi_grown using ivfflat (embedding vector_l2_ops) with (lists = 1)');
+      await database.query("insert into vi_grown select g, ('[' || sin(g) || ',' || cos(g) || ',1]')::vector from generate_series(1, 6000) g");
+      const grown = (await vectorIndexes(database.db)).indexes.find((i) => i.name === 'vi_grown_ivf')!;
+      expect(grown.rows).toBe(6000);
+      expect(grown.ivfflat).toMatchObject({ lists: 1, advisedLists: 6 });
+      expect(grown.needsRebuild).toBe(true);
+      expect(grown.problems.map((p) => p.kind)).toEqual(['lists-too-few', 'too-few-rows']);
+      // After an ANALYZE of part of the data, the estimate scales reltuples by the pages added since.
+      await database.query('analyze vi_grown');
+      await database.query("insert into vi_grown select g, ('[' || sin(g) || ',' || cos(g) || ',1]')::vector from generate_series(6001, 12000) g");
+      const later = (await vectorIndexes(database.db)).indexes.find((i) => i.name === 'vi_grown_ivf')!;
+      expect(later.rowsSource).toBe('estimate');
+      expect(later.rows).toBeGreaterThan(11_000);
+      expect(later.rows).toBeLessThan(13_000);
+    } finally {
+      await database.query('drop table vi_grown');
+    }
+  });
+
   it('reports an INVALID index (a failed CREATE INDEX CONCURRENTLY) with the SQL that drops and rebuilds it', async () => {
     await database.query('create table vi_invalid (id integer, v vector)');
     try {
