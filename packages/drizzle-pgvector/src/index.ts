@@ -59,3 +59,4 @@ export * from './extension/index.js';
 export * from './advice/index.js';
 export * from './operations/index.js';
 export * from './tuning/index.js';
+export * from './inspection/index.js';

@@ -1,0 +1,18 @@
+export type {
+  CitusDistribution,
+  ColumnDimensionsOptions,
+  ColumnDimensionsReport,
+  DimensionCount,
+  IndexDrift,
+  IndexDriftKind,
+  IndexProblem,
+  IndexProblemKind,
+  IvfflatAdvice,
+  LiveIndexOptions,
+  PartialIndexSuggestion,
+  VectorIndexesOptions,
+  VectorIndexesReport,
+  VectorIndexStatus,
+} from './types.js';
+export { vectorIndexes } from './vector-indexes.js';
+export { columnDimensions } from './column-dimensions.js';
