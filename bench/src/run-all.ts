@@ -26,7 +26,7 @@ const args = process.argv.slice(2).filter((a) => a !== '--');
 
 const BENCHMARKS: Benchmark[] = [
   { name: 'query-overhead', description: 'nearest() vs the same SQL by hand through the same driver', run: runQueryBenchmark },
-  printedBenchmark('codec', 'vector text codec vs pgvector-node (no database)', runCodecBenchmark),
+  { name: 'codec', description: 'vector text codec vs Drizzle built-in vs pgvector-node vs JSON (no database)', run: runCodecBenchmark },
   printedBenchmark('ingestion', 'copyRows vs chunked insert().values() vs a hand-written binary COPY (rows/s)', runIngestionBenchmark),
   {
     name: 'index-comparison',
