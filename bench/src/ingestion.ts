@@ -31,7 +31,7 @@ import { copyRows as copyRowsPg } from 'drizzle-pgvector/pg';
 import { copyRows as copyRowsPglite } from 'drizzle-pgvector/pglite';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { servePgliteWithCopy } from '../../packages/drizzle-pgvector/test/copy/pglite-copy-server.js';
+import { servePgliteWithCopy } from '@drizzle-pgvector/testing';
 import { seededRandom, unitVector } from '@drizzle-pgvector/testing/data';
 import { markdownTable as table } from '@drizzle-pgvector/testing/report';
 import { environment, median } from './stats.js';

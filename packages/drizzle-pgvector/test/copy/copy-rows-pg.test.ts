@@ -1,15 +1,21 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { rowsOf, startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import {
+  rowsOf,
+  servePgliteWithCopy,
+  startTestDatabase,
+  type PgliteCopyServer,
+  type PgvectorDrizzleDatabase,
+  type PgvectorTestDatabase,
+} from '@drizzle-pgvector/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyRows } from '../../src/pg.js';
 import { DDL, itemRows, items } from './fixtures.js';
-import { servePgliteWithCopy, type PgliteCopyServer } from './pglite-copy-server.js';
 import { defineScenarios, type Harness } from './scenarios.js';
 
-// node-postgres against the test backend: PGlite served over loopback (a COPY-aware server, see
-// pglite-copy-server.ts) by default, or DATABASE_URL with PGVECTOR_TEST_BACKEND=url.
+// node-postgres against the test backend: PGlite served over loopback (a COPY-aware server,
+// servePgliteWithCopy from @drizzle-pgvector/testing) by default, or DATABASE_URL with PGVECTOR_TEST_BACKEND=url.
 let database: PgvectorTestDatabase;
 let server: PgliteCopyServer | undefined;
 let pool: pg.Pool;
