@@ -47,7 +47,7 @@ describe('servePgliteWithCopy()', () => {
 
   it('terminate() ends connections with 57P01, as pg_terminate_backend() does', async () => {
     const client = new pg.Client({ connectionString: server.url });
-    const failed = new Promise<{ code?: string }>((resolve) => client.on('error', resolve));
+    const failed = new Promise<{ code?: string }>((resolve) => client.on('error', (error) => resolve(error as { code?: string })));
     await client.connect();
     server.terminate();
     expect((await failed).code).toBe('57P01');
