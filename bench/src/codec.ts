@@ -17,7 +17,7 @@ import { SparseVector, decodeDense, decodeSparse, encodeValue, type ValueSpec } 
 import { seededRandom, unitVector } from '@drizzle-pgvector/testing/data';
 import { markdownTable as table } from '@drizzle-pgvector/testing/report';
 
-import type { BenchmarkReport } from './report.js';
+import { resultsDir, writeReport, type BenchmarkReport } from './report.js';
 import { environment, median } from './stats.js';
 
 const DIMENSIONS = 1536;
@@ -68,12 +68,6 @@ const sparseText = oursSparse.map((s) => s.toString());
 
 type Peer = 'ours' | 'drizzle' | 'pgvector' | 'json';
 const PEERS: readonly Peer[] = ['ours', 'drizzle', 'pgvector', 'json'];
-const PEER_TITLES: Record<Peer, string> = {
-  ours: 'drizzle-pgvector',
-  drizzle: 'Drizzle built-in',
-  pgvector: 'pgvector-node',
-  json: 'JSON',
-};
 
 interface Case {
   name: string;
@@ -267,4 +261,8 @@ export async function runCodecBenchmark(): Promise<BenchmarkReport> {
   return { name: 'codec', markdown, data: { dimensions: DIMENSIONS, rounds: ROUNDS, roundMs: ROUND_MS, cases: results } };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) console.log((await runCodecBenchmark()).markdown);
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const result = await runCodecBenchmark();
+  console.log(result.markdown);
+  for (const path of await writeReport(resultsDir(process.argv.slice(2)), result)) process.stderr.write(`wrote ${path}\n`);
+}

@@ -17,9 +17,8 @@
  *
  * Env: BENCH_INGEST_ROWS (1000), BENCH_INGEST_DIMENSIONS (1536), BENCH_INGEST_ROUNDS (3),
  * BENCH_INGEST_SERVER_ROWS (20000, rows per load on DATABASE_URL), BENCH_INGEST_STREAM_ROWS (100000, DATABASE_URL only),
- * DATABASE_URL. Writes bench-results/ingestion.{json,md}.
+ * DATABASE_URL. Run alone, writes bench-results/ingestion.{json,md} (or --out DIR).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { vector as vectorExtension } from '@electric-sql/pglite-pgvector';
@@ -34,6 +33,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { servePgliteWithCopy } from '@drizzle-pgvector/testing';
 import { seededRandom, unitVector } from '@drizzle-pgvector/testing/data';
 import { markdownTable as table } from '@drizzle-pgvector/testing/report';
+import { resultsDir, writeReport, type BenchmarkReport } from './report.js';
 import { environment, median } from './stats.js';
 
 const ROWS = Number(process.env.BENCH_INGEST_ROWS ?? 1000);
@@ -290,7 +290,7 @@ function report(results: BackendResult[], env: string): string {
   return lines.join('\n');
 }
 
-export async function runIngestionBenchmark(): Promise<void> {
+export async function runIngestionBenchmark(): Promise<BenchmarkReport> {
   const rows = makeRows(ROWS);
   process.stderr.write(`Ingestion benchmark: ${ROWS} rows × ${DIMENSIONS} dimensions, ${ROUNDS} rounds\n`);
   const results = await onPglite(rows);
@@ -298,11 +298,11 @@ export async function runIngestionBenchmark(): Promise<void> {
   if (url) results.push(await onServer(url, SERVER_ROWS === ROWS ? rows : makeRows(SERVER_ROWS)));
   const env = await environment();
   const markdown = report(results, env) + (url ? '' : '\n(DATABASE_URL not set: no native-server run.)\n');
-  console.log(markdown);
-  const dir = new URL('../../bench-results/', import.meta.url);
-  await mkdir(dir, { recursive: true });
-  await writeFile(new URL('ingestion.json', dir), JSON.stringify({ date: new Date().toISOString(), environment: env, results }, null, 2) + '\n');
-  await writeFile(new URL('ingestion.md', dir), markdown + '\n');
+  return { name: 'ingestion', markdown, data: { date: new Date().toISOString(), environment: env, results } };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await runIngestionBenchmark();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const result = await runIngestionBenchmark();
+  console.log(result.markdown);
+  for (const path of await writeReport(resultsDir(process.argv.slice(2)), result)) process.stderr.write(`wrote ${path}\n`);
+}
