@@ -226,10 +226,9 @@ export async function runIndexComparison(options: IndexComparisonOptions, progre
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { RESULTS_DIR, writeReport } = await import('./report.js');
+  const { resultsDir, writeReport } = await import('./report.js');
   const args = process.argv.slice(2);
-  const out = parseArgs({ args, options: { out: { type: 'string' } }, strict: false, allowPositionals: true }).values.out;
   const report = await runIndexComparison(parseIndexComparisonArgs(args));
   console.log(report.markdown);
-  for (const path of await writeReport(typeof out === 'string' ? out : RESULTS_DIR, report)) process.stderr.write(`wrote ${path}\n`);
+  for (const path of await writeReport(resultsDir(args), report)) process.stderr.write(`wrote ${path}\n`);
 }

@@ -6,8 +6,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-/** `bench-results/` at the repository root (gitignored; bench/results/ holds the committed run). */
+/** `bench-results/` at the repository root: where every benchmark writes, and where the committed run lives. */
 export const RESULTS_DIR = resolve(import.meta.dirname, '../../bench-results');
+
+/** The output directory: `--out DIR` (relative to the working directory) if given, else {@link RESULTS_DIR}. */
+export function resultsDir(args: readonly string[]): string {
+  const at = args.findIndex((a) => a === '--out' || a.startsWith('--out='));
+  if (at < 0) return RESULTS_DIR;
+  const value = args[at]!.startsWith('--out=') ? args[at]!.slice('--out='.length) : args[at + 1];
+  if (!value) throw new Error('--out needs a directory');
+  return resolve(process.env.INIT_CWD ?? process.cwd(), value);
+}
 
 /** One SVG chart, written as `bench-results/<file>`. */
 export interface Chart {
@@ -35,29 +44,6 @@ export interface Benchmark {
   /** One line for `--list` and progress output. */
   readonly description: string;
   readonly run: () => Promise<BenchmarkReport>;
-}
-
-/**
- * Wrap a benchmark that prints its markdown with `console.log` (the older style) into a {@link Benchmark}: what it
- * prints becomes the report's markdown (run-all prints it with the summary), and the JSON holds that text.
- */
-export function printedBenchmark(name: string, description: string, run: () => Promise<void>): Benchmark {
-  return {
-    name,
-    description,
-    run: async () => {
-      const lines: string[] = [];
-      const original = console.log;
-      console.log = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
-      try {
-        await run();
-      } finally {
-        console.log = original;
-      }
-      const markdown = lines.join('\n');
-      return { name, markdown, data: { markdown } };
-    },
-  };
 }
 
 /** Write one report's files into `dir`. Returns the paths written. */

@@ -6,12 +6,14 @@
  *   pnpm bench                                   # all, PGlite (and DATABASE_URL where a benchmark supports it)
  *   pnpm bench --only index-comparison --rows 100000 --dims 1536
  *   pnpm bench --list
+ *   DATABASE_URL=… pnpm bench --only codec,ingestion,index-comparison --out bench-results/server
  *
  * These are benchmarks, not tests: nothing here passes or fails on timing. Run them on a quiet machine; other
  * processes on the same cores show up directly in the p95 column.
  *
  * Adding a benchmark: export `async function runX(): Promise<BenchmarkReport>` from `src/<name>.ts` and add an
- * entry to `BENCHMARKS` below (a benchmark that still prints its markdown can be wrapped with `printedBenchmark`).
+ * entry to `BENCHMARKS` below. `--out DIR` writes somewhere else than bench-results/ (e.g. a server run beside the
+ * PGlite one).
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,14 +22,14 @@ import { runCodecBenchmark } from './codec.js';
 import { parseIndexComparisonArgs, runIndexComparison } from './index-comparison.js';
 import { runIngestionBenchmark } from './ingestion.js';
 import { runQueryBenchmark } from './query-overhead.js';
-import { RESULTS_DIR, printedBenchmark, sectionWithCharts, writeReport, type Benchmark, type BenchmarkReport } from './report.js';
+import { resultsDir, sectionWithCharts, writeReport, type Benchmark, type BenchmarkReport } from './report.js';
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 
 const BENCHMARKS: Benchmark[] = [
   { name: 'query-overhead', description: 'nearest() vs the same SQL by hand through the same driver', run: runQueryBenchmark },
-  printedBenchmark('codec', 'vector text codec vs pgvector-node (no database)', runCodecBenchmark),
-  printedBenchmark('ingestion', 'copyRows vs chunked insert().values() vs a hand-written binary COPY (rows/s)', runIngestionBenchmark),
+  { name: 'codec', description: 'vector text codec vs Drizzle built-in vs pgvector-node vs JSON (no database)', run: runCodecBenchmark },
+  { name: 'ingestion', description: 'copyRows vs chunked insert().values() vs a hand-written binary COPY (rows/s)', run: runIngestionBenchmark },
   {
     name: 'index-comparison',
     description: 'sequential scan vs IVFFlat vs HNSW: build, size, memory, latency, recall, probes/ef_search sweep (--rows --dims --queries --seed)',
@@ -47,6 +49,7 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
+const RESULTS_DIR = resultsDir(args);
 const started = performance.now();
 const reports: BenchmarkReport[] = [];
 const timings: string[] = [];

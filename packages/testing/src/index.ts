@@ -18,6 +18,7 @@ export { resolveBackend, TEST_BACKENDS, type TestBackendName } from './backend.j
 export { isContainerRuntimeAvailable } from './container-runtime.js';
 export { PgVectorTestError, type PgVectorTestErrorCode } from './errors.js';
 export { rowsOf } from './rows-of.js';
+export { servePgliteWithCopy, type PgliteCopyServer } from './pglite-copy-server.js';
 export { startTestDatabase } from './start-test-database.js';
 export type {
   DriverName,

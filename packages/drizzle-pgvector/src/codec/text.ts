@@ -1,6 +1,7 @@
 import { VECTOR_TYPES, type VectorType } from '../catalog/index.js';
 import { describe, pgVectorError } from '../errors/index.js';
 import { decodeDenseText } from './dense-text-decoder.js';
+import { encodeDenseText } from './dense-text-encoder.js';
 import { SAFE_MAGNITUDE, rangeError, rangeProblem, type NumericVectorType } from './element-range.js';
 import { SparseVector, checkSparse, parseSparseVector, type SparseVectorLike } from './sparse-vector.js';
 
@@ -51,12 +52,8 @@ function checkLength(n: number, spec: ValueSpec): void {
   }
 }
 
-/**
- * Validate a dense vector/halfvec value and return the numbers to send, each element read exactly once (a
- * getter or Proxy cannot show the check one value and the encoder another); throws a PgVectorError naming the
- * first bad element. `negativeZero` tells the encoder a `-0` is present (JSON would print it as `0`).
- */
-function readDense(value: unknown, spec: ValueSpec): { numbers: number[]; negativeZero: boolean } {
+/** Throws unless `value` is a dense array (number[], Float32Array, Float64Array) of an allowed length. */
+function denseLength(value: unknown, spec: ValueSpec): asserts value is DenseVectorInput {
   if (!isDense(value)) {
     throw pgVectorError(
       'INVALID_VECTOR_VALUE',
@@ -64,35 +61,22 @@ function readDense(value: unknown, spec: ValueSpec): { numbers: number[]; negati
       { type: spec.type, received: describe(value) },
     );
   }
-  const n = value.length;
-  checkLength(n, spec);
-  const safe = SAFE_MAGNITUDE[spec.type as 'vector' | 'halfvec'];
-  // A fresh packed array: JSON.stringify has a fast path for it, and the caller's array (its toJSON, getters,
-  // later mutation) is never serialised. Cheap checks on the hot path (NaN fails both comparisons); values at
-  // the edge of the range go to checkEdge, which decides exactly as pgvector does.
-  const numbers: number[] = [];
-  let negativeZero = false;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < n; i++) {
-      const x: unknown = value[i];
-      if (typeof x !== 'number' || !(x < safe && x > -safe)) checkEdge(x, i, spec);
-      else if (x === 0 && 1 / x < 0) negativeZero = true;
-      numbers.push(x as number);
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const x = value[i]!;
-      if (!(x < safe && x > -safe)) checkEdge(x, i, spec);
-      else if (x === 0 && 1 / x < 0) negativeZero = true;
-      numbers.push(x);
-    }
-  }
-  return { numbers, negativeZero };
+  checkLength(value.length, spec);
 }
 
-/** Validate a dense vector/halfvec value; throws a PgVectorError naming the first bad element. */
+/**
+ * Validate a dense vector/halfvec value; throws a PgVectorError naming the first bad element. Cheap checks on
+ * the hot path (NaN fails both comparisons); values at the edge of the range go to checkEdge, which decides
+ * exactly as pgvector does.
+ */
 export function checkDense(value: unknown, spec: ValueSpec): asserts value is DenseVectorInput {
-  readDense(value, spec);
+  denseLength(value, spec);
+  const n = value.length;
+  const safe = SAFE_MAGNITUDE[spec.type as 'vector' | 'halfvec'];
+  for (let i = 0; i < n; i++) {
+    const x: unknown = value[i];
+    if (typeof x !== 'number' || !(x < safe && x > -safe)) checkEdge(x, i, spec);
+  }
 }
 
 /** Slow path: throws unless `x` is a number pgvector accepts (e.g. 3.4028235e38 rounds to FLT_MAX and is fine). */
@@ -115,19 +99,13 @@ function checkEdge(x: unknown, i: number, spec: ValueSpec): void {
 }
 
 /**
- * Validate and encode a dense value as pgvector's text literal `[1,2,3]`, from the very numbers validated.
- * `-0` is sent as `-0` (pgvector keeps the sign).
+ * Validate and encode a dense value as pgvector's text literal `[1,2,3]`, each element validated and written
+ * in one pass (read once). Elements are written as the shortest decimal that PostgreSQL reads as the float4 it
+ * would store anyway (see `dense-text-encoder.ts`); `-0` is sent as `-0` (pgvector keeps the sign).
  */
 export function encodeDense(value: unknown, spec: ValueSpec): string {
-  const { numbers, negativeZero } = readDense(value, spec);
-  // JSON.stringify is the fastest exact number→text path in V8 (shortest round-trip digits, as String(x)).
-  if (!negativeZero) return JSON.stringify(numbers);
-  let text = '[';
-  for (let i = 0; i < numbers.length; i++) {
-    const x = numbers[i]!;
-    text += `${i === 0 ? '' : ','}${x === 0 && 1 / x < 0 ? '-0' : String(x)}`;
-  }
-  return `${text}]`;
+  denseLength(value, spec);
+  return encodeDenseText(value, value.length, spec, SAFE_MAGNITUDE[spec.type as 'vector' | 'halfvec'], checkEdge);
 }
 
 /** Decode pgvector's `[1,2,3]` text (vector or halfvec output) to a number array. */

@@ -1,15 +1,23 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { rowsOf, startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import {
+  rowsOf,
+  servePgliteWithCopy,
+  startTestDatabase,
+  type PgliteCopyServer,
+  type PgvectorDrizzleDatabase,
+  type PgvectorTestDatabase,
+} from '@drizzle-pgvector/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { integer, pgTable } from 'drizzle-orm/pg-core';
+import { vector } from '../../src/index.js';
 import { copyRows } from '../../src/pg.js';
 import { DDL, itemRows, items } from './fixtures.js';
-import { servePgliteWithCopy, type PgliteCopyServer } from './pglite-copy-server.js';
 import { defineScenarios, type Harness } from './scenarios.js';
 
-// node-postgres against the test backend: PGlite served over loopback (a COPY-aware server, see
-// pglite-copy-server.ts) by default, or DATABASE_URL with PGVECTOR_TEST_BACKEND=url.
+// node-postgres against the test backend: PGlite served over loopback (a COPY-aware server,
+// servePgliteWithCopy from @drizzle-pgvector/testing) by default, or DATABASE_URL with PGVECTOR_TEST_BACKEND=url.
 let database: PgvectorTestDatabase;
 let server: PgliteCopyServer | undefined;
 let pool: pg.Pool;
@@ -109,4 +117,60 @@ describe(`copyRows (drizzle-pgvector/pg) on ${process.env.PGVECTOR_TEST_BACKEND 
     expect(pool.totalCount).toBe(0);
     expect(rowsOf<{ n: number }>(await pool.query('select count(*)::int as n from copy_items'))[0]!.n).toBe(0);
   });
+});
+
+// Back-pressure from the socket, on a real server (served PGlite buffers a whole COPY by design): while another
+// session holds a lock on the table, the server cannot start reading the COPY, the socket fills, and copyRows
+// must stop pulling rows from the source instead of buffering them — memory bounded by socket buffers, not rows.
+const onServer = process.env.PGVECTOR_TEST_BACKEND === 'url' && process.env.DATABASE_URL !== undefined;
+describe.runIf(onServer)('copyRows (drizzle-pgvector/pg) back-pressure on DATABASE_URL', () => {
+  const DIMENSIONS = 1536;
+  const TOTAL = 20_000; // ~124 MB of binary COPY data: far more than any socket buffer
+  const wide = pgTable('copy_backpressure', {
+    id: integer('id').primaryKey(),
+    embedding: vector('embedding', { dimensions: DIMENSIONS }).notNull(),
+  });
+
+  it('stops pulling the source while the server does not read, and finishes once it does', async () => {
+    await pool.query(`drop table if exists copy_backpressure; create table copy_backpressure (id int primary key, embedding vector(${DIMENSIONS}) not null)`);
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table copy_backpressure in access exclusive mode');
+      let yielded = 0;
+      async function* source() {
+        for (let id = 0; id < TOTAL; id++) {
+          yielded++;
+          yield { id, embedding: Array.from({ length: DIMENSIONS }, (_, i) => ((id + i) % 97) / 97) };
+        }
+      }
+      const load = copyRows(pool, wide, source());
+      load.catch(() => {});
+      // Wait until the COPY is blocked on the lock, then until the source is no longer pulled.
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await locker.query<{ n: number }>(
+          "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike 'copy%copy_backpressure%'",
+        );
+        if (rows[0]!.n > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      let previous = -1;
+      while (yielded !== previous) {
+        previous = yielded;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(yielded).toBeGreaterThan(0);
+      expect(yielded, `rows pulled while the server was not reading (of ${TOTAL})`).toBeLessThan(TOTAL / 4);
+      await locker.query('commit');
+      expect((await load).rows).toBe(TOTAL);
+      expect(yielded).toBe(TOTAL);
+      const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from copy_backpressure');
+      expect(rows[0]!.n).toBe(TOTAL);
+    } finally {
+      await locker.query('rollback').catch(() => {});
+      await locker.end();
+      await pool.query('drop table if exists copy_backpressure');
+    }
+  }, 120_000);
 });

@@ -171,6 +171,18 @@ export function defineScenarios(harness: () => Harness): void {
     expect(await count(db)).toBe(3);
   });
 
+  it('keeps the table as it was on a server error in the middle of a 20k-row stream (duplicate key at row 10,000)', async () => {
+    await seed();
+    const { db, copy } = harness();
+    function* rows(): Generator<typeof items.$inferInsert> {
+      for (const row of itemRows(20_000, 100)) yield row.id === 10_100 ? { ...row, id: 2 } : row; // id 2 is seeded
+    }
+    const error = await rejection(copy(items, rows()));
+    expect(error.code).toBe('23505');
+    expect(await count(db)).toBe(3);
+    expect((await copy(items, itemRows(10, 100))).rows).toBe(10);
+  });
+
   it('in a transaction the caller holds: a savepoint, committed or rolled back with the caller', async () => {
     await seed();
     const { db, inTransaction } = harness();

@@ -53,6 +53,23 @@ function withoutCopyIn(reply: Buffer): Buffer {
   return Buffer.concat(kept);
 }
 
+/**
+ * Serve a PGlite instance on a random loopback port, `COPY … FROM STDIN` included, for node-postgres (or any
+ * wire-protocol client). Resolves once listening; `close()` stops it (the PGlite instance stays open).
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { servePgliteWithCopy, startTestDatabase } from '@drizzle-pgvector/testing';
+ *
+ * const database = await startTestDatabase({ backend: 'pglite' });
+ * const server = await servePgliteWithCopy(database.db.$client); // the PGlite instance
+ * const pool = new pg.Pool({ connectionString: server.url, max: 1 }); // PGlite has one session
+ * await pool.query('copy items (id) from stdin'); // … stream the data with pg-copy-streams
+ * await pool.end();
+ * await server.close();
+ * ```
+ */
 export async function servePgliteWithCopy(pglite: unknown): Promise<PgliteCopyServer> {
   const db = pglite as PgliteRaw;
   let queue: Promise<unknown> = Promise.resolve();
