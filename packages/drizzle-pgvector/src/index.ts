@@ -55,3 +55,4 @@ export * from './queries/index.js';
 export * from './extension/index.js';
 export * from './advice/index.js';
 export * from './tuning/index.js';
+export * from './inspection/index.js';

@@ -1,0 +1,15 @@
+export type {
+  ColumnDimensionsOptions,
+  ColumnDimensionsReport,
+  DimensionCount,
+  IndexDrift,
+  IndexDriftKind,
+  IndexProblem,
+  IndexProblemKind,
+  IvfflatAdvice,
+  LiveIndexOptions,
+  PartialIndexSuggestion,
+  VectorIndexesOptions,
+  VectorIndexesReport,
+  VectorIndexStatus,
+} from './types.js';

@@ -1,0 +1,188 @@
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { IndexMethod, Metric, VectorType } from '../catalog/index.js';
+
+/**
+ * The public shapes of the inspection area: what {@link vectorIndexes} and {@link columnDimensions} return. Kept in
+ * one file so the CLI (`doctor`) and users can type against them without pulling in the implementation.
+ */
+
+/** Options of {@link vectorIndexes}. */
+export interface VectorIndexesOptions {
+  /**
+   * The schema's tables: an array of Drizzle tables, or a schema module (`import * as schema from './schema'`; its
+   * values that are not tables — relations, enums — are ignored). When given, only indexes on these tables are
+   * listed and **drift** between the declared and the live indexes is reported. Default: every vector index in
+   * every non-system schema, no drift.
+   */
+  tables?: readonly PgTable[] | Readonly<Record<string, unknown>>;
+  /**
+   * Where `rows` comes from: `'estimate'` (default) — the table's `pg_class.reltuples`, kept by VACUUM / ANALYZE /
+   * CREATE INDEX, free to read; a table never analysed (reltuples −1) is counted instead. `'count'` —
+   * `SELECT count(*)` per table: exact, but a full scan of each table.
+   */
+  rows?: 'estimate' | 'count';
+}
+
+/** Index storage parameters in effect (explicit `WITH (…)` values, else pgvector's defaults). */
+export interface LiveIndexOptions {
+  readonly m?: number;
+  readonly efConstruction?: number;
+  readonly lists?: number;
+}
+
+/** Stable kinds of a health problem of one index. */
+export type IndexProblemKind =
+  /** `pg_index.indisvalid` is false: a failed or cancelled `CREATE INDEX CONCURRENTLY` left it; queries ignore it. */
+  | 'invalid'
+  /** IVFFlat `lists` below half the advice for today's rows: lists too big — slow, imprecise search. */
+  | 'lists-too-few'
+  /** IVFFlat `lists` above twice the advice for today's rows. */
+  | 'lists-too-many'
+  /** IVFFlat on a table with fewer rows than k-means needs to train (or fewer rows than lists): poor recall. */
+  | 'too-few-rows';
+
+/** One health problem of one index, with the SQL that fixes it. */
+export interface IndexProblem {
+  readonly kind: IndexProblemKind;
+  readonly message: string;
+  /** Statements that fix it (run them in order; `CONCURRENTLY` ones outside a transaction block). Empty when the fix is not SQL. */
+  readonly sql: readonly string[];
+}
+
+/** IVFFlat `lists` against `recommendIvfflat({ rows })` for the table's rows now. */
+export interface IvfflatAdvice {
+  readonly lists: number;
+  readonly advisedLists: number;
+  readonly advisedProbes: number;
+  /** Below `IVFFLAT_RULES.minTrainingRows`: too few rows to train IVFFlat well. */
+  readonly tooSmall: boolean;
+}
+
+/** One HNSW / IVFFlat index as the catalog has it, with its health. */
+export interface VectorIndexStatus {
+  readonly schema: string;
+  readonly name: string;
+  readonly table: string;
+  readonly method: IndexMethod;
+  /** Operator class, e.g. `vector_cosine_ops`. */
+  readonly opclass: string;
+  /** pgvector type of the indexed column or expression (from the opclass); undefined for an opclass not in the catalog. */
+  readonly type: VectorType | undefined;
+  readonly metric: Metric | undefined;
+  /** Dimensions (bits for bit) of the indexed column or expression (its typmod); undefined when it has none. */
+  readonly dimensions: number | undefined;
+  /** The indexed column when the index is on a plain column; undefined for an expression index. */
+  readonly column: string | undefined;
+  /** The indexed expression as the server renders it, e.g. `(embedding::halfvec(3))`; undefined for a plain column. */
+  readonly expression: string | undefined;
+  /** Options in effect (explicit values, else pgvector's defaults). */
+  readonly options: LiveIndexOptions;
+  /** Options exactly as stored (`pg_class.reloptions`), keyed by SQL name (`ef_construction`). */
+  readonly storedOptions: Readonly<Record<string, number>>;
+  /** Partial-index condition (`pg_get_expr(indpred)`), undefined when none. */
+  readonly predicate: string | undefined;
+  /** `pg_get_indexdef`: the complete `CREATE INDEX` as the server renders it. */
+  readonly definition: string;
+  readonly valid: boolean;
+  /** `pg_relation_size` of the index, bytes. */
+  readonly sizeBytes: number;
+  /** Rows in the table now. */
+  readonly rows: number;
+  /** `'estimate'`: `pg_class.reltuples`; `'count'`: `count(*)`. */
+  readonly rowsSource: 'estimate' | 'count';
+  /** IVFFlat only: lists against the advice for today's rows. */
+  readonly ivfflat: IvfflatAdvice | undefined;
+  /** True when the index should be rebuilt (REINDEX, or rebuilt with other `lists`). */
+  readonly needsRebuild: boolean;
+  /** Why it needs a rebuild (the problems' messages), undefined when it does not. */
+  readonly reason: string | undefined;
+  readonly problems: readonly IndexProblem[];
+}
+
+/** Stable kinds of drift between the schema and the database. */
+export type IndexDriftKind =
+  /** The table a schema declares is not in the database (run your migrations first). */
+  | 'table-missing'
+  /** A vector index declared in the schema is not in the database. Fix: its CREATE INDEX. */
+  | 'missing'
+  /** A vector index on a given table that the schema does not declare. Fix: DROP INDEX, or declare it (`schemaLine`). */
+  | 'undeclared'
+  /** Same definition under another name (an undeclared index equal to a missing one). Fix: ALTER INDEX … RENAME. */
+  | 'renamed'
+  /** Declared and live access methods differ (hnsw vs ivfflat). */
+  | 'method'
+  /** Operator classes differ (e.g. vector_l2_ops vs vector_cosine_ops). */
+  | 'opclass'
+  /** Storage parameters in effect differ (m, ef_construction, lists). */
+  | 'options'
+  /** Partial-index conditions differ (`WHERE …`). */
+  | 'predicate'
+  /** Indexed column or expression differs (e.g. `embedding` vs `(embedding::halfvec(3))`). */
+  | 'expression';
+
+/** One difference between a declared index and the database, with the SQL that fixes it. */
+export interface IndexDrift {
+  readonly kind: IndexDriftKind;
+  readonly schema: string;
+  readonly table: string;
+  /** The index concerned (the declared name; for `undeclared` / `renamed`, the live name). */
+  readonly index: string;
+  readonly message: string;
+  /** The declared side, normalised by the server (`pg_get_indexdef` of the declared definition); undefined for `undeclared`. */
+  readonly declared: string | undefined;
+  /** The live side (`pg_get_indexdef`); undefined for `missing` / `table-missing`. */
+  readonly live: string | undefined;
+  /** Statements that make the database match the schema, in order. Empty for `table-missing`. */
+  readonly sql: readonly string[];
+  /** `undeclared` only: the schema line that declares the live index instead of dropping it. */
+  readonly schemaLine: string | undefined;
+}
+
+/** What {@link vectorIndexes} returns. */
+export interface VectorIndexesReport {
+  readonly indexes: readonly VectorIndexStatus[];
+  /** Empty when no tables were given. */
+  readonly drift: readonly IndexDrift[];
+}
+
+/** Options of {@link columnDimensions}. */
+export interface ColumnDimensionsOptions {
+  /** Index method of the suggested partial indexes. Default `'hnsw'`. */
+  method?: IndexMethod;
+  /** Metric of the suggested partial indexes (use the one your queries order by). Default `'cosine'`. */
+  metric?: Metric;
+}
+
+/** One dimension count found in the column. */
+export interface DimensionCount {
+  readonly dimensions: number;
+  readonly rows: number;
+}
+
+/** A partial expression index to declare for one dimension count. */
+export interface PartialIndexSuggestion {
+  readonly dimensions: number;
+  readonly rows: number;
+  readonly name: string;
+  /** The line for the table's extra-config callback, e.g. `hnswIndex('items_embedding_3').on(asVector(t.embedding, 3), 'cosine')`. */
+  readonly schemaLine: string;
+  /** The CREATE INDEX that line produces (drizzle-kit's DDL). */
+  readonly sql: string;
+}
+
+/** What {@link columnDimensions} returns. */
+export interface ColumnDimensionsReport {
+  readonly schema: string;
+  readonly table: string;
+  readonly column: string;
+  readonly type: VectorType;
+  /** Dimension counts, most rows first (ties: fewer dimensions first). */
+  readonly dimensions: readonly DimensionCount[];
+  readonly nulls: number;
+  readonly rows: number;
+  /** One partial expression index per dimension count (empty for sparsevec, which has no cast target). */
+  readonly indexes: readonly PartialIndexSuggestion[];
+}
+
+/** @internal A column argument: the Drizzle column, or its name (SQL name or the table's JS key). */
+export type ColumnArgument = PgColumn | string;
