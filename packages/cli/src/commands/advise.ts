@@ -13,7 +13,7 @@ import {
   type VectorType,
 } from 'drizzle-pgvector';
 import { EXIT } from '../errors.js';
-import { bytes, heading, table } from '../output/table.js';
+import { heading, table } from '../output/table.js';
 import type { CommandResult } from './command.js';
 
 export interface AdviseFlags {
@@ -80,8 +80,8 @@ function renderAdvise(d: AdviseDocument): string {
   out.push(heading(`Index: ${choice.method ? choice.method.toUpperCase() : 'none possible'}${choice.target !== 'column' ? ` on ${choice.target}(column, ${choice.indexedDimensions}) → ${choice.indexedType}(${choice.indexedDimensions})` : ''}`));
   for (const r of choice.reasons) out.push(`- [${r.rule}] ${r.message}`);
   const rows: string[][] = [];
-  if (d.hnsw) rows.push(['HNSW', `m = ${d.hnsw.m}, ef_construction = ${d.hnsw.efConstruction}`, `hnsw.ef_search = ${d.hnsw.efSearch}`, d.memory.hnsw ? `${d.memory.hnsw.maintenanceWorkMem} (${bytes(d.memory.hnsw.bytes)})` : '']);
-  if (d.ivfflat) rows.push(['IVFFlat', `lists = ${d.ivfflat.lists}`, `ivfflat.probes = ${d.ivfflat.probes}`, d.memory.ivfflat ? `${d.memory.ivfflat.maintenanceWorkMem} (${bytes(d.memory.ivfflat.bytes)})` : '']);
+  if (d.hnsw) rows.push(['HNSW', `m = ${d.hnsw.m}, ef_construction = ${d.hnsw.efConstruction}`, `hnsw.ef_search = ${d.hnsw.efSearch}`, d.memory.hnsw?.maintenanceWorkMem ?? '']);
+  if (d.ivfflat) rows.push(['IVFFlat', `lists = ${d.ivfflat.lists}`, `ivfflat.probes = ${d.ivfflat.probes}`, d.memory.ivfflat?.maintenanceWorkMem ?? '']);
   if (rows.length > 0) {
     out.push(heading('Parameters'));
     out.push(table(['method', 'build', 'query', 'maintenance_work_mem to build in memory'], rows));
@@ -98,7 +98,7 @@ function renderAdvise(d: AdviseDocument): string {
     const settings = method === 'hnsw' && d.hnsw ? `{ efSearch: ${d.hnsw.efSearch} }` : d.ivfflat ? `{ probes: ${d.ivfflat.probes} }` : '{}';
     out.push(heading('In code'));
     out.push(`${method}Index('items_embedding_${method}').on(${target}, '${metric}')${w}`);
-    out.push(`nearest(db, ${target}, query, { k: 10, settings: ${settings} })`);
+    out.push(`nearest(db, ${target.replace(/\bt\./, 'items.')}, query, { k: 10, settings: ${settings} })`);
   }
   return out.join('\n');
 }

@@ -11,7 +11,7 @@ export interface TuneFlags extends ConfigFlags {
   recall: number;
   k: number;
   sample?: number;
-  seed?: string;
+  seed?: number;
   metric?: Metric;
   json: boolean;
 }

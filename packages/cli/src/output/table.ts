@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 
 /** A terminal table (cli-table3) with a header row; cells are printed as given. */
-export function table(head: readonly string[], rows: readonly (readonly (string | number))[], align?: readonly ('left' | 'right')[]): string {
+export function table(head: readonly string[], rows: readonly (readonly (string | number)[])[], align?: readonly ('left' | 'right')[]): string {
   const t = new Table({
     head: [...head],
     style: { head: [], border: [] },
