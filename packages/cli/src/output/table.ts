@@ -4,7 +4,7 @@ import Table from 'cli-table3';
 export function table(head: readonly string[], rows: readonly (readonly (string | number)[])[], align?: readonly ('left' | 'right')[]): string {
   const t = new Table({
     head: [...head],
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
     ...(align ? { colAligns: [...align] } : {}),
   });
   for (const row of rows) t.push(row.map((c) => String(c)));
