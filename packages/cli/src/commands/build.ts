@@ -85,14 +85,17 @@ export interface RebuildFlags extends BuildFlags {
 
 /** `rebuild <index>`: rebuildIndex (REINDEX) for an index in the database; needs no schema. */
 export async function rebuild(name: string, flags: RebuildFlags): Promise<CommandResult<BuildDocument>> {
-  return withDatabase(flags, 'optional', async ({ database }) => {
+  return withDatabase(flags, 'optional', async ({ database, tables }) => {
+    // The schema (when there is one) knows which PostgreSQL schema a declared index lives in.
+    const declared = flags.dbSchema === undefined ? tables.find((t) => getVectorIndexes(t.table).some((i) => i.name === name)) : undefined;
+    const dbSchema = flags.dbSchema ?? declared?.schema;
     const bar = buildProgressBar(name, flags.progress && !flags.json);
     let lastProgress: BuildProgress | undefined;
     try {
       const result = await withInterrupt((signal) =>
         rebuildIndex(database.db, name, {
           ...settingsOf(flags),
-          ...(flags.dbSchema !== undefined ? { schema: flags.dbSchema } : {}),
+          ...(dbSchema !== undefined ? { schema: dbSchema } : {}),
           signal,
           onProgress: (p) => {
             lastProgress = p;
@@ -101,7 +104,7 @@ export async function rebuild(name: string, flags: RebuildFlags): Promise<Comman
         }),
       );
       bar.stop();
-      const document: BuildDocument = { index: name, table: undefined, database: database.description, result, lastProgress };
+      const document: BuildDocument = { index: name, table: declared?.qualified, database: database.description, result, lastProgress };
       return { exitCode: EXIT.ok, document, text: () => renderBuild('rebuild', document) };
     } finally {
       bar.stop();

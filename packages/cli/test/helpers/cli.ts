@@ -33,7 +33,7 @@ export interface CliRun {
 /** `drizzle-pgvector <args>` in `cwd`. Never throws for a non-zero exit: check `code`. */
 export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    const env = { ...process.env, ...options.env, FORCE_COLOR: '0', NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, FORCE_COLOR: '0', NO_COLOR: '1' };
     delete env['NODE_OPTIONS'];
     execFile(
       process.execPath,
