@@ -1,88 +1,53 @@
 import { getTableName, sql } from 'drizzle-orm';
-import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
-import { getVectorIndexes, type VectorIndexInfo } from 'drizzle-pgvector';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { buildIndex, getVectorIndexes, type BuildIndexResult, type BuildProgress, type VectorIndexInfo } from 'drizzle-pgvector';
 import { rowsOf, type Db } from './database.js';
 
-/** One vector index as it exists in the database. */
-export interface VectorIndexDefinition {
-  readonly schema: string;
-  readonly name: string;
-  readonly method: string;
-  /** `pg_get_indexdef()`: the exact CREATE INDEX statement PostgreSQL would use to recreate it. */
-  readonly definition: string;
-  /** What schema.ts declares for it (`undefined` if the index is not in the schema). */
-  readonly declared: VectorIndexInfo | undefined;
-}
-
-export interface IndexBuild extends VectorIndexDefinition {
-  readonly ms: number;
+/** One index build after the load: what the schema declares, what `buildIndex` did, and the size on disk. */
+export interface IndexBuild {
+  readonly table: PgTable;
+  readonly declared: VectorIndexInfo;
+  readonly result: BuildIndexResult;
   readonly bytes: number;
 }
 
-function qualifiedName(table: PgTable): string {
-  const { schema, name } = getTableConfig(table);
-  return `"${(schema ?? 'public').replaceAll('"', '""')}"."${name.replaceAll('"', '""')}"`;
-}
-
-/** The HNSW and IVFFlat indexes that exist on `table`, read from the catalog. */
-export async function vectorIndexesOf(db: Db, table: PgTable): Promise<VectorIndexDefinition[]> {
-  const rows = await rowsOf<{ schema: string; name: string; method: string; definition: string }>(db, sql`
-    select n.nspname as schema, i.relname as name, am.amname as method, pg_get_indexdef(i.oid) as definition
-    from pg_index x
-    join pg_class i on i.oid = x.indexrelid
-    join pg_namespace n on n.oid = i.relnamespace
-    join pg_am am on am.oid = i.relam
-    where x.indrelid = ${qualifiedName(table)}::regclass and am.amname in ('hnsw', 'ivfflat')
-    order by i.relname`);
-  const declared = getVectorIndexes(table);
-  return rows.map((r) => ({ ...r, declared: declared.find((d) => d.name === r.name) }));
-}
-
 /**
- * Bulk loading pattern: drop the table's vector indexes, load, and recreate them from their saved
- * definitions. Building an HNSW graph once over all rows is faster than growing it row by row, and an
- * IVFFlat index must be built over real data anyway (its clusters come from the rows present at build time).
+ * Bulk loading pattern: drop the tables' vector indexes, load, then build them again with `buildIndex`. Building an
+ * HNSW graph once over all rows is faster than growing it row by row, and an IVFFlat index must be built over real
+ * data anyway (its clusters come from the rows present at build time).
  *
- * The indexes come back exactly as the migrations created them (same names, same options), so the schema
- * does not drift. Builds run in one transaction with a larger `maintenance_work_mem` for the build only.
- *
- * @returns each index with its build time and size
+ * `buildIndex` builds each index from its declaration in schema.ts with the DDL drizzle-kit generated for the
+ * migrations (plus IF NOT EXISTS), so the database still matches them, and `maintenanceWorkMem: 'auto'` sizes
+ * `maintenance_work_mem` from pgvector's build-memory model and the row count — for the build only.
  */
-export async function loadWithDeferredIndexes(
+export async function loadThenBuildIndexes(
   db: Db,
   tables: readonly PgTable[],
   load: () => Promise<void>,
-  maintenanceWorkMem = '256MB',
+  onProgress?: (index: string, progress: BuildProgress) => void,
 ): Promise<IndexBuild[]> {
-  const saved = (await Promise.all(tables.map((t) => vectorIndexesOf(db, t)))).flat();
-  for (const index of saved) await db.execute(sql`drop index if exists ${sql.identifier(index.name)}`);
+  const declared = tables.flatMap((table) => getVectorIndexes(table).map((info) => ({ table, info })));
+  for (const { info } of declared) await db.execute(sql`drop index if exists ${sql.identifier(info.name)}`);
   await load();
   for (const table of tables) await db.execute(sql`analyze ${sql.identifier(getTableName(table))}`);
   const builds: IndexBuild[] = [];
   // IVFFlat first: it is quick, and the order does not matter for the result.
-  const order = [...saved].sort((a, b) => (a.method === b.method ? 0 : a.method === 'ivfflat' ? -1 : 1));
-  for (const index of order) {
-    const started = performance.now();
-    await db.transaction(async (tx) => {
-      await tx.execute(sql.raw(`set local maintenance_work_mem = '${maintenanceWorkMem.replaceAll("'", "''")}'`));
-      await tx.execute(sql.raw(index.definition));
+  const order = [...declared].sort((a, b) => (a.info.method === b.info.method ? 0 : a.info.method === 'ivfflat' ? -1 : 1));
+  for (const { table, info } of order) {
+    const result = await buildIndex(db, table, info.name, {
+      maintenanceWorkMem: 'auto',
+      ...(onProgress ? { onProgress: (p: BuildProgress) => onProgress(info.name, p) } : {}),
     });
-    const ms = performance.now() - started;
-    const [size] = await rowsOf<{ bytes: string }>(
-      db,
-      sql`select pg_relation_size((quote_ident(${index.schema}) || '.' || quote_ident(${index.name}))::regclass)::text as bytes`,
-    );
-    builds.push({ ...index, ms, bytes: Number(size?.bytes ?? 0) });
+    const [size] = await rowsOf<{ bytes: string }>(db, sql`select pg_relation_size(${info.name}::regclass)::text as bytes`);
+    builds.push({ table, declared: info, result, bytes: Number(size?.bytes ?? 0) });
   }
   return builds;
 }
 
 /** `HNSW cosine (m=16, ef_construction=64)` */
-export function describeIndex(index: VectorIndexDefinition): string {
-  const d = index.declared;
-  if (!d) return `${index.method} (not declared in schema.ts)`;
-  const options = Object.entries(d.options)
+export function describeIndex(index: VectorIndexInfo): string {
+  const options = Object.entries(index.options)
     .map(([k, v]) => `${k === 'efConstruction' ? 'ef_construction' : k}=${v}`)
     .join(', ');
-  return `${d.method === 'hnsw' ? 'HNSW' : 'IVFFlat'} ${d.metric}${options ? ` (${options})` : ''}`;
+  return `${index.method === 'hnsw' ? 'HNSW' : 'IVFFlat'} ${index.metric}${options ? ` (${options})` : ''}`;
 }

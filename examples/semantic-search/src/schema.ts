@@ -1,11 +1,22 @@
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
-import { hnswIndex, ivfflatIndex, vector } from 'drizzle-pgvector';
+import { hnswIndex, ivfflatIndex, recommendHnsw, recommendIvfflat, vector } from 'drizzle-pgvector';
 
 /**
  * Embedding size of the demo's local embedder (see embedder.ts). 384 is what small sentence-embedding models
  * produce; a hosted model such as OpenAI's text-embedding-3-small would be 1536.
  */
 export const DIMENSIONS = 384;
+
+/** The corpus size the indexes are sized for (main.ts loads `DOCUMENTS` rows, 10,000 unless set). */
+export const EXPECTED_DOCUMENTS = 10_000;
+
+/**
+ * pgvector's rules, from drizzle-pgvector's advice functions (pure, no database): IVFFlat lists = rows / 1000 up to
+ * 1M rows → 10, probes ≈ sqrt(lists) → 3; HNSW m = 16, ef_construction = 64 for the default recall target.
+ * drizzle-kit evaluates these when it reads the schema, so the migration holds the numbers.
+ */
+export const IVFFLAT_ADVICE = recommendIvfflat({ rows: EXPECTED_DOCUMENTS });
+export const HNSW_ADVICE = recommendHnsw({ rows: EXPECTED_DOCUMENTS, dimensions: DIMENSIONS });
 
 /**
  * The same columns for both tables. Ids come from the corpus (document number), so the two tables hold
@@ -29,7 +40,7 @@ function documentColumns() {
  * CREATE INDEX "documents_embedding_hnsw" ON "documents" USING hnsw ("embedding" vector_cosine_ops) WITH (m=16,ef_construction=64);
  */
 export const documents = pgTable('documents', documentColumns(), (t) => [
-  hnswIndex('documents_embedding_hnsw').on(t.embedding, 'cosine').with({ m: 16, efConstruction: 64 }),
+  hnswIndex('documents_embedding_hnsw').on(t.embedding, 'cosine').with({ m: HNSW_ADVICE.m, efConstruction: HNSW_ADVICE.efConstruction }),
 ]);
 
 /**
@@ -40,14 +51,14 @@ export const documents = pgTable('documents', documentColumns(), (t) => [
  * `ivfflat.probes = 1` and HNSW with `probes = 3`, so the index (and the recall) a query gets would depend on a
  * session setting. Keep one vector index per column and metric in a real schema.
  *
- * lists = rows / 1000 for up to 1M rows (10 for the demo's 10,000 documents); query with
+ * lists = rows / 1000 for up to 1M rows (10 for the demo's 10,000 documents, from `recommendIvfflat`); query with
  * probes ≈ sqrt(lists). IVFFlat learns its clusters from the rows present at build time, so it is built
- * after loading (the demo does that for both indexes).
+ * after loading (the demo does that for both indexes, with `buildIndex`).
  *
  * CREATE INDEX "documents_ivfflat_embedding_ivfflat" ON "documents_ivfflat" USING ivfflat ("embedding" vector_cosine_ops) WITH (lists=10);
  */
 export const documentsIvfflat = pgTable('documents_ivfflat', documentColumns(), (t) => [
-  ivfflatIndex('documents_ivfflat_embedding_ivfflat').on(t.embedding, 'cosine').with({ lists: 10 }),
+  ivfflatIndex('documents_ivfflat_embedding_ivfflat').on(t.embedding, 'cosine').with({ lists: IVFFLAT_ADVICE.lists }),
 ]);
 
 export type Document = typeof documents.$inferSelect;

@@ -1,7 +1,9 @@
 /**
  * drizzle-pgvector: pgvector made first-class in Drizzle ORM. The public surface, by area (folder):
  * errors, catalog (the one table of pgvector facts), codec, columns, targets, indexes, settings, queries,
- * extension, tuning. Migrations live behind the `drizzle-pgvector/migrator` subpath.
+ * extension, advice (which index, its parameters, its build memory), operations (building and rebuilding indexes
+ * with scoped settings and progress), tuning (recall and search settings). Migrations live behind the
+ * `drizzle-pgvector/migrator` subpath; COPY bulk loading behind `drizzle-pgvector/pg` and `drizzle-pgvector/pglite`.
  *
  * @packageDocumentation
  */
@@ -38,6 +40,7 @@ export {
   VALUE_LAYOUT,
 } from './catalog/index.js';
 export type { MemoryUnit, ServerBits } from './catalog/index.js';
+export { AUTO_MAINTENANCE_WORK_MEM_CAP, BUILD_PHASES, PARALLEL_MAINTENANCE_WORKERS, PROGRESS_POLL } from './catalog/index.js';
 export type { IndexMethod, IndexOptionInfo, Metric, MetricInfo, OperatorClassInfo, SettingInfo, VectorType, VectorTypeInfo } from './catalog/index.js';
 
 export { SparseVector, decodeDense, decodeSparse, encodeValue } from './codec/index.js';
@@ -54,5 +57,6 @@ export * from './settings/index.js';
 export * from './queries/index.js';
 export * from './extension/index.js';
 export * from './advice/index.js';
+export * from './operations/index.js';
 export * from './tuning/index.js';
 export * from './inspection/index.js';

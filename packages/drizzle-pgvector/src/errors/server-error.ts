@@ -16,10 +16,13 @@ export interface ServerErrorInfo {
  */
 export function serverError(error: unknown): ServerErrorInfo {
   let current: unknown = error;
+  // The innermost error with a SQLSTATE: wrappers may carry a copy of the code (the driver layer's
+  // withServerCode puts it on Drizzle's "Failed query" error), but only the driver's error has the server's words.
+  let found: ServerErrorInfo | undefined;
   for (let depth = 0; depth < 8 && current !== null && typeof current === 'object'; depth++) {
     const candidate = current as { code?: unknown; message?: unknown; detail?: unknown; hint?: unknown; cause?: unknown };
     if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) {
-      return {
+      found = {
         code: candidate.code,
         message: typeof candidate.message === 'string' ? candidate.message : String(current),
         detail: typeof candidate.detail === 'string' && candidate.detail !== '' ? candidate.detail : undefined,
@@ -30,6 +33,7 @@ export function serverError(error: unknown): ServerErrorInfo {
     if (candidate.cause === undefined) break;
     current = candidate.cause;
   }
+  if (found !== undefined) return found;
   const innermost = current ?? error;
   return {
     code: undefined,

@@ -1,5 +1,5 @@
 import { getTableConfig, PgDialect, type PgTable } from 'drizzle-orm/pg-core';
-import { PROGRESS_POLL } from '../catalog/index.js';
+import { INDEX_OPTIONS, PROGRESS_POLL } from '../catalog/index.js';
 import { driverOf, type AnyPgDatabase } from '../driver/index.js';
 import type { IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { pgVectorError } from '../errors/index.js';
@@ -40,6 +40,7 @@ export interface BuildIndexResult {
 }
 
 const FN = 'buildIndex';
+const IVFFLAT_DEFAULT_LISTS = INDEX_OPTIONS.find((o) => o.key === 'lists')!.default;
 const DIALECT = new PgDialect();
 
 /**
@@ -109,7 +110,8 @@ export async function buildIndex(db: AnyPgDatabase, table: PgTable, indexName: s
     type: info.target.type,
     dimensions: info.target.dimensions!,
     ...(info.options.m === undefined ? {} : { m: info.options.m }),
-    ...(info.options.lists === undefined ? {} : { lists: info.options.lists }),
+    // An IVFFlat index without `lists` gets pgvector's default (100), not the advice for the row count.
+    ...(info.method === 'ivfflat' ? { lists: info.options.lists ?? IVFFLAT_DEFAULT_LISTS } : {}),
     tableSql,
     ...(info.predicate ? { predicateSql: DIALECT.sqlToQuery(info.predicate).sql } : {}),
   }));

@@ -1,4 +1,4 @@
-import { AUTO_MAINTENANCE_WORK_MEM_CAP, MAINTENANCE_WORK_MEM, type IndexMethod, type VectorType } from '../catalog/index.js';
+import { AUTO_MAINTENANCE_WORK_MEM_CAP, MAINTENANCE_WORK_MEM, MEMORY_UNITS, type IndexMethod, type VectorType } from '../catalog/index.js';
 import { estimateIndexBuildMemory, type IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { formatMemorySize, parseMemorySize, toMaintenanceWorkMem } from '../advice/memory-size.js';
 import { pgVectorError } from '../errors/index.js';
@@ -71,18 +71,23 @@ export async function resolveBuildSettings(fn: string, query: RowQuery, options:
     serverBits,
     heapPages: Number(size?.['pages']),
   });
-  const cap = parseMemorySize(options.maxMaintenanceWorkMem ?? AUTO_MAINTENANCE_WORK_MEM_CAP);
-  const needed = parseMemorySize(estimate.maintenanceWorkMem);
+  const requestedCap = parseMemorySize(options.maxMaintenanceWorkMem ?? AUTO_MAINTENANCE_WORK_MEM_CAP);
+  const serverMax = Number(facts?.['max_kb']) * MEMORY_UNITS.kB;
+  const cap = Number.isFinite(serverMax) && serverMax > 0 ? Math.min(requestedCap, serverMax) : requestedCap;
+  // The estimate itself, not its setting (which is clamped to the server's maximum).
+  const needed = s.method === 'ivfflat' ? (estimate.minimumKb ?? 0) * MEMORY_UNITS.kB : estimate.bytes;
   if (needed > cap) {
+    const limit = cap < requestedCap ? `the server's maximum maintenance_work_mem ${formatMemorySize(cap)}` : `the maximum ${formatMemorySize(cap)} (maxMaintenanceWorkMem)`;
     throw pgVectorError(
       'INDEX_BUILD_MEMORY_EXCEEDED',
-      `${fn}: the build of this ${s.method} index over ${rows} rows needs about ${estimate.maintenanceWorkMem} of maintenance_work_mem, above the maximum ${formatMemorySize(cap)} (maxMaintenanceWorkMem). ${estimate.why} Raise maxMaintenanceWorkMem if the server has the memory, pass an explicit maintenanceWorkMem (the build then continues on disk, more slowly), or lower m / lists. Nothing was changed.`,
-      { needed: estimate.maintenanceWorkMem, max: formatMemorySize(cap), rows, method: s.method },
+      `${fn}: the build of this ${s.method} index over ${rows} rows needs about ${formatMemorySize(Math.ceil(needed / MEMORY_UNITS.MB) * MEMORY_UNITS.MB)} of maintenance_work_mem, above ${limit}. ${estimate.why} ` +
+        `Raise maxMaintenanceWorkMem if the server has the memory, pass an explicit maintenanceWorkMem (HNSW then continues on disk, more slowly; IVFFlat refuses with less than it needs), or lower m / lists. Nothing was changed.`,
+      { needed: estimate.maintenanceWorkMem, neededBytes: needed, max: formatMemorySize(cap), rows, method: s.method },
     );
   }
   // Never lower what the server already gives builds.
   const current = parseMemorySize(String(facts?.['current'] ?? '0kB'));
-  const chosen = needed > current ? estimate.maintenanceWorkMem : toMaintenanceWorkMem(String(facts?.['current']), server).text;
+  const chosen = parseMemorySize(estimate.maintenanceWorkMem) > current ? estimate.maintenanceWorkMem : toMaintenanceWorkMem(String(facts?.['current']), server).text;
   return { maintenanceWorkMem: chosen, parallelWorkers: workers, estimate, rows };
 }
 

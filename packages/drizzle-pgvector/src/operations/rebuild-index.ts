@@ -1,4 +1,4 @@
-import { operatorClassByName, PROGRESS_POLL, type IndexMethod } from '../catalog/index.js';
+import { INDEX_OPTIONS, operatorClassByName, PROGRESS_POLL, type IndexMethod } from '../catalog/index.js';
 import { driverOf, type AnyPgDatabase } from '../driver/index.js';
 import type { IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { describe, pgVectorError } from '../errors/index.js';
@@ -33,6 +33,7 @@ export interface RebuildIndexResult {
 }
 
 const FN = 'rebuildIndex';
+const IVFFLAT_DEFAULT_LISTS = INDEX_OPTIONS.find((o) => o.key === 'lists')!.default;
 
 function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -95,14 +96,14 @@ export async function rebuildIndex(db: AnyPgDatabase, indexName: string, options
       type: opclass?.type ?? 'vector',
       dimensions: index.typmod,
       ...(index.options['m'] === undefined ? {} : { m: index.options['m'] }),
-      ...(index.options['lists'] === undefined ? {} : { lists: index.options['lists'] }),
+      ...(method === 'ivfflat' ? { lists: index.options['lists'] ?? IVFFLAT_DEFAULT_LISTS } : {}),
       tableSql: `${quote(index.schema)}.${quote(index.table)}`,
       ...(predicate ? { predicateSql: predicate } : {}),
     };
   });
   const outcome = await runBuild(driver, { statement, concurrently, method, settings, onProgress: options.onProgress, signal: options.signal, pollIntervalMs: poll });
   if (outcome.error !== undefined || outcome.cancelled) {
-    throw await buildFailure(FN, rows, outcome, { name: index.name, schema: index.schema, statement, concurrently, leftovers: [`${index.name}_ccnew`] });
+    throw await buildFailure(FN, rows, outcome, { name: index.name, schema: index.schema, statement, concurrently, leftovers: [`${index.name}_ccnew`, `${index.name}_ccold`] });
   }
   return Object.freeze({
     name: index.name,

@@ -6,7 +6,11 @@ import { resetStatements, settingStatements, type BuildSettings } from './build-
 
 /** One progress report of an index build (`pg_stat_progress_create_index`, or start/end where it cannot be read). */
 export interface BuildProgress {
-  /** `'start'`, pgvector's phase (`'initializing'`, `'loading tuples'`, `'performing k-means'`, `'assigning tuples'`), or `'done'`. */
+  /**
+   * `'start'`; pgvector's phase while it builds (HNSW: `'initializing'`, `'loading tuples'`; IVFFlat: `'initializing'`,
+   * `'performing k-means'`, `'assigning tuples'`, `'loading tuples'`); PostgreSQL's own phases around a CONCURRENTLY
+   * build (`'waiting for writers before build'`, `'index validation: scanning index'`, …, fraction unchanged); `'done'`.
+   */
   readonly phase: string;
   /** 0 .. 1 over the whole build (IVFFlat: assigning tuples is the first half, loading tuples the second). */
   readonly fraction: number;
@@ -38,6 +42,9 @@ export interface BuildOutcome {
   readonly error?: unknown;
   readonly cancelled: boolean;
 }
+
+/** How long a finished build waits for its cancel request to be answered before giving its connection back. */
+const CANCEL_WAIT_MS = 2000;
 
 const PROGRESS_SQL =
   'SELECT phase, blocks_total, blocks_done, tuples_total, tuples_done FROM pg_catalog.pg_stat_progress_create_index WHERE pid = $1';
@@ -79,17 +86,34 @@ export async function runBuild(driver: Driver, run: BuildRun): Promise<BuildOutc
   let pid: number | undefined;
   let finished = false;
   let cancelled = false;
-  const cancel = async (): Promise<void> => {
+  /** True while the build statement is in flight: only then is a cancel request sent to its backend. */
+  let running = false;
+  /** The cancel request in flight, awaited before the build's connection is given back (so it can hit nothing else). */
+  let cancelling: Promise<void> = Promise.resolve();
+  const cancel = (): void => {
     cancelled = true;
-    if (pid !== undefined && driver.concurrent) await driver.query('SELECT pg_catalog.pg_cancel_backend($1)', [pid], () => undefined, true).catch(() => undefined);
+    if (pid === undefined || !running || !driver.concurrent) return;
+    const backend = pid;
+    cancelling = driver.query('SELECT pg_catalog.pg_cancel_backend($1)', [backend], () => undefined, true).catch(() => undefined);
   };
-  const onAbort = (): void => void cancel();
+  const runStatement = async (run0: () => PromiseLike<unknown>): Promise<void> => {
+    if (cancelled) throw new Error('cancelled before the build started');
+    running = true;
+    try {
+      await run0();
+    } finally {
+      running = false;
+      // Bounded: on a pool of one connection the cancel request waits for this very connection.
+      await Promise.race([cancelling, new Promise((r) => setTimeout(r, CANCEL_WAIT_MS).unref?.())]);
+    }
+  };
+  const onAbort = (): void => cancel();
   run.signal?.addEventListener('abort', onAbort, { once: true });
 
   let poller: Promise<void> = Promise.resolve();
   const startPolling = (backend: number): void => {
     pid = backend;
-    if (run.signal?.aborted) void cancel();
+    if (run.signal?.aborted) cancel();
     if (!driver.concurrent) return; // one connection only (PGlite, a lone client): start and end events only
     poller = (async () => {
       let previous = '';
@@ -117,7 +141,7 @@ export async function runBuild(driver: Driver, run: BuildRun): Promise<BuildOutc
         startPolling(Number(row?.['pid']));
         for (const s of settingStatements(run.settings, false)) await c.query(s);
         try {
-          if (!cancelled) await c.query(run.statement);
+          await runStatement(() => c.query(run.statement));
         } finally {
           for (const s of resetStatements(run.settings)) await c.query(s);
         }
@@ -128,8 +152,7 @@ export async function runBuild(driver: Driver, run: BuildRun): Promise<BuildOutc
         const [row] = await queryRows<{ pid: unknown }>(t, sql`SELECT pg_catalog.pg_backend_pid() AS pid`);
         startPolling(Number(row?.pid));
         for (const s of settingStatements(run.settings, true)) await t.execute(sql.raw(s));
-        if (cancelled) throw new Error('cancelled before the build started');
-        await t.execute(sql.raw(run.statement));
+        await runStatement(() => t.execute(sql.raw(run.statement)));
       });
     }
   } catch (e) {
@@ -141,7 +164,8 @@ export async function runBuild(driver: Driver, run: BuildRun): Promise<BuildOutc
   }
   if (error === undefined) emit('done', zero, 1);
   if (callbackError !== undefined && error === undefined) throw callbackError;
-  return { elapsedMs: Date.now() - started, events, ...(error === undefined ? {} : { error }), cancelled };
+  // A signal that fired after the statement had finished changes nothing: the index was built.
+  return { elapsedMs: Date.now() - started, events, ...(error === undefined ? {} : { error }), cancelled: cancelled && error !== undefined };
 }
 
 /** @internal Row objects through the driver's held-connection path (catalog reads with bound parameters). */
