@@ -51,7 +51,12 @@ export type PgVectorErrorCode =
   | 'INVALID_OPERATION_OPTION'
   | 'INDEX_BUILD_MEMORY_EXCEEDED'
   | 'INDEX_BUILD_FAILED'
-  | 'INDEX_BUILD_CANCELLED';
+  | 'INDEX_BUILD_CANCELLED'
+  // inspection (vectorIndexes, columnDimensions)
+  | 'UNKNOWN_COLUMN'
+  | 'NOT_A_VECTOR_COLUMN'
+  | 'COLUMN_HAS_FIXED_DIMENSIONS'
+  | 'TABLE_NOT_FOUND';
 
 export interface PgVectorErrorOptions {
   cause?: unknown;

@@ -13,3 +13,5 @@ export type {
   VectorIndexesReport,
   VectorIndexStatus,
 } from './types.js';
+export { vectorIndexes } from './vector-indexes.js';
+export { columnDimensions } from './column-dimensions.js';

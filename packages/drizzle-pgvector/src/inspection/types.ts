@@ -168,6 +168,8 @@ export interface PartialIndexSuggestion {
   readonly schemaLine: string;
   /** The CREATE INDEX that line produces (drizzle-kit's DDL). */
   readonly sql: string;
+  /** Set when the suggestion is not a plain `asVector` (too many dimensions for it): what changes and why. */
+  readonly note: string | undefined;
 }
 
 /** What {@link columnDimensions} returns. */
@@ -182,6 +184,8 @@ export interface ColumnDimensionsReport {
   readonly rows: number;
   /** One partial expression index per dimension count (empty for sparsevec, which has no cast target). */
   readonly indexes: readonly PartialIndexSuggestion[];
+  /** Set when no index can be suggested (sparsevec), saying why. */
+  readonly note: string | undefined;
 }
 
 /** @internal A column argument: the Drizzle column, or its name (SQL name or the table's JS key). */

@@ -1,0 +1,130 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { INDEX_OPTIONS, type IndexMethod } from '../catalog/index.js';
+import { queryRows, type SqlExecutor } from '../driver/index.js';
+import type { LiveIndexOptions } from './types.js';
+
+/** @internal One HNSW / IVFFlat index read from the catalog: the facts both health and drift are computed from. */
+export interface LiveIndex {
+  readonly schema: string;
+  readonly name: string;
+  readonly table: string;
+  readonly tableOid: number;
+  readonly method: IndexMethod;
+  readonly opclass: string;
+  /** `pg_get_indexdef(oid, 1, true)`: the key as the server renders it (`embedding`, `(e2::halfvec(3))`). */
+  readonly key: string;
+  /** True when the key is a plain column (`indkey[0] <> 0`). */
+  readonly isColumn: boolean;
+  readonly typmod: number;
+  readonly storedOptions: Readonly<Record<string, number>>;
+  readonly options: LiveIndexOptions;
+  readonly predicate: string | undefined;
+  readonly definition: string;
+  readonly valid: boolean;
+  readonly sizeBytes: number;
+  /** The table's `pg_class.reltuples` (−1: never vacuumed or analysed). */
+  readonly tableReltuples: number;
+}
+
+/**
+ * Schemas never inspected: PostgreSQL's own, TOAST, and temporary schemas (other sessions' temp tables, and the
+ * copies drift detection makes).
+ */
+const NOT_SYSTEM = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'`;
+
+function parseReloptions(value: unknown): Record<string, number> {
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.replace(/^\{|\}$/g, '').split(',').filter(Boolean) : [];
+  const out: Record<string, number> = {};
+  for (const item of list) {
+    const text = String(item);
+    const eq = text.indexOf('=');
+    if (eq > 0) out[text.slice(0, eq)] = Number(text.slice(eq + 1));
+  }
+  return out;
+}
+
+/** @internal Options in effect: the stored ones, else pgvector's defaults (from the catalog table). */
+export function effectiveOptions(method: string, stored: Readonly<Record<string, number>>): LiveIndexOptions {
+  const out: Record<string, number> = {};
+  for (const o of INDEX_OPTIONS) if (o.method === method) out[o.key] = stored[o.sqlName] ?? o.default;
+  return out;
+}
+
+/**
+ * @internal HNSW / IVFFlat indexes from the catalog: on the tables with the given oids, on one table found by
+ * `regclass` text (the temp copies drift detection makes), or in every non-system schema.
+ *
+ * ```sql
+ * SELECT n.nspname, c.relname, t.relname, t.oid, am.amname, opc.opcname, pg_get_indexdef(c.oid, 1, true), i.indkey[0] <> 0,
+ *        a.atttypmod, c.reloptions, pg_get_expr(i.indpred, i.indrelid, true), pg_get_indexdef(c.oid), i.indisvalid,
+ *        pg_relation_size(c.oid), t.reltuples
+ *   FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid …
+ *  WHERE am.amname IN ('hnsw', 'ivfflat') AND <n.nspname not a system schema | i.indrelid IN (…)>
+ * ```
+ */
+export async function readLiveIndexes(db: SqlExecutor, where: { tableOids: readonly number[] } | { regclass: string } | 'all'): Promise<LiveIndex[]> {
+  let filter: SQL;
+  if (where === 'all') filter = sql.raw(NOT_SYSTEM);
+  else if ('regclass' in where) filter = sql`i.indrelid = pg_catalog.to_regclass(${where.regclass})`;
+  else if (where.tableOids.length === 0) return [];
+  else filter = sql.raw(`i.indrelid IN (${where.tableOids.map((o) => String(Math.trunc(Number(o)))).join(', ')})`);
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`SELECT n.nspname AS schema, c.relname AS name, t.relname AS "table", t.oid::bigint AS table_oid, am.amname AS method,
+               opc.opcname AS opclass, pg_catalog.pg_get_indexdef(c.oid, 1, true) AS key, (i.indkey[0] <> 0) AS is_column,
+               a.atttypmod AS typmod, c.reloptions::text[] AS reloptions, pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
+               pg_catalog.pg_get_indexdef(c.oid) AS definition, i.indisvalid AS valid, pg_catalog.pg_relation_size(c.oid)::bigint AS size,
+               t.reltuples::float8 AS reltuples
+          FROM pg_catalog.pg_index i
+          JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+          JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
+          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          JOIN pg_catalog.pg_am am ON am.oid = c.relam
+          LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = i.indclass[0]
+          LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = 1
+         WHERE am.amname IN ('hnsw', 'ivfflat') AND ${filter}
+         ORDER BY n.nspname, t.relname, c.relname`,
+  );
+  return rows.map((r) => {
+    const storedOptions = parseReloptions(r['reloptions']);
+    const method = String(r['method']) as IndexMethod;
+    const predicate = r['predicate'];
+    return {
+      schema: String(r['schema']),
+      name: String(r['name']),
+      table: String(r['table']),
+      tableOid: Number(r['table_oid']),
+      method,
+      opclass: String(r['opclass'] ?? ''),
+      key: String(r['key'] ?? ''),
+      isColumn: r['is_column'] === true || r['is_column'] === 't',
+      typmod: Number(r['typmod'] ?? -1),
+      storedOptions,
+      options: effectiveOptions(method, storedOptions),
+      predicate: predicate === null || predicate === undefined ? undefined : String(predicate),
+      definition: String(r['definition'] ?? ''),
+      valid: r['valid'] === true || r['valid'] === 't',
+      sizeBytes: Number(r['size'] ?? 0),
+      tableReltuples: Number(r['reltuples'] ?? -1),
+    };
+  });
+}
+
+/** @internal `"schema"."name"`, or `"name"` (resolved on the search_path) for a table without a schema. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** @internal Resolve tables to oids and schemas (`to_regclass`, search_path rules); undefined when not there. */
+export async function resolveTables(db: SqlExecutor, names: readonly string[]): Promise<({ oid: number; schema: string; reltuples: number } | undefined)[]> {
+  if (names.length === 0) return [];
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`SELECT q.ord, c.oid::bigint AS oid, n.nspname AS schema, c.reltuples::float8 AS reltuples
+          FROM (SELECT ord, pg_catalog.to_regclass(name) AS rel FROM pg_catalog.unnest(${`{${names.map((n) => `"${n.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`}::text[]) WITH ORDINALITY AS u(name, ord)) q
+          LEFT JOIN pg_catalog.pg_class c ON c.oid = q.rel
+          LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         ORDER BY q.ord`,
+  );
+  return rows.map((r) => (r['oid'] === null || r['oid'] === undefined ? undefined : { oid: Number(r['oid']), schema: String(r['schema']), reltuples: Number(r['reltuples']) }));
+}

@@ -1,0 +1,156 @@
+import { getTableName, is, sql } from 'drizzle-orm';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import { driverOf, queryRows, type AnyPgDatabase } from '../driver/index.js';
+import { describe, pgVectorError } from '../errors/index.js';
+import { checkVectorTable, vectorColumnsOf } from '../operations/operation-input.js';
+import { declaredVectorIndexes, normaliseDeclared } from './declared-indexes.js';
+import { tableDrift } from './index-drift.js';
+import { indexStatus, qualified } from './index-health.js';
+import { quoteIdent, readLiveIndexes, resolveTables, type LiveIndex } from './live-indexes.js';
+import type { IndexDrift, VectorIndexesOptions, VectorIndexesReport } from './types.js';
+
+const FN = 'vectorIndexes';
+
+function invalid(message: string, details: Record<string, unknown>): never {
+  throw pgVectorError('INVALID_OPERATION_OPTION', `${FN}: ${message}`, details);
+}
+
+/** @internal The tables option, validated before any SQL: an array of vector tables, or a schema module's tables. */
+export function tablesOption(value: unknown): PgTable[] | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) {
+    return value.map((t, i) => {
+      if (!is(t, PgTable)) invalid(`tables[${i}] must be a Drizzle table (pgTable(…)), got ${describe(t)}.`, { option: 'tables', index: i, received: describe(t) });
+      return checkVectorTable(FN, t);
+    });
+  }
+  if (value !== null && typeof value === 'object' && !is(value, PgTable)) {
+    // A schema module: its tables with vector columns (relations, enums and plain tables are not about vectors).
+    return Object.values(value as Record<string, unknown>).filter((t): t is PgTable => is(t, PgTable) && vectorColumnsOf(t).length > 0);
+  }
+  return invalid(
+    `tables must be an array of Drizzle tables or a schema module (import * as schema from './schema'), got ${describe(value)}${is(value, PgTable) ? ` — wrap the table in an array: { tables: [${getTableName(value as PgTable)}] }` : ''}.`,
+    { option: 'tables', received: describe(value) },
+  );
+}
+
+function checkOptions(options: unknown): { tables: PgTable[] | undefined; rows: 'estimate' | 'count' } {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    return invalid(`options must be an object ({ tables?, rows? }), got ${describe(options)}.`, { options: describe(options) });
+  }
+  const o = options as { tables?: unknown; rows?: unknown };
+  const known = new Set(['tables', 'rows']);
+  const unknown = Object.keys(o).filter((k) => !known.has(k));
+  if (unknown.length) invalid(`unknown option ${unknown.map((k) => `"${k}"`).join(', ')}; the options are tables and rows.`, { unknown });
+  if (o.rows !== undefined && o.rows !== 'estimate' && o.rows !== 'count') {
+    invalid(`rows must be 'estimate' (pg_class.reltuples, free) or 'count' (count(*), exact), got ${describe(o.rows)}.`, { option: 'rows', value: o.rows });
+  }
+  return { tables: tablesOption(o.tables), rows: (o.rows as 'estimate' | 'count' | undefined) ?? 'estimate' };
+}
+
+function tableText(table: PgTable): string {
+  const { schema, name } = getTableConfig(table);
+  return schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name);
+}
+
+/**
+ * Every HNSW / IVFFlat index in the database — or on the given tables — with its health, and, given the schema's
+ * tables, the **drift** between the indexes they declare and the database, each difference with the SQL that
+ * fixes it. `drizzle-kit push` / `generate` compare index names only: an index whose opclass, options, `WHERE` or
+ * expression changed in the schema keeps its old definition in the database without a word — this is the check
+ * for it.
+ *
+ * Per index: name, schema, table, method, opclass, type and metric, dimensions, the indexed column or expression,
+ * options in effect, predicate, `valid`, size on disk, the table's rows now (`rowsSource` says from where), and for
+ * IVFFlat `lists` against `recommendIvfflat({ rows })` for today's rows: `needsRebuild` when lists is outside
+ * [advice / 2, advice · 2] or the index is INVALID (`problems` carry the SQL: `ALTER INDEX … SET (lists = …)` +
+ * `REINDEX INDEX CONCURRENTLY`, or `DROP INDEX CONCURRENTLY` + the CREATE again). A table too small to train
+ * k-means is a `too-few-rows` problem (not a rebuild: rebuild when the data is there). The catalog does not record
+ * the row count an IVFFlat index was trained on, so a well-sized index trained on an almost empty table is not
+ * seen.
+ *
+ * Drift kinds (`kind`): `table-missing`, `missing`, `undeclared`, `renamed`, `method`, `expression`, `opclass`,
+ * `options`, `predicate`. How it compares: each declared index is created from drizzle-kit's own DDL on an
+ * empty temporary copy of its table inside a transaction that is always rolled back, and read back from the
+ * catalog — so both sides are the server's own rendering (`pg_get_indexdef`, `pg_get_expr`, opclass names,
+ * reloptions) and `"items"."tag" = 1` and `tag = 1` compare equal. Options are compared as in effect: a missing
+ * `m` equals `m = 16`.
+ *
+ * SQL it runs:
+ * ```sql
+ * SELECT to_regclass(name) … FROM unnest($1::text[]);                            -- the given tables
+ * SELECT n.nspname, c.relname, am.amname, opc.opcname, pg_get_indexdef(c.oid, 1, true), c.reloptions,
+ *        pg_get_expr(i.indpred, i.indrelid, true), i.indisvalid, pg_relation_size(c.oid), t.reltuples …
+ *   FROM pg_index i JOIN pg_class c … WHERE am.amname IN ('hnsw', 'ivfflat') AND …;
+ * SELECT count(*) FROM "public"."items";                                        -- rows: 'count', or never analysed
+ * BEGIN;                                                                         -- per table, for drift
+ * CREATE TEMP TABLE "items" (LIKE "public"."items");
+ * CREATE INDEX "items_embedding_hnsw" ON pg_temp."items" USING hnsw ("embedding" vector_cosine_ops) WITH (m=16);
+ * SELECT … FROM pg_index … WHERE i.indrelid = to_regclass('pg_temp."items"');
+ * ROLLBACK;
+ * ```
+ *
+ * @example
+ * ```ts
+ * import * as schema from './schema';
+ *
+ * const { indexes, drift } = await vectorIndexes(db, { tables: schema });
+ * for (const i of indexes) if (i.needsRebuild) console.log(i.name, i.reason, i.problems.flatMap((p) => p.sql));
+ * for (const d of drift) console.log(d.kind, d.index, d.sql.join('\n'));
+ * // options items_embedding_hnsw
+ * // ALTER INDEX "public"."items_embedding_hnsw" SET (m = 16, ef_construction = 64);
+ * // REINDEX INDEX CONCURRENTLY "public"."items_embedding_hnsw";
+ * ```
+ *
+ * @throws PgVectorError `INVALID_DATABASE` (not a Drizzle database), `INVALID_OPERATION_OPTION` (options not an
+ *   object, an unknown option, `tables` not an array of tables / a schema module, `rows` not 'estimate' |
+ *   'count'), `NO_VECTOR_COLUMNS` (a table in the `tables` array has no vector column) — all before any SQL;
+ *   `INVALID_INDEX_DEFINITION` when the server refuses an index the schema declares.
+ */
+export async function vectorIndexes(db: AnyPgDatabase, options: VectorIndexesOptions = {}): Promise<VectorIndexesReport> {
+  const { tables, rows: rowsMode } = checkOptions(options);
+  const driver = driverOf(db);
+  const resolved = tables === undefined ? [] : await resolveTables(db, tables.map(tableText));
+  const live: LiveIndex[] =
+    tables === undefined ? await readLiveIndexes(db, 'all') : await readLiveIndexes(db, { tableOids: [...new Set(resolved.flatMap((r) => (r ? [r.oid] : [])))] });
+
+  // Rows per table: the estimate, or count(*) when asked for or when the table was never analysed.
+  const rowsByTable = new Map<number, { rows: number; source: 'estimate' | 'count' }>();
+  for (const index of live) {
+    if (rowsByTable.has(index.tableOid)) continue;
+    if (rowsMode === 'estimate' && index.tableReltuples >= 0) {
+      rowsByTable.set(index.tableOid, { rows: Math.round(index.tableReltuples), source: 'estimate' });
+      continue;
+    }
+    const [row] = await queryRows<{ n: unknown }>(db, sql.raw(`SELECT count(*)::bigint AS n FROM ${qualified(index.schema, index.table)}`));
+    rowsByTable.set(index.tableOid, { rows: Number(row?.n ?? 0), source: 'count' });
+  }
+  const indexes = live.map((index) => {
+    const r = rowsByTable.get(index.tableOid)!;
+    return indexStatus(index, r.rows, r.source);
+  });
+
+  const drift: IndexDrift[] = [];
+  for (const [i, table] of (tables ?? []).entries()) {
+    const where = resolved[i];
+    const name = getTableConfig(table).name;
+    const declared = declaredVectorIndexes(table);
+    if (where === undefined) {
+      drift.push({
+        kind: 'table-missing',
+        schema: getTableConfig(table).schema ?? '',
+        table: name,
+        index: '',
+        message: `Table ${tableText(table)} is not in the database${declared.length ? `, so its ${declared.length} vector index(es) are not either` : ''}. Run your migrations (drizzle-kit migrate / push) first.`,
+        declared: undefined,
+        live: undefined,
+        sql: [],
+        schemaLine: undefined,
+      });
+      continue;
+    }
+    const normalised = await normaliseDeclared(driver, table, where.schema, declared);
+    drift.push(...tableDrift(table, where.schema, declared, normalised, live.filter((l) => l.tableOid === where.oid)));
+  }
+  return Object.freeze({ indexes: Object.freeze(indexes), drift: Object.freeze(drift.map((d) => Object.freeze({ ...d, sql: Object.freeze([...d.sql]) }))) });
+}
