@@ -44,6 +44,27 @@ for (const backend of backends) {
       expect(await indexesOf(db)).toEqual([{ indexname: 'docs_pkey' }, { indexname: 'items_pkey' }, { indexname: 'notes_pkey' }, { indexname: 'users_pkey' }]);
     });
 
+    it('doctor before the indexes are built: both declared indexes missing (drift with their SQL), the mixed-dimension column; exit 1', async () => {
+      const run = await cli('doctor', '--json');
+      expect(run.code, run.stderr).toBe(1);
+      const doc = run.json as { findings: { severity: string; kind: string; subject: string; sql: string[]; schemaLine?: string }[]; summary: { action: number }; drift: { kind: string; index: string }[] };
+      expect(doc.drift.map((d) => [d.kind, d.index]).sort()).toEqual([['missing', 'items_embedding_hnsw'], ['missing', 'notes_embedding_ivf']]);
+      expect(doc.summary.action).toBe(2);
+      expect(doc.findings.find((f) => f.subject === 'items_embedding_hnsw')).toMatchObject({
+        severity: 'action',
+        kind: 'drift-missing',
+        sql: ['CREATE INDEX "items_embedding_hnsw" ON "cli_e2e"."items" USING hnsw ("embedding" vector_cosine_ops);'],
+      });
+      const mixed = doc.findings.find((f) => f.kind === 'mixed-dimensions');
+      expect(mixed).toMatchObject({ severity: 'warning', subject: 'docs.embedding' });
+      expect(mixed!.schemaLine).toBe("hnswIndex('docs_embedding_3').on(asVector(t.embedding, 3), 'cosine'),\nhnswIndex('docs_embedding_4').on(asVector(t.embedding, 4), 'cosine')");
+      const text = await cli('doctor');
+      expect(text.code).toBe(1);
+      expect(text.stdout).toContain('Findings: 2 need action, 1 warnings');
+      expect(text.stdout).toContain('✘ action [drift-missing] notes_embedding_ivf');
+      expect(text.stdout).toContain('not fixed: 3 (20 rows), 4 (10 rows)');
+    });
+
     it('build: the declared HNSW index, with progress to the end; again: already exists', async () => {
       const run = await cli('build', 'items_embedding_hnsw', '--json');
       expect(run.code, run.stderr).toBe(0);
@@ -105,16 +126,31 @@ for (const backend of backends) {
       expect(column.json).toMatchObject({ error: { code: 'UNKNOWN_TARGET', details: { columns: ['id', 'title', 'embedding'] } } });
     });
 
-    it('doctor --json: version, settings, vector columns', async () => {
+    it('doctor after the builds: indexes healthy, no drift, exit 0; an undeclared index is drift again (DROP or the schema line), exit 1', async () => {
       const run = await cli('doctor', '--json');
-      expect([0, 1]).toContain(run.code);
+      expect(run.code, run.stdout).toBe(0);
       const doc = run.json as { server: { extension: { installed: string } }; settings: { name: string; value: string }[]; columns: { table: string; column: string; dimensions: number | null; rows: number }[]; summary: { action: number } };
       expect(doc.server.extension.installed).toMatch(/^0\.\d+\.\d+$/);
       expect(doc.settings.find((s) => s.name === 'hnsw.ef_search')?.value).toBe('40');
       expect(doc.settings.find((s) => s.name === 'maintenance_work_mem')?.value).toMatch(/B$/);
       const items = doc.columns.find((c) => c.table === 'items');
       expect(items).toMatchObject({ column: 'embedding', dimensions: 16, rows: 2000 });
-      expect(run.code).toBe(doc.summary.action > 0 ? 1 : 0);
+      expect(doc.summary.action).toBe(0);
+      expect((run.json as { indexes: { name: string; valid: boolean; needsRebuild: boolean }[] }).indexes.map((i) => [i.name, i.valid, i.needsRebuild])).toEqual([
+        ['items_embedding_hnsw', true, false],
+        ['notes_embedding_ivf', true, false],
+      ]);
+      await db.exec('create index items_extra_l2 on cli_e2e.items using hnsw (embedding vector_l2_ops)');
+      try {
+        const drifted = await cli('doctor', '--json');
+        expect(drifted.code).toBe(1);
+        const f = (drifted.json as { findings: { kind: string; subject: string; sql: string[]; schemaLine?: string }[] }).findings.find((x) => x.kind === 'drift-undeclared');
+        expect(f).toMatchObject({ subject: 'items_extra_l2' });
+        expect(f!.sql.join(' ')).toMatch(/DROP INDEX .*"items_extra_l2"/);
+        expect(f!.schemaLine).toMatch(/hnswIndex\('items_extra_l2'\)\.on\(t\.embedding, 'l2'\)/);
+      } finally {
+        await db.exec('drop index cli_e2e.items_extra_l2');
+      }
     });
   });
 }

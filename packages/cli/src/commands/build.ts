@@ -1,8 +1,8 @@
-import { getVectorIndexes, PgVectorError, type MemorySize } from 'drizzle-pgvector';
+import { buildIndex, getVectorIndexes, PgVectorError, rebuildIndex, type BuildIndexResult, type BuildProgress, type MemorySize, type RebuildIndexResult } from 'drizzle-pgvector';
 import type { ConfigFlags } from '../config/load-config.js';
 import type { SchemaTable } from '../config/load-schema.js';
 import { EXIT } from '../errors.js';
-import { buildIndex, rebuildIndex, type BuildIndexResult, type BuildProgress, type RebuildIndexResult } from '../operations-shim.js';
+
 import { buildProgressBar } from '../output/progress.js';
 import { bytes, duration } from '../output/table.js';
 import type { CommandResult } from './command.js';

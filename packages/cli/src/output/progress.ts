@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { BuildProgress } from '../operations-shim.js';
+import type { BuildProgress } from 'drizzle-pgvector';
 import { duration } from './table.js';
 
 /** A progress bar on stderr (cli-progress) for an index build: percent, phase, elapsed and ETA. */

@@ -1,8 +1,8 @@
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { chooseIndex, getVectorIndexes, operatorClassFor, type ColumnDimensionsReport, type VectorIndexStatus, type VectorType } from 'drizzle-pgvector';
+import { chooseIndex, columnDimensions, getVectorIndexes, operatorClassFor, type ColumnDimensionsReport, type VectorIndexStatus, type VectorType } from 'drizzle-pgvector';
 import type { SchemaTable } from '../../config/load-schema.js';
-import { columnDimensions } from '../../inspect-shim.js';
+
 import { finding, type Finding } from './findings.js';
 import { rows, sql } from './rows.js';
 
@@ -62,6 +62,7 @@ export async function inspectColumns(
   const findings: Finding[] = [];
   for (const c of catalog) {
     const t = declaredTable(tables, c.schema, c.table);
+    if (tables.length > 0 && !t) continue; // with a schema, doctor looks at its tables only (as vectorIndexes does)
     if (c.type === 'bit' && !t) continue; // a core bit column of a table the schema does not declare: not ours to judge
     const config = t ? getTableConfig(t.table) : undefined;
     const declaredColumn = config?.columns.find((col) => col.name === c.column) as { dimensions?: number; getSQLType(): string } | undefined;
@@ -76,7 +77,7 @@ export async function inspectColumns(
     }
     const on = indexes.filter((i) => i.schema === c.schema && i.table === c.table && (i.column === c.column || (i.expression ?? '').includes(c.column)));
     let distribution: ColumnDimensionsReport | undefined;
-    if (dimensions === undefined && t && columnDimensions && type !== 'sparsevec') {
+    if (dimensions === undefined && t && type !== 'sparsevec') {
       distribution = await columnDimensions(db, t.table, c.column);
     }
     columns.push({

@@ -1,7 +1,8 @@
-import { estimateIndexBuildMemory, parseMemorySize, type IndexDrift, type VectorIndexStatus } from 'drizzle-pgvector';
+import { getTableConfig } from 'drizzle-orm/pg-core';
+import { estimateIndexBuildMemory, parseMemorySize, vectorIndexes, type IndexDrift, type VectorIndexStatus } from 'drizzle-pgvector';
 import type { ConfigFlags } from '../../config/load-config.js';
 import { EXIT } from '../../errors.js';
-import { vectorIndexes } from '../../inspect-shim.js';
+
 import type { CommandResult } from '../command.js';
 import { withDatabase } from '../context.js';
 import { inspectColumns, type ColumnReport } from './columns.js';
@@ -37,7 +38,10 @@ function indexFindings(indexes: readonly VectorIndexStatus[], drift: readonly In
   for (const i of indexes) {
     for (const p of i.problems) out.push(finding('action', p.kind === 'invalid' ? 'index-invalid' : p.kind, i.name, p.message, p.sql));
   }
-  for (const d of drift) out.push(finding('action', `drift-${d.kind}`, d.index, d.message, d.sql, d.schemaLine));
+  for (const d of drift) {
+    const hint = d.kind === 'missing' ? ` Or: drizzle-pgvector build ${d.index}` : '';
+    out.push(finding('action', `drift-${d.kind}`, d.index, `${d.message}${hint}`, d.sql, d.schemaLine));
+  }
   const available = maintenanceWorkMem === undefined ? undefined : parseMemorySize(maintenanceWorkMem);
   for (const i of indexes) {
     if (!i.valid || i.type === undefined || i.dimensions === undefined || available === undefined || i.rows === 0) continue;
@@ -83,11 +87,11 @@ export async function doctor(flags: DoctorFlags): Promise<CommandResult<DoctorDo
     let drift: readonly IndexDrift[] = [];
     const findings: Finding[] = [...serverFindings];
     if (server.extension.installed !== undefined) {
-      if (vectorIndexes) {
-        const report = await vectorIndexes(db, { ...(tables.length > 0 ? { tables: tables.map((t) => t.table) } : {}), rows: flags.exactCounts ? 'count' : 'estimate' });
-        indexes = report.indexes;
-        drift = report.drift;
-      }
+      // Tables without a vector column have no vector indexes (and vectorIndexes refuses them).
+      const vectorTables = tables.filter((t) => getTableConfig(t.table).columns.some((c) => /^(vector|halfvec|sparsevec|bit)\b/.test(c.getSQLType())));
+      const report = await vectorIndexes(db, { ...(tables.length > 0 ? { tables: vectorTables.map((t) => t.table) } : {}), rows: flags.exactCounts ? 'count' : 'estimate' });
+      indexes = report.indexes;
+      drift = report.drift;
       const mwm = settings.find((s) => s.name === 'maintenance_work_mem')?.value;
       findings.push(...indexFindings(indexes, drift, mwm, server.versionNum));
     }
