@@ -67,9 +67,11 @@ export function jsonSafe(value: unknown, seen = new WeakSet<object>()): unknown 
   if (typeof value === 'bigint') return Number(value);
   if (value === null || typeof value !== 'object') return typeof value === 'function' ? undefined : value;
   if (seen.has(value)) return '[circular]';
-  seen.add(value);
-  if (Array.isArray(value)) return value.map((v) => jsonSafe(v, seen));
   const proto = Object.getPrototypeOf(value) as object | null;
-  if (proto !== null && proto !== Object.prototype) return value instanceof Error ? value.message : String(value);
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v, seen)]));
+  if (!Array.isArray(value) && proto !== null && proto !== Object.prototype) return value instanceof Error ? value.message : String(value);
+  // `seen` holds the ancestors only: a value shared by two branches (not a cycle) is printed in both.
+  seen.add(value);
+  const out = Array.isArray(value) ? value.map((v) => jsonSafe(v, seen)) : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v, seen)]));
+  seen.delete(value);
+  return out;
 }

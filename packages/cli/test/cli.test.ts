@@ -4,7 +4,10 @@
  * DATABASE_URL is set, on that server (through `--url` and `--schema`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureSql, pgliteFolder, runCli, scratchProject, SCHEMA, serverDatabase, type CliDatabase } from './helpers/cli.js';
+import { join } from 'node:path';
+import { CLI_ROOT, fixtureSql, pgliteFolder, runCli, scratchProject, SCHEMA, serverDatabase, type CliDatabase } from './helpers/cli.js';
+
+const ITEMS_SCHEMA = join(CLI_ROOT, 'test', 'fixtures', 'items-schema.ts');
 
 const backends: { name: string; open: () => Promise<CliDatabase> }[] = [{ name: 'pglite data folder (drizzle.config.ts)', open: pgliteFolder }];
 const url = process.env['DATABASE_URL'];
@@ -36,6 +39,8 @@ for (const backend of backends) {
       project?.remove();
     });
     const cli = (...a: string[]) => runCli([...a, ...args], { cwd: project.dir });
+    /** With another schema file (`--schema` replaces the config's). */
+    const cliSchema = (schema: string, ...a: string[]) => runCli([...a, ...(db.kind === 'url' ? ['--url', url!] : []), '--schema', schema], { cwd: project.dir });
 
     it('build of an index the schema does not declare: UNKNOWN_INDEX, exit 2, nothing built', async () => {
       const run = await cli('build', 'items_embedding_nope', '--json');
@@ -126,23 +131,39 @@ for (const backend of backends) {
       expect(column.json).toMatchObject({ error: { code: 'UNKNOWN_TARGET', details: { columns: ['id', 'title', 'embedding'] } } });
     });
 
-    it('doctor after the builds: indexes healthy, no drift, exit 0; an undeclared index is drift again (DROP or the schema line), exit 1', async () => {
+    it('doctor after the builds: no drift; the IVFFlat index on 2000 rows is too small to train well (exit 1: REINDEX once the data is there)', async () => {
       const run = await cli('doctor', '--json');
-      expect(run.code, run.stdout).toBe(0);
-      const doc = run.json as { server: { extension: { installed: string } }; settings: { name: string; value: string }[]; columns: { table: string; column: string; dimensions: number | null; rows: number }[]; summary: { action: number } };
+      expect(run.code, run.stdout).toBe(1);
+      const doc = run.json as {
+        server: { extension: { installed: string } };
+        settings: { name: string; value: string }[];
+        columns: { table: string; column: string; dimensions: number | null; rows: number; indexes: string[] }[];
+        indexes: { name: string; valid: boolean; needsRebuild: boolean }[];
+        drift: unknown[];
+        findings: { severity: string; kind: string; subject: string; sql: string[] }[];
+        summary: { action: number };
+      };
       expect(doc.server.extension.installed).toMatch(/^0\.\d+\.\d+$/);
       expect(doc.settings.find((s) => s.name === 'hnsw.ef_search')?.value).toBe('40');
       expect(doc.settings.find((s) => s.name === 'maintenance_work_mem')?.value).toMatch(/B$/);
-      const items = doc.columns.find((c) => c.table === 'items');
-      expect(items).toMatchObject({ column: 'embedding', dimensions: 16, rows: 2000 });
-      expect(doc.summary.action).toBe(0);
-      expect((run.json as { indexes: { name: string; valid: boolean; needsRebuild: boolean }[] }).indexes.map((i) => [i.name, i.valid, i.needsRebuild])).toEqual([
+      expect(doc.columns.find((c) => c.table === 'items')).toMatchObject({ column: 'embedding', dimensions: 16, rows: 2000, indexes: ['items_embedding_hnsw'] });
+      expect(doc.drift).toEqual([]);
+      expect(doc.indexes.map((i) => [i.name, i.valid, i.needsRebuild])).toEqual([
         ['items_embedding_hnsw', true, false],
         ['notes_embedding_ivf', true, false],
       ]);
+      const actions = doc.findings.filter((f) => f.severity === 'action');
+      expect(actions).toEqual([expect.objectContaining({ kind: 'too-few-rows', subject: 'notes_embedding_ivf' })]);
+      expect((actions[0] as unknown as { message: string }).message).toContain('REINDEX INDEX CONCURRENTLY "cli_e2e"."notes_embedding_ivf"');
+    });
+
+    it('doctor --schema <items only>: nothing needs action, exit 0; an undeclared index is drift (DROP or the schema line), exit 1', async () => {
+      const run = await cliSchema(ITEMS_SCHEMA, 'doctor', '--json');
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.json).toMatchObject({ schemaTables: ['cli_e2e.docs', 'cli_e2e.items'], summary: { action: 0, warning: 1 }, drift: [] });
       await db.exec('create index items_extra_l2 on cli_e2e.items using hnsw (embedding vector_l2_ops)');
       try {
-        const drifted = await cli('doctor', '--json');
+        const drifted = await cliSchema(ITEMS_SCHEMA, 'doctor', '--json');
         expect(drifted.code).toBe(1);
         const f = (drifted.json as { findings: { kind: string; subject: string; sql: string[]; schemaLine?: string }[] }).findings.find((x) => x.kind === 'drift-undeclared');
         expect(f).toMatchObject({ subject: 'items_extra_l2' });
