@@ -1,6 +1,6 @@
 import { getTableConfig, PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import { INDEX_OPTIONS, PROGRESS_POLL } from '../catalog/index.js';
-import { driverOf, type AnyPgDatabase } from '../driver/index.js';
+import { driverOf, isTransaction, type AnyPgDatabase } from '../driver/index.js';
 import type { IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { pgVectorError } from '../errors/index.js';
 import { resolveBuildSettings } from './build-settings.js';
@@ -73,8 +73,9 @@ const DIALECT = new PgDialect();
  * r.status; // 'built'
  * ```
  *
- * @throws PgVectorError `UNKNOWN_INDEX`, `NO_VECTOR_COLUMNS`, `INVALID_OPERATION_OPTION`, `INVALID_MEMORY_SIZE`
- *   (before any SQL); `INDEX_BUILD_MEMORY_EXCEEDED` ('auto' estimate above the maximum; nothing changed);
+ * @throws PgVectorError `UNKNOWN_INDEX`, `NO_VECTOR_COLUMNS`, `INVALID_OPERATION_OPTION` (also: CONCURRENTLY asked
+ *   of a transaction), `INVALID_MEMORY_SIZE` (before any SQL); `INDEX_BUILD_MEMORY_EXCEEDED` ('auto' estimate above
+ *   `maxMaintenanceWorkMem` or the server's maximum; nothing changed);
  *   `INDEX_BUILD_FAILED` / `INDEX_BUILD_CANCELLED` (the build failed / was cancelled; `cause` is the server's error).
  */
 export async function buildIndex(db: AnyPgDatabase, table: PgTable, indexName: string, options: BuildIndexOptions = {}): Promise<BuildIndexResult> {
@@ -92,7 +93,15 @@ export async function buildIndex(db: AnyPgDatabase, table: PgTable, indexName: s
     throw pgVectorError('INVALID_OPERATION_OPTION', `${FN}: concurrently must be true or false, got ${String(options.concurrently)}.`, { option: 'concurrently' });
   }
   const driver = driverOf(db);
-  const concurrently = options.concurrently ?? info.concurrently;
+  const concurrentlyWanted = options.concurrently ?? info.concurrently;
+  if (concurrentlyWanted && isTransaction(db)) {
+    throw pgVectorError(
+      'INVALID_OPERATION_OPTION',
+      `${FN}: "${info.name}" is built CONCURRENTLY, which PostgreSQL cannot run inside a transaction; pass the database, not a transaction (or concurrently: false).`,
+      { option: 'concurrently', index: info.name },
+    );
+  }
+  const concurrently = concurrentlyWanted;
   const statement = indexDdl(t, index, { ifNotExists: true, concurrently });
   const { schema, name: tableName } = getTableConfig(t);
   const rows = driverRows(driver);

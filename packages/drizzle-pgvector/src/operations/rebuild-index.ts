@@ -1,5 +1,5 @@
 import { INDEX_OPTIONS, operatorClassByName, PROGRESS_POLL, type IndexMethod } from '../catalog/index.js';
-import { driverOf, type AnyPgDatabase } from '../driver/index.js';
+import { driverOf, isTransaction, type AnyPgDatabase } from '../driver/index.js';
 import type { IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { describe, pgVectorError } from '../errors/index.js';
 import { resolveBuildSettings } from './build-settings.js';
@@ -75,6 +75,13 @@ export async function rebuildIndex(db: AnyPgDatabase, indexName: string, options
     );
   }
   const driver = driverOf(db);
+  if (options.concurrently === true && isTransaction(db)) {
+    throw pgVectorError(
+      'INVALID_OPERATION_OPTION',
+      `${FN}: REINDEX CONCURRENTLY cannot run inside a transaction; pass the database, not a transaction (or concurrently: false).`,
+      { option: 'concurrently', index: indexName },
+    );
+  }
   const rows = driverRows(driver);
   const [index] = await readIndexes(rows, { name: indexName, schema: options.schema, vectorOnly: true });
   if (index === undefined) {

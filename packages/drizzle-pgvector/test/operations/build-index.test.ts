@@ -8,9 +8,9 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { integer, pgTable, serial, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
-import { asHalfvec, buildIndex, estimateIndexBuildMemory, hnswIndex, ivfflatIndex, vector, type PgVectorErrorCode } from '../../src/index.js';
+import { asHalfvec, buildIndex, estimateIndexBuildMemory, hnswIndex, ivfflatIndex, rebuildIndex, vector, type PgVectorErrorCode } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
-import { createFilled, indexState, kitIndexStatement, lowMemoryDb, onServer, progressLog } from './fixtures.js';
+import { createFilled, indexState, kitIndexStatement, lowMemoryDb, progressLog } from './fixtures.js';
 
 const items = pgTable(
   'op_items',
@@ -79,6 +79,20 @@ describe('buildIndex: the schema’s index, drizzle-kit’s DDL', () => {
     // The session-level SET on the held connection was RESET: the server's value again (no pooled leftovers).
     expect(before?.mwm).not.toBe('32MB');
     expect(await database.query(settings)).toEqual([before]);
+  });
+});
+
+describe('buildIndex inside a transaction', () => {
+  it('builds (in a savepoint) and commits with the caller; CONCURRENTLY there is refused before any SQL', async () => {
+    await database.query('DROP INDEX IF EXISTS op_items_ivf');
+    const r = await database.db.transaction(async (tx) => {
+      const e = await expectCodeAsync(() => buildIndex(tx, items, 'op_items_ivf_conc'), 'INVALID_OPERATION_OPTION');
+      expect(e.message).toMatch(/"op_items_ivf_conc" is built CONCURRENTLY, which PostgreSQL cannot run inside a transaction/);
+      await expectCodeAsync(() => rebuildIndex(tx, 'op_items_ivf_conc', { concurrently: true }), 'INVALID_OPERATION_OPTION');
+      return buildIndex(tx, items, 'op_items_ivf', { maintenanceWorkMem: '16MB' });
+    });
+    expect(r.status).toBe('built');
+    expect((await indexState(database, 'op_items_ivf'))?.valid).toBe(true);
   });
 });
 

@@ -3,7 +3,9 @@
  * read pg_stat_progress_create_index while it builds — there the other files pin the start and end events).
  * 30,000 × 128-d rows: long enough (seconds) for progress to be seen to move.
  */
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { pgTable, serial } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import { buildIndex, hnswIndex, ivfflatIndex, rebuildIndex, vector, type BuildProgress } from '../../src/index.js';
@@ -96,6 +98,29 @@ describe.runIf(onServer)('index builds on a server: progress is seen to move; a 
     // The held connection's SET maintenance_work_mem did not reach the pool (it was discarded or RESET).
     const values = await Promise.all(Array.from({ length: 4 }, () => database.query<{ m: string }>(`SELECT current_setting('maintenance_work_mem') AS m`)));
     for (const v of values) expect(v[0]?.m).not.toBe('256MB');
+  });
+
+  it('postgres.js reads progress over a second connection too; a single pg.Client reports start and end only', async () => {
+    const viaPostgresJs = await database.connect('postgres-js', { max: 3 });
+    const log = progressLog();
+    await database.query('DROP INDEX IF EXISTS op_big_ivf');
+    const r = await buildIndex(viaPostgresJs.db, big, 'op_big_ivf', { pollIntervalMs: 20, onProgress: log.onProgress });
+    console.log(`postgres.js IVFFlat: ${r.elapsedMs} ms, ${r.progressEvents} events\n${summary(log.events)}`);
+    expect(log.events.some((e) => e.phase === 'loading tuples' || e.phase === 'assigning tuples')).toBe(true);
+    expectMonotonic(log.events);
+    await viaPostgresJs.close();
+
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const single = progressLog();
+      const again = await rebuildIndex(drizzleNodePg({ client }), 'op_big_ivf', { onProgress: single.onProgress });
+      expect(single.events.map((e) => e.phase)).toEqual(['start', 'done']);
+      expect(again.progressEvents).toBe(2);
+    } finally {
+      await client.end();
+    }
+    await database.query('DROP INDEX op_big_ivf');
   });
 
   it('IVFFlat build and REINDEX CONCURRENTLY report pgvector’s IVFFlat phases', async () => {
