@@ -8,8 +8,7 @@ import { indexDdl } from '../operations/index-ddl.js';
 import { checkVectorTable } from '../operations/operation-input.js';
 import { asHalfvec, asVector, binaryQuantize, type VectorTarget } from '../targets/index.js';
 import { vectorColumnInfo, type VectorColumnInfo } from '../targets/column-info.js';
-import { qualified } from './index-health.js';
-import { quoteIdent } from './live-indexes.js';
+import { qualified, quoteIdent } from './live-indexes.js';
 import { columnRef } from './schema-line.js';
 import type { ColumnArgument, ColumnDimensionsOptions, ColumnDimensionsReport, DimensionCount, PartialIndexSuggestion } from './types.js';
 

@@ -1,12 +1,7 @@
 import { IVFFLAT_LISTS_DRIFT_FACTOR, IVFFLAT_RULES, operatorClassByName } from '../catalog/index.js';
 import { recommendIvfflat } from '../advice/index.js';
-import { quoteIdent, type LiveIndex } from './live-indexes.js';
-import type { IndexProblem, IvfflatAdvice, VectorIndexStatus } from './types.js';
-
-/** @internal `"schema"."name"` of an index or table. */
-export function qualified(schema: string, name: string): string {
-  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
-}
+import { qualified, type LiveIndex } from './live-indexes.js';
+import type { CitusDistribution, IndexProblem, IvfflatAdvice, VectorIndexStatus } from './types.js';
 
 /**
  * @internal The health of one index: INVALID (drop and rebuild), and for IVFFlat `lists` against
@@ -18,7 +13,7 @@ export function qualified(schema: string, name: string): string {
  * below the advice for today's rows; an index whose lists still fit but whose centres were trained on an almost
  * empty table needs a `REINDEX` that no catalog query can see the need for.
  */
-export function indexStatus(index: LiveIndex, rows: number, rowsSource: 'estimate' | 'count'): VectorIndexStatus {
+export function indexStatus(index: LiveIndex, rows: number, rowsSource: 'estimate' | 'count', distribution?: CitusDistribution): VectorIndexStatus {
   const problems: IndexProblem[] = [];
   const name = qualified(index.schema, index.name);
   if (!index.valid) {
@@ -31,27 +26,30 @@ export function indexStatus(index: LiveIndex, rows: number, rowsSource: 'estimat
   let ivfflat: IvfflatAdvice | undefined;
   if (index.method === 'ivfflat') {
     const lists = index.options.lists ?? 0;
-    const advice = recommendIvfflat({ rows });
+    // On Citus every shard has its own index over its own rows: the advice is for one shard.
+    const indexRows = distribution?.rowsPerShard ?? rows;
+    const counted = distribution ? `${indexRows} rows per shard (${rows} in ${distribution.shards} shards)` : `${rows} rows`;
+    const advice = recommendIvfflat({ rows: indexRows });
     ivfflat = { lists, advisedLists: advice.lists, advisedProbes: advice.probes, tooSmall: advice.tooSmall };
     const fix = [`ALTER INDEX ${name} SET (lists = ${advice.lists});`, `REINDEX INDEX CONCURRENTLY ${name};`];
     const tail = `Rebuild it with lists = ${advice.lists} (and change .with({ lists: ${advice.lists} }) where the schema declares it); query with probes ≈ ${advice.probes}.`;
     if (lists * IVFFLAT_LISTS_DRIFT_FACTOR < advice.lists) {
       problems.push({
         kind: 'lists-too-few',
-        message: `${name} has lists = ${lists}, but ${rows} rows call for about ${advice.lists} (rows / 1000 up to 1M rows, sqrt(rows) above): each list holds ${Math.round(rows / Math.max(lists, 1))} rows, so every probe scans far more rows than it should — the table has grown since the index was built. ${tail}`,
+        message: `${name} has lists = ${lists}, but ${counted} call for about ${advice.lists} (rows / 1000 up to 1M rows, sqrt(rows) above): each list holds ${Math.round(indexRows / Math.max(lists, 1))} rows, so every probe scans far more rows than it should — the table has grown since the index was built. ${tail}`,
         sql: fix,
       });
     } else if (lists > advice.lists * IVFFLAT_LISTS_DRIFT_FACTOR) {
       problems.push({
         kind: 'lists-too-many',
-        message: `${name} has lists = ${lists}, but ${rows} rows call for about ${advice.lists}: with so many lists each holds about ${Math.round(rows / Math.max(lists, 1))} rows, and recall at a given probes drops. ${tail}`,
+        message: `${name} has lists = ${lists}, but ${counted} call for about ${advice.lists}: with so many lists each holds about ${Math.round(indexRows / Math.max(lists, 1))} rows, and recall at a given probes drops. ${tail}`,
         sql: fix,
       });
     }
-    if (advice.tooSmall || rows < lists) {
+    if (advice.tooSmall || indexRows < lists) {
       problems.push({
         kind: 'too-few-rows',
-        message: `${name} is an IVFFlat index on a table of ${rows} rows${rows < lists ? `, fewer than its ${lists} lists (some lists are empty)` : ''}: k-means needs a few thousand rows (pgvector samples up to ${IVFFLAT_RULES.minTrainingRows}) to place its centres, and rows added later keep the old centres. Rebuild it once the table has its data (REINDEX INDEX CONCURRENTLY ${name}), or use HNSW, which needs no training.`,
+        message: `${name} is an IVFFlat index on ${counted}${indexRows < lists ? `, fewer than its ${lists} lists (some lists are empty)` : ''}: k-means needs a few thousand rows (pgvector samples up to ${IVFFLAT_RULES.minTrainingRows}) to place its centres, and rows added later keep the old centres. Rebuild it once the table has its data (REINDEX INDEX CONCURRENTLY ${name}), or use HNSW, which needs no training.`,
         sql: [],
       });
     }
@@ -77,6 +75,7 @@ export function indexStatus(index: LiveIndex, rows: number, rowsSource: 'estimat
     sizeBytes: index.sizeBytes,
     rows,
     rowsSource,
+    distribution: distribution === undefined ? undefined : Object.freeze({ ...distribution }),
     ivfflat: ivfflat === undefined ? undefined : Object.freeze(ivfflat),
     needsRebuild: rebuild.length > 0,
     reason: rebuild.length > 0 ? rebuild.map((p) => p.message).join(' ') : undefined,

@@ -1,4 +1,5 @@
 export type {
+  CitusDistribution,
   ColumnDimensionsOptions,
   ColumnDimensionsReport,
   DimensionCount,

@@ -24,6 +24,10 @@ export interface LiveIndex {
   readonly sizeBytes: number;
   /** The table's `pg_class.reltuples` (−1: never vacuumed or analysed). */
   readonly tableReltuples: number;
+  /** The table's `pg_class.relpages` (pages when reltuples was taken). */
+  readonly tableRelpages: number;
+  /** The table's pages now (`pg_relation_size / block_size`). */
+  readonly tablePages: number;
 }
 
 /**
@@ -74,7 +78,8 @@ export async function readLiveIndexes(db: SqlExecutor, where: { tableOids: reado
                opc.opcname AS opclass, pg_catalog.pg_get_indexdef(c.oid, 1, true) AS key, (i.indkey[0] <> 0) AS is_column,
                a.atttypmod AS typmod, c.reloptions::text[] AS reloptions, pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
                pg_catalog.pg_get_indexdef(c.oid) AS definition, i.indisvalid AS valid, pg_catalog.pg_relation_size(c.oid)::bigint AS size,
-               t.reltuples::float8 AS reltuples
+               t.reltuples::float8 AS reltuples, t.relpages::float8 AS relpages,
+               (pg_catalog.pg_relation_size(t.oid) / pg_catalog.current_setting('block_size')::int)::float8 AS pages
           FROM pg_catalog.pg_index i
           JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
           JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
@@ -106,13 +111,20 @@ export async function readLiveIndexes(db: SqlExecutor, where: { tableOids: reado
       valid: r['valid'] === true || r['valid'] === 't',
       sizeBytes: Number(r['size'] ?? 0),
       tableReltuples: Number(r['reltuples'] ?? -1),
+      tableRelpages: Number(r['relpages'] ?? 0),
+      tablePages: Number(r['pages'] ?? 0),
     };
   });
 }
 
-/** @internal `"schema"."name"`, or `"name"` (resolved on the search_path) for a table without a schema. */
+/** @internal A double-quoted SQL identifier. */
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** @internal `"schema"."name"` of an index or table. */
+export function qualified(schema: string, name: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
 }
 
 /** @internal Resolve tables to oids and schemas (`to_regclass`, search_path rules); undefined when not there. */
@@ -127,4 +139,44 @@ export async function resolveTables(db: SqlExecutor, names: readonly string[]): 
          ORDER BY q.ord`,
   );
   return rows.map((r) => (r['oid'] === null || r['oid'] === undefined ? undefined : { oid: Number(r['oid']), schema: String(r['schema']), reltuples: Number(r['reltuples']) }));
+}
+
+/** @internal Citus shards of the given tables (none without the citus extension), and their indexes' sizes across shards. */
+export async function readDistribution(
+  db: SqlExecutor,
+  tableOids: readonly number[],
+): Promise<Map<number, { method: string; shards: number }>> {
+  const out = new Map<number, { method: string; shards: number }>();
+  if (tableOids.length === 0) return out;
+  const [citus] = await queryRows<{ on: unknown }>(db, sql`SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus') AS on`);
+  if (!(citus?.on === true || citus?.on === 't')) return out;
+  const list = tableOids.map((o) => String(Math.trunc(Number(o)))).join(', ');
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql.raw(
+      `SELECT p.logicalrelid::oid::bigint AS oid, p.partmethod::text AS method, count(s.shardid)::int AS shards
+         FROM pg_dist_partition p LEFT JOIN pg_dist_shard s ON s.logicalrelid = p.logicalrelid
+        WHERE p.logicalrelid::oid IN (${list}) GROUP BY 1, 2`,
+    ),
+  );
+  for (const r of rows) out.set(Number(r['oid']), { method: String(r['method']), shards: Number(r['shards']) });
+  return out;
+}
+
+/** @internal `citus_relation_size` of an index on a distributed table: the shards' indexes together. */
+export async function citusIndexSize(db: SqlExecutor, schema: string, name: string): Promise<number> {
+  const [row] = await queryRows<{ size: unknown }>(db, sql`SELECT citus_relation_size(pg_catalog.to_regclass(${qualified(schema, name)}))::bigint AS size`);
+  return Number(row?.size ?? 0);
+}
+
+/**
+ * @internal The planner's own row estimate (PostgreSQL's `estimate_rel_size`): `reltuples` scaled by how the table
+ * grew since it was taken, `reltuples / relpages × pages now`. Undefined when there is nothing to scale — never
+ * analysed (reltuples −1), or analysed empty and grown since — and the caller counts instead.
+ */
+export function estimatedRows(index: Pick<LiveIndex, 'tableReltuples' | 'tableRelpages' | 'tablePages'>): number | undefined {
+  const { tableReltuples: tuples, tableRelpages: relpages, tablePages: pages } = index;
+  if (tuples < 0) return undefined;
+  if (relpages > 0) return Math.round((tuples / relpages) * pages);
+  return pages === 0 ? Math.round(tuples) : undefined;
 }

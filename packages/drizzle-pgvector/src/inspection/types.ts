@@ -16,8 +16,10 @@ export interface VectorIndexesOptions {
    */
   tables?: readonly PgTable[] | Readonly<Record<string, unknown>>;
   /**
-   * Where `rows` comes from: `'estimate'` (default) — the table's `pg_class.reltuples`, kept by VACUUM / ANALYZE /
-   * CREATE INDEX, free to read; a table never analysed (reltuples −1) is counted instead. `'count'` —
+   * Where `rows` comes from: `'estimate'` (default) — the planner's estimate, free to read: `pg_class.reltuples`
+   * (kept by VACUUM / ANALYZE / CREATE INDEX) scaled by the table's growth since (`reltuples / relpages × pages now`),
+   * so rows loaded after the index was built count; a table never analysed, one analysed empty that has grown since,
+   * and a Citus distributed table (whose shell on the coordinator is empty) are counted instead. `'count'` —
    * `SELECT count(*)` per table: exact, but a full scan of each table.
    */
   rows?: 'estimate' | 'count';
@@ -58,6 +60,18 @@ export interface IvfflatAdvice {
   readonly tooSmall: boolean;
 }
 
+/**
+ * A Citus distributed table's shards: on the coordinator the table is an empty shell, so rows, sizes and the IVFFlat
+ * advice come from the shards — each shard has its own index over its own rows.
+ */
+export interface CitusDistribution {
+  /** `pg_dist_partition.partmethod`: `'h'` hash, `'n'` reference or Citus local (every shard holds every row), `'r'` / `'a'` range / append. */
+  readonly method: string;
+  readonly shards: number;
+  /** Rows in one shard's index: rows / shards for hash, range and append tables (an even spread assumed); all rows for a reference table. */
+  readonly rowsPerShard: number;
+}
+
 /** One HNSW / IVFFlat index as the catalog has it, with its health. */
 export interface VectorIndexStatus {
   readonly schema: string;
@@ -84,13 +98,15 @@ export interface VectorIndexStatus {
   /** `pg_get_indexdef`: the complete `CREATE INDEX` as the server renders it. */
   readonly definition: string;
   readonly valid: boolean;
-  /** `pg_relation_size` of the index, bytes. */
+  /** `pg_relation_size` of the index, bytes (on Citus: `citus_relation_size`, all shards' indexes). */
   readonly sizeBytes: number;
-  /** Rows in the table now. */
+  /** Rows in the table now (a partial index covers only those matching its predicate). */
   readonly rows: number;
-  /** `'estimate'`: `pg_class.reltuples`; `'count'`: `count(*)`. */
+  /** `'estimate'`: the planner's estimate (`reltuples / relpages × pages now`); `'count'`: `count(*)`. */
   readonly rowsSource: 'estimate' | 'count';
-  /** IVFFlat only: lists against the advice for today's rows. */
+  /** Set for an index on a Citus distributed table: its shards. */
+  readonly distribution: CitusDistribution | undefined;
+  /** IVFFlat only: lists against the advice for today's rows (on Citus: for the rows of one shard). */
   readonly ivfflat: IvfflatAdvice | undefined;
   /** True when the index should be rebuilt (REINDEX, or rebuilt with other `lists`). */
   readonly needsRebuild: boolean;

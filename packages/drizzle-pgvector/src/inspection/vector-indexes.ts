@@ -5,9 +5,9 @@ import { describe, pgVectorError } from '../errors/index.js';
 import { checkVectorTable, vectorColumnsOf } from '../operations/operation-input.js';
 import { declaredVectorIndexes, normaliseDeclared } from './declared-indexes.js';
 import { tableDrift } from './index-drift.js';
-import { indexStatus, qualified } from './index-health.js';
-import { quoteIdent, readLiveIndexes, resolveTables, type LiveIndex } from './live-indexes.js';
-import type { IndexDrift, VectorIndexesOptions, VectorIndexesReport } from './types.js';
+import { indexStatus } from './index-health.js';
+import { citusIndexSize, estimatedRows, qualified, quoteIdent, readDistribution, readLiveIndexes, resolveTables, type LiveIndex } from './live-indexes.js';
+import type { IndexDrift, VectorIndexesOptions, VectorIndexesReport, VectorIndexStatus } from './types.js';
 
 const FN = 'vectorIndexes';
 
@@ -45,7 +45,8 @@ function checkOptions(options: unknown): { tables: PgTable[] | undefined; rows: 
   if (o.rows !== undefined && o.rows !== 'estimate' && o.rows !== 'count') {
     invalid(`rows must be 'estimate' (pg_class.reltuples, free) or 'count' (count(*), exact), got ${describe(o.rows)}.`, { option: 'rows', value: o.rows });
   }
-  return { tables: tablesOption(o.tables), rows: (o.rows as 'estimate' | 'count' | undefined) ?? 'estimate' };
+  const tables = tablesOption(o.tables);
+  return { tables: tables === undefined ? undefined : [...new Set(tables)], rows: (o.rows as 'estimate' | 'count' | undefined) ?? 'estimate' };
 }
 
 function tableText(table: PgTable): string {
@@ -56,14 +57,15 @@ function tableText(table: PgTable): string {
 /**
  * Every HNSW / IVFFlat index in the database — or on the given tables — with its health, and, given the schema's
  * tables, the **drift** between the indexes they declare and the database, each difference with the SQL that
- * fixes it. `drizzle-kit push` / `generate` compare index names only: an index whose opclass, options, `WHERE` or
- * expression changed in the schema keeps its old definition in the database without a word — this is the check
- * for it.
+ * fixes it. `drizzle-kit push` (0.31) compares an index's name, plain columns, method and `with` but not its operator
+ * class, `WHERE` or expression (its push squash leaves them out), and `drizzle-kit generate` compares the schema
+ * with its last snapshot, never with the database: an index whose metric, predicate or target changed — or that
+ * someone created or altered by hand — keeps its definition in the database without a word. This is the check for it.
  *
  * Per index: name, schema, table, method, opclass, type and metric, dimensions, the indexed column or expression,
  * options in effect, predicate, `valid`, size on disk, the table's rows now (`rowsSource` says from where), and for
  * IVFFlat `lists` against `recommendIvfflat({ rows })` for today's rows: `needsRebuild` when lists is outside
- * [advice / 2, advice · 2] or the index is INVALID (`problems` carry the SQL: `ALTER INDEX … SET (lists = …)` +
+ * [advice / 2, advice · 2] (on Citus: the advice for one shard's rows — each shard has its own index) or the index is INVALID (`problems` carry the SQL: `ALTER INDEX … SET (lists = …)` +
  * `REINDEX INDEX CONCURRENTLY`, or `DROP INDEX CONCURRENTLY` + the CREATE again). A table too small to train
  * k-means is a `too-few-rows` problem (not a rebuild: rebuild when the data is there). The catalog does not record
  * the row count an IVFFlat index was trained on, so a well-sized index trained on an almost empty table is not
@@ -114,21 +116,32 @@ export async function vectorIndexes(db: AnyPgDatabase, options: VectorIndexesOpt
   const live: LiveIndex[] =
     tables === undefined ? await readLiveIndexes(db, 'all') : await readLiveIndexes(db, { tableOids: [...new Set(resolved.flatMap((r) => (r ? [r.oid] : [])))] });
 
-  // Rows per table: the estimate, or count(*) when asked for or when the table was never analysed.
+  // Rows per table: the estimate, or count(*) when asked for, when the table was never analysed, or on Citus
+  // (the coordinator's shell of a distributed table is empty).
+  const distributed = await readDistribution(db, [...new Set(live.map((l) => l.tableOid))]);
   const rowsByTable = new Map<number, { rows: number; source: 'estimate' | 'count' }>();
   for (const index of live) {
     if (rowsByTable.has(index.tableOid)) continue;
-    if (rowsMode === 'estimate' && index.tableReltuples >= 0) {
-      rowsByTable.set(index.tableOid, { rows: Math.round(index.tableReltuples), source: 'estimate' });
+    const estimate = rowsMode === 'estimate' && !distributed.has(index.tableOid) ? estimatedRows(index) : undefined;
+    if (estimate !== undefined) {
+      rowsByTable.set(index.tableOid, { rows: estimate, source: 'estimate' });
       continue;
     }
     const [row] = await queryRows<{ n: unknown }>(db, sql.raw(`SELECT count(*)::bigint AS n FROM ${qualified(index.schema, index.table)}`));
     rowsByTable.set(index.tableOid, { rows: Number(row?.n ?? 0), source: 'count' });
   }
-  const indexes = live.map((index) => {
+  const indexes: VectorIndexStatus[] = [];
+  for (const index of live) {
     const r = rowsByTable.get(index.tableOid)!;
-    return indexStatus(index, r.rows, r.source);
-  });
+    const shards = distributed.get(index.tableOid);
+    if (shards === undefined) {
+      indexes.push(indexStatus(index, r.rows, r.source));
+      continue;
+    }
+    const rowsPerShard = shards.method === 'n' ? r.rows : Math.round(r.rows / Math.max(shards.shards, 1));
+    const sized = { ...index, sizeBytes: await citusIndexSize(db, index.schema, index.name) };
+    indexes.push(indexStatus(sized, r.rows, r.source, { method: shards.method, shards: shards.shards, rowsPerShard }));
+  }
 
   const drift: IndexDrift[] = [];
   for (const [i, table] of (tables ?? []).entries()) {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, pgSchema, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import { asHalfvec, binaryQuantize, hnswIndex, ivfflatIndex, vector, vectorIndexes, type IndexDrift } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
 
@@ -66,7 +66,7 @@ const health = pgTable('vi_health', { id: integer('id').primaryKey(), embedding:
 let database: PgvectorTestDatabase;
 
 beforeAll(async () => {
-  database = await startTestDatabase();
+  database = await startTestDatabase({ serve: true });
   await database.query('drop table if exists vi_drift, vi_health, vi_not_created, vi_plain_table cascade');
   await database.query('create table vi_drift (id integer primary key, tag integer not null, embedding vector(3) not null)');
   await database.query(
@@ -168,6 +168,27 @@ describe('vectorIndexes: drift', () => {
   });
 });
 
+/** An expression drizzle-pgvector has no target for: the schema line falls back to a plain Drizzle index. */
+const normalised = pgTable('vi_norm', { id: integer('id'), vec: vector('vec', { dimensions: 3 }) });
+const normalisedDeclared = pgTable('vi_norm', { id: integer('id'), vec: vector('vec', { dimensions: 3 }) }, () => [
+  index('vi_norm_hnsw').using('hnsw', sql`(l2_normalize(vec)::vector(3)) vector_l2_ops`).with({ m: 5 }),
+]);
+
+describe('vectorIndexes: an expression without a target', () => {
+  it('suggests a plain Drizzle index line, which declares it exactly', async () => {
+    await database.query('create table vi_norm (id integer, vec vector(3))');
+    try {
+      await database.query('create index vi_norm_hnsw on vi_norm using hnsw ((l2_normalize(vec)::vector(3)) vector_l2_ops) with (m = 5)');
+      const { drift } = await vectorIndexes(database.db, { tables: [normalised] });
+      expect(drift.map((d) => d.kind)).toEqual(['undeclared']);
+      expect(drift[0]!.schemaLine).toBe("index('vi_norm_hnsw').using('hnsw', sql`(l2_normalize(vec)::vector(3)) vector_l2_ops`).with({ m: 5 })");
+      expect((await vectorIndexes(database.db, { tables: [normalisedDeclared] })).drift).toEqual([]);
+    } finally {
+      await database.query('drop table vi_norm');
+    }
+  });
+});
+
 describe('vectorIndexes: a table in another schema', () => {
   it('compares in that schema, and its fix SQL works there', async () => {
     await database.query('drop schema if exists vi_other cascade');
@@ -235,6 +256,28 @@ describe('vectorIndexes: health', () => {
     expect(after.needsRebuild).toBe(false);
   });
 
+  it('sees an IVFFlat index built on an empty table that was loaded afterwards (no ANALYZE since)', async () => {
+    await database.query('create table vi_grown (id integer, embedding vector(3))');
+    try {
+      await database.query('create index vi_grown_ivf on vi_grown using ivfflat (embedding vector_l2_ops) with (lists = 1)');
+      await database.query("insert into vi_grown select g, ('[' || sin(g) || ',' || cos(g) || ',1]')::vector from generate_series(1, 6000) g");
+      const grown = (await vectorIndexes(database.db)).indexes.find((i) => i.name === 'vi_grown_ivf')!;
+      expect(grown.rows).toBe(6000);
+      expect(grown.ivfflat).toMatchObject({ lists: 1, advisedLists: 6 });
+      expect(grown.needsRebuild).toBe(true);
+      expect(grown.problems.map((p) => p.kind)).toEqual(['lists-too-few', 'too-few-rows']);
+      // After an ANALYZE of part of the data, the estimate scales reltuples by the pages added since.
+      await database.query('analyze vi_grown');
+      await database.query("insert into vi_grown select g, ('[' || sin(g) || ',' || cos(g) || ',1]')::vector from generate_series(6001, 12000) g");
+      const later = (await vectorIndexes(database.db)).indexes.find((i) => i.name === 'vi_grown_ivf')!;
+      expect(later.rowsSource).toBe('estimate');
+      expect(later.rows).toBeGreaterThan(11_000);
+      expect(later.rows).toBeLessThan(13_000);
+    } finally {
+      await database.query('drop table vi_grown');
+    }
+  });
+
   it('reports an INVALID index (a failed CREATE INDEX CONCURRENTLY) with the SQL that drops and rebuilds it', async () => {
     await database.query('create table vi_invalid (id integer, v vector)');
     try {
@@ -255,6 +298,25 @@ describe('vectorIndexes: health', () => {
     } finally {
       await database.query('drop table vi_invalid');
     }
+  });
+});
+
+describe('vectorIndexes: drivers and transactions', () => {
+  it('gives the same report through postgres.js, and inside a transaction (which it leaves usable)', async () => {
+    const primary = await vectorIndexes(database.db, { tables: [health, drifted] });
+    const other = await database.connect('postgres-js', { max: 1 });
+    try {
+      expect(await vectorIndexes(other.db as never, { tables: [health, drifted] })).toEqual(primary);
+    } finally {
+      await other.close();
+    }
+    const inside = await database.db.transaction(async (tx) => {
+      const report = await vectorIndexes(tx, { tables: [health, drifted] });
+      const [row] = rowsOf<{ one: number }>(await tx.execute(sql`select 1 as one`));
+      expect(row!.one).toBe(1);
+      return report;
+    });
+    expect(inside).toEqual(primary);
   });
 });
 
