@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddings } from './fixtures/clustered-schema.js';
-import { CLI_ROOT, runCli } from './helpers/cli.js';
+import { CLI_ROOT, interruptCli, runCli } from './helpers/cli.js';
 
 const url = process.env['DATABASE_URL'];
 const SCHEMA = join(CLI_ROOT, 'test', 'fixtures', 'clustered-schema.ts');
@@ -37,6 +37,15 @@ describe.runIf(url !== undefined)('tune on 20,000 clustered vectors (server)', (
     await pool?.query('drop schema if exists cli_tune cascade');
     await pool?.end();
   });
+
+  it('Ctrl-C during build cancels it: INDEX_BUILD_CANCELLED, exit 2, no index left', async () => {
+    const run = await interruptCli(['build', 'embeddings_embedding_hnsw', '--url', url!, '--schema', SCHEMA], /loading tuples/);
+    expect(run.interrupted, run.stderr).toBe(true);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain('error INDEX_BUILD_CANCELLED');
+    const { rows } = await pool.query(`select indexname from pg_indexes where schemaname = 'cli_tune' and indexname = 'embeddings_embedding_hnsw'`);
+    expect(rows).toEqual([]);
+  }, 600_000);
 
   it(`build, then tune --recall ${TARGET}: met on the held-out half and on a fresh held-out sample`, async () => {
     const built = await runCli(['build', 'embeddings_embedding_hnsw', '--url', url!, '--schema', SCHEMA, '--maintenance-work-mem', 'auto', '--json'], { timeoutMs: 600_000 });

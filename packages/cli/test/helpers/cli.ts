@@ -4,7 +4,7 @@
  *
  * Always asynchronous (execFile): nothing here may block the event loop while a child runs.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -50,6 +50,30 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: N
         resolve({ code, stdout, stderr, json });
       },
     );
+  });
+}
+
+/** `drizzle-pgvector <args>` that sends SIGINT (Ctrl-C) once its stderr matches `when`. */
+export function interruptCli(args: readonly string[], when: RegExp, options: { timeoutMs?: number } = {}): Promise<{ code: number | null; stderr: string; interrupted: boolean }> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
+    delete env['NODE_OPTIONS'];
+    const child = spawn(process.execPath, ['--conditions=@drizzle-pgvector/source', '--import', TSX, BIN, ...args], { cwd: CLI_ROOT, env });
+    let stderr = '';
+    let interrupted = false;
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (!interrupted && when.test(stderr)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.stdout.resume();
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr, interrupted });
+    });
   });
 }
 
