@@ -61,7 +61,7 @@ export async function tune(target: string, flags: TuneFlags): Promise<CommandRes
       ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
       ...(flags.metric !== undefined ? { metric: flags.metric } : {}),
     });
-    const variable = t.name.replace(/[^A-Za-z0-9_$]/g, '_');
+    const variable = t.exportName === 'default' ? t.name.replace(/[^A-Za-z0-9_$]/g, '_') : t.exportName;
     const code = `nearest(db, ${variable}.${key}, query, { k: ${flags.k}, settings: { ${result.setting}: ${result.value} } })`;
     const document: TuneDocument = { target, database: database.description, result, code };
     return { exitCode: result.met ? EXIT.ok : EXIT.actionNeeded, document, text: () => renderTune(document) };

@@ -11,6 +11,8 @@ export interface SchemaTable {
   readonly schema: string | undefined;
   /** `name`, or `schema.name` when the table has a schema. */
   readonly qualified: string;
+  /** The name the schema module exports it under (what code imports: `documentsIvfflat`). */
+  readonly exportName: string;
 }
 
 /**
@@ -34,11 +36,11 @@ export async function loadSchema(patterns: readonly string[], cwd = process.cwd(
     } catch (error) {
       throw new CliError('SCHEMA_LOAD_FAILED', `Loading the schema file ${file} failed: ${error instanceof Error ? error.message : String(error)}`, { file }, error);
     }
-    for (const value of Object.values(mod)) {
+    for (const [exportName, value] of Object.entries(mod)) {
       if (!is(value, PgTable) || seen.has(value)) continue;
       seen.add(value);
       const { name, schema } = getTableConfig(value);
-      out.push({ table: value, name, schema, qualified: schema ? `${schema}.${name}` : name });
+      out.push({ table: value, name, schema, qualified: schema ? `${schema}.${name}` : name, exportName });
     }
   }
   return out;
