@@ -2,7 +2,7 @@
 //
 //   node scripts/pack-check.mjs [--packer=npm|pnpm] [--keep]
 //
-// 1. Packs drizzle-pgvector and @drizzle-pgvector/testing (`npm pack` by default — the strict case: it applies
+// 1. Packs drizzle-pgvector, @drizzle-pgvector/testing and @drizzle-pgvector/cli (`npm pack` by default — the strict case: it applies
 //    no publishConfig and runs our `prepack`, which cleans and builds dist/).
 // 2. Checks each tarball: README.md, LICENSE, package.json and every file its `exports` map points at.
 // 3. Installs both tarballs with npm into a scratch app in the system temp folder (outside the workspace, so
@@ -10,9 +10,11 @@
 // 4. Type-checks an app importing every public subpath with `skipLibCheck: false` (our declarations included),
 //    compiles it, and runs it: PGlite, CREATE EXTENSION, a vector(3) table, insert, nearest; it also require()s
 //    the ESM entry points (Node ≥ 20.19).
+// 5. Runs the installed `drizzle-pgvector` bin (built dist/, plain node, no tsx): `advise --json`, then `doctor` and
+//    `build` on a PGlite data folder through a drizzle.config.ts and a TypeScript schema (loaded by jiti).
 // Ends with one line "pack-check: all N checks passed in S s" (or which failed); exits 1 on any failure.
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkList } from './lib/checks.mjs';
 import { checkTarballContents, manifestOf, packTarball, scratch } from './lib/pack.mjs';
@@ -21,7 +23,7 @@ import { run } from './lib/run.mjs';
 const args = process.argv.slice(2);
 const packer = (args.find((a) => a.startsWith('--packer=')) ?? '--packer=npm').slice('--packer='.length);
 const keep = args.includes('--keep');
-const PACKAGES = ['packages/drizzle-pgvector', 'packages/testing'];
+const PACKAGES = ['packages/drizzle-pgvector', 'packages/testing', 'packages/cli'];
 /** Versions the scratch app installs next to the tarballs: the ones this workspace tests with. */
 const APP_DEPENDENCIES = ['drizzle-orm@0.45.4', 'pg@8.23.1', '@types/pg@8.23.1', '@types/node@20.19.43', 'typescript@5.9.3'];
 
@@ -169,6 +171,64 @@ if (installed) {
   await check('require() of the ESM entry points from CommonJS', () => {
     const output = run(process.execPath, [join(app, 'dist', 'require-check.cjs')], app);
     if (!output.includes('require(): ok')) throw new Error(output);
+  });
+}
+
+if (installed) {
+  // The CLI as a user runs it: the bin npm linked, a TypeScript config and schema outside src/ (tsc never sees them).
+  const project = join(app, 'cli-project');
+  mkdirSync(project);
+  writeFileSync(
+    join(project, 'schema.ts'),
+    `import { integer, pgTable } from 'drizzle-orm/pg-core';
+import { hnswIndex, vector } from 'drizzle-pgvector';
+
+export const items = pgTable('items', { id: integer('id').primaryKey(), embedding: vector('embedding', { dimensions: 3 }).notNull() }, (t) => [
+  hnswIndex('items_embedding_hnsw').on(t.embedding, 'l2'),
+]);
+`,
+  );
+  writeFileSync(
+    join(project, 'drizzle.config.ts'),
+    `import type { Config } from 'drizzle-kit';
+export default { dialect: 'postgresql', driver: 'pglite', schema: './schema.ts', dbCredentials: { url: './pglite-data' } } satisfies Config;
+`,
+  );
+  writeFileSync(
+    join(project, 'seed.mjs'),
+    `import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+const db = await PGlite.create({ dataDir: './pglite-data', extensions: { vector } });
+await db.exec("create extension vector; create table items (id integer primary key, embedding vector(3) not null); insert into items select g, array[g, g % 7, 1]::real[]::vector from generate_series(1, 500) g;");
+await db.close();
+`,
+  );
+  const bin = join(app, 'node_modules', '.bin', 'drizzle-pgvector');
+  const cli = (args, expectedCode) => {
+    let output = '';
+    let code = 0;
+    try {
+      output = execFileSync(bin, args, { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      code = error.status ?? 1;
+      output = `${error.stdout ?? ''}${error.stderr ?? ''}`;
+    }
+    if (code !== expectedCode) throw new Error(`drizzle-pgvector ${args.join(' ')} exited ${code}, expected ${expectedCode}:\n${output}`);
+    return output;
+  };
+  await check('drizzle-pgvector advise --json (the installed bin, built dist/)', () => {
+    const doc = JSON.parse(cli(['advise', '--rows', '1000000', '--dims', '1536', '--json'], 0));
+    if (doc.ivfflat?.lists !== 1000 || doc.choice?.method !== 'hnsw') throw new Error(JSON.stringify(doc).slice(0, 300));
+  });
+  await check('drizzle-pgvector doctor / build / doctor on a PGlite data folder from drizzle.config.ts and a .ts schema', () => {
+    run(process.execPath, ['seed.mjs'], project);
+    const before = JSON.parse(cli(['doctor', '--json'], 1));
+    if (before.drift?.[0]?.kind !== 'missing') throw new Error(`expected the declared index missing, got ${JSON.stringify(before.drift)}`);
+    const built = JSON.parse(cli(['build', 'items_embedding_hnsw', '--json'], 0));
+    if (built.result?.status !== 'built') throw new Error(JSON.stringify(built).slice(0, 300));
+    const after = cli(['doctor'], 0);
+    if (!after.includes('items_embedding_hnsw') || !after.includes('nothing to do')) throw new Error(after);
+    console.log(after.split('\n').filter((l) => /items_embedding_hnsw|Findings|pgvector/.test(l)).map((l) => `     ${l}`).join('\n'));
   });
 }
 

@@ -1,0 +1,129 @@
+import { buildIndex, getVectorIndexes, PgVectorError, rebuildIndex, type BuildIndexResult, type BuildProgress, type MemorySize, type RebuildIndexResult } from 'drizzle-pgvector';
+import type { ConfigFlags } from '../config/load-config.js';
+import type { SchemaTable } from '../config/load-schema.js';
+import { EXIT } from '../errors.js';
+
+import { buildProgressBar } from '../output/progress.js';
+import { bytes, duration } from '../output/table.js';
+import type { CommandResult } from './command.js';
+import { withDatabase, withInterrupt } from './context.js';
+
+export interface BuildFlags extends ConfigFlags {
+  maintenanceWorkMem?: 'auto' | MemorySize;
+  maxMaintenanceWorkMem?: MemorySize;
+  parallelWorkers?: number;
+  concurrently?: boolean;
+  progress: boolean;
+  json: boolean;
+}
+
+/** `build --json` / `rebuild --json`. */
+export interface BuildDocument {
+  readonly index: string;
+  readonly table: string | undefined;
+  readonly database: string;
+  /** `build`: BuildIndexResult; `rebuild`: RebuildIndexResult (both: name, sql, maintenanceWorkMem, parallelWorkers, estimate, elapsedMs, progressEvents). */
+  readonly result: BuildIndexResult | RebuildIndexResult;
+  /** The last progress report (phase `done` after a build that reported progress). */
+  readonly lastProgress: BuildProgress | undefined;
+}
+
+/** The table of the schema that declares vector index `name`, or UNKNOWN_INDEX listing every declared one. */
+export function declaringTable(tables: readonly SchemaTable[], name: string): SchemaTable {
+  const declared: string[] = [];
+  for (const t of tables) {
+    for (const index of getVectorIndexes(t.table)) {
+      if (index.name === name) return t;
+      declared.push(index.name);
+    }
+  }
+  throw new PgVectorError(
+    'UNKNOWN_INDEX',
+    `The schema declares no vector index named "${name}". Declared vector indexes: ${declared.length ? declared.map((d) => `"${d}"`).join(', ') : 'none — declare one with hnswIndex(…) / ivfflatIndex(…)'}.`,
+    { details: { name, declared } },
+  );
+}
+
+function settingsOf(flags: BuildFlags) {
+  return {
+    ...(flags.maintenanceWorkMem !== undefined ? { maintenanceWorkMem: flags.maintenanceWorkMem } : {}),
+    ...(flags.maxMaintenanceWorkMem !== undefined ? { maxMaintenanceWorkMem: flags.maxMaintenanceWorkMem } : {}),
+    ...(flags.parallelWorkers !== undefined ? { parallelWorkers: flags.parallelWorkers } : {}),
+    ...(flags.concurrently !== undefined ? { concurrently: flags.concurrently } : {}),
+  };
+}
+
+/** `build <index>`: buildIndex for an index the schema declares, with a progress bar; Ctrl-C cancels it. */
+export async function build(name: string, flags: BuildFlags): Promise<CommandResult<BuildDocument>> {
+  return withDatabase(flags, 'required', async ({ database, tables }) => {
+    const t = declaringTable(tables, name);
+    const bar = buildProgressBar(name, flags.progress && !flags.json);
+    let lastProgress: BuildProgress | undefined;
+    try {
+      const result = await withInterrupt((signal) =>
+        buildIndex(database.db, t.table, name, {
+          ...settingsOf(flags),
+          signal,
+          onProgress: (p) => {
+            lastProgress = p;
+            bar.update(p);
+          },
+        }),
+      );
+      bar.stop();
+      const document: BuildDocument = { index: name, table: t.qualified, database: database.description, result, lastProgress };
+      return { exitCode: EXIT.ok, document, text: () => renderBuild('build', document) };
+    } finally {
+      bar.stop();
+    }
+  });
+}
+
+export interface RebuildFlags extends BuildFlags {
+  dbSchema?: string;
+}
+
+/** `rebuild <index>`: rebuildIndex (REINDEX) for an index in the database; needs no schema. */
+export async function rebuild(name: string, flags: RebuildFlags): Promise<CommandResult<BuildDocument>> {
+  return withDatabase(flags, 'optional', async ({ database, tables }) => {
+    // The schema (when there is one) knows which PostgreSQL schema a declared index lives in.
+    const declared = flags.dbSchema === undefined ? tables.find((t) => getVectorIndexes(t.table).some((i) => i.name === name)) : undefined;
+    const dbSchema = flags.dbSchema ?? declared?.schema;
+    const bar = buildProgressBar(name, flags.progress && !flags.json);
+    let lastProgress: BuildProgress | undefined;
+    try {
+      const result = await withInterrupt((signal) =>
+        rebuildIndex(database.db, name, {
+          ...settingsOf(flags),
+          ...(dbSchema !== undefined ? { schema: dbSchema } : {}),
+          signal,
+          onProgress: (p) => {
+            lastProgress = p;
+            bar.update(p);
+          },
+        }),
+      );
+      bar.stop();
+      const document: BuildDocument = { index: name, table: declared?.qualified, database: database.description, result, lastProgress };
+      return { exitCode: EXIT.ok, document, text: () => renderBuild('rebuild', document) };
+    } finally {
+      bar.stop();
+    }
+  });
+}
+
+function renderBuild(command: 'build' | 'rebuild', d: BuildDocument): string {
+  const r = d.result;
+  const lines: string[] = [];
+  if ('status' in r && r.status === 'exists') {
+    lines.push(`${d.index} already exists and is valid: nothing to do.`);
+  } else {
+    lines.push(`${command === 'build' ? 'Built' : 'Rebuilt'} ${d.index}${d.table ? ` on ${d.table}` : ''} in ${duration(r.elapsedMs)} (${d.database}).`);
+  }
+  lines.push(`  ${r.sql}`);
+  if (r.maintenanceWorkMem) lines.push(`  maintenance_work_mem = ${r.maintenanceWorkMem}${r.estimate ? ` (estimate ${bytes(r.estimate.bytes)}: ${r.estimate.why})` : ''}`);
+  if (r.parallelWorkers !== undefined) lines.push(`  max_parallel_maintenance_workers = ${r.parallelWorkers}`);
+  if ('droppedInvalid' in r && r.droppedInvalid) lines.push('  an INVALID index of that name (a failed CONCURRENTLY build) was dropped first');
+  if ('wasValid' in r && !r.wasValid) lines.push('  the index was INVALID before; REINDEX made it valid');
+  return lines.join('\n');
+}

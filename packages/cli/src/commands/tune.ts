@@ -1,0 +1,97 @@
+import { getTableConfig, type PgColumn } from 'drizzle-orm/pg-core';
+import { tuneSearch, type Metric, type TuneSearchResult } from 'drizzle-pgvector';
+import type { ConfigFlags } from '../config/load-config.js';
+import { findTable, type SchemaTable } from '../config/load-schema.js';
+import { CliError, EXIT } from '../errors.js';
+import { heading, table } from '../output/table.js';
+import type { CommandResult } from './command.js';
+import { withDatabase } from './context.js';
+
+export interface TuneFlags extends ConfigFlags {
+  recall: number;
+  k: number;
+  sample?: number;
+  seed?: number;
+  metric?: Metric;
+  json: boolean;
+}
+
+/** `tune --json`. */
+export interface TuneDocument {
+  readonly target: string;
+  readonly database: string;
+  /** tuneSearch's result: method, index, setting, value, settings, met, validationRecall, curve, validations … */
+  readonly result: TuneSearchResult;
+  /** The line to put in code. */
+  readonly code: string;
+}
+
+/** `table.column` (or `schema.table.column`; the column by its SQL name or its schema key) → the Drizzle column. */
+export function findColumn(tables: readonly SchemaTable[], target: string): { table: SchemaTable; column: PgColumn; key: string } {
+  const dot = target.lastIndexOf('.');
+  if (dot <= 0 || dot === target.length - 1) {
+    throw new CliError('INVALID_ARGUMENT', `The target must be <table>.<column> (e.g. items.embedding), got ${JSON.stringify(target)}.`, { target });
+  }
+  const t = findTable(tables, target.slice(0, dot));
+  const name = target.slice(dot + 1);
+  const columns = Object.entries(t.table as unknown as Record<string, unknown>);
+  const config = getTableConfig(t.table);
+  const column = config.columns.find((c) => c.name === name);
+  const byKey = columns.find(([key, value]) => key === name && config.columns.includes(value as PgColumn));
+  const found = column ?? (byKey?.[1] as PgColumn | undefined);
+  if (!found) {
+    throw new CliError('UNKNOWN_TARGET', `Table "${t.qualified}" has no column "${name}". Columns: ${config.columns.map((c) => c.name).join(', ')}.`, {
+      table: t.qualified,
+      column: name,
+      columns: config.columns.map((c) => c.name),
+    });
+  }
+  const key = columns.find(([, value]) => value === found)?.[0] ?? found.name;
+  return { table: t, column: found, key };
+}
+
+/** `tune <table.column> --recall R`: tuneSearch, its recall/latency curve and the setting to use. */
+export async function tune(target: string, flags: TuneFlags): Promise<CommandResult<TuneDocument>> {
+  return withDatabase(flags, 'required', async ({ database, tables }) => {
+    const { table: t, column, key } = findColumn(tables, target);
+    const result = await tuneSearch(database.db, column, {
+      targetRecall: flags.recall,
+      k: flags.k,
+      ...(flags.sample !== undefined ? { sampleSize: flags.sample } : {}),
+      ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+      ...(flags.metric !== undefined ? { metric: flags.metric } : {}),
+    });
+    const variable = t.exportName === 'default' ? t.name.replace(/[^A-Za-z0-9_$]/g, '_') : t.exportName;
+    const code = `nearest(db, ${variable}.${key}, query, { k: ${flags.k}, settings: { ${result.setting}: ${result.value} } })`;
+    const document: TuneDocument = { target, database: database.description, result, code };
+    return { exitCode: result.met ? EXIT.ok : EXIT.actionNeeded, document, text: () => renderTune(document) };
+  });
+}
+
+function renderTune(d: TuneDocument): string {
+  const r = d.result;
+  const guc = r.setting === 'efSearch' ? 'hnsw.ef_search' : 'ivfflat.probes';
+  const validated = new Map(r.validations.map((v) => [v.value, v.recall]));
+  const rows = r.curve.map((p) => [
+    `${p.value}${p.value === r.value ? ' ←' : ''}`,
+    p.recall.toFixed(3),
+    validated.has(p.value) ? validated.get(p.value)!.toFixed(3) : '',
+    p.meanMs.toFixed(2),
+    p.p95Ms.toFixed(2),
+  ]);
+  for (const v of r.validations) {
+    if (!r.curve.some((p) => p.value === v.value)) rows.push([`${v.value}${v.value === r.value ? ' ←' : ''}`, '', v.recall.toFixed(3), '', '']);
+  }
+  const lines = [
+    `Tuning ${guc} for ${d.target} (${r.method.toUpperCase()} index ${r.index}, ${r.metric}, k = ${r.k}) on ${d.database}`,
+    `target recall@${r.k} ${r.targetRecall}; ${r.tuningQueries} tuning + ${r.validationQueries} held-out validation queries`,
+    '',
+    table([r.setting, `recall@${r.k} (tuning)`, 'recall (validation)', 'mean ms', 'p95 ms'], rows, ['right', 'right', 'right', 'right', 'right']),
+    '',
+    r.met ? `✔ ${r.why}` : `✘ ${r.why}`,
+  ];
+  lines.push(heading(r.met ? 'Put in code' : 'Best found (target not reached)'));
+  lines.push(d.code);
+  lines.push(`// or for several queries: withVectorSettings(db, { ${r.setting}: ${r.value} }, (tx) => …)   — SET LOCAL ${guc} = ${r.value}`);
+  return lines.join('\n');
+}

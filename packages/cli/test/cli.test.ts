@@ -1,0 +1,267 @@
+/**
+ * The `drizzle-pgvector` CLI end to end, as a subprocess: exit codes, `--json` documents, and bad input that
+ * changes nothing. Runs on a PGlite data folder (through a drizzle.config.ts with `driver: 'pglite'`) and, when
+ * DATABASE_URL is set, on that server (through `--url` and `--schema`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { CLI_ROOT, fixtureSql, pgliteFolder, runCli, scratchProject, SCHEMA, serverDatabase, type CliDatabase } from './helpers/cli.js';
+
+const ITEMS_SCHEMA = join(CLI_ROOT, 'test', 'fixtures', 'items-schema.ts');
+
+const backends: { name: string; open: () => Promise<CliDatabase> }[] = [{ name: 'pglite data folder (drizzle.config.ts)', open: pgliteFolder }];
+const url = process.env['DATABASE_URL'];
+if (url) backends.push({ name: 'server (--url, --schema)', open: () => serverDatabase(url) });
+
+const indexesOf = (db: CliDatabase): Promise<{ indexname: string }[]> =>
+  db.query<{ indexname: string }>(`select indexname from pg_indexes where schemaname = 'cli_e2e' order by 1`);
+
+for (const backend of backends) {
+  describe(`drizzle-pgvector on a ${backend.name}`, () => {
+    let db: CliDatabase;
+    let project: ReturnType<typeof scratchProject>;
+    let args: string[];
+
+    beforeAll(async () => {
+      db = await backend.open();
+      await db.exec(fixtureSql(2000));
+      if (db.kind === 'pglite') {
+        project = scratchProject({ schema: SCHEMA, ...db.config });
+        args = [];
+      } else {
+        project = scratchProject({});
+        args = ['--url', url!, '--schema', SCHEMA];
+      }
+    });
+    afterAll(async () => {
+      if (db?.kind === 'url') await db.exec('drop schema if exists cli_e2e cascade');
+      await db?.close();
+      project?.remove();
+    });
+    const cli = (...a: string[]) => runCli([...a, ...args], { cwd: project.dir });
+    /** With another schema file (`--schema` replaces the config's). */
+    const cliSchema = (schema: string, ...a: string[]) => runCli([...a, ...(db.kind === 'url' ? ['--url', url!] : []), '--schema', schema], { cwd: project.dir });
+
+    it('build of an index the schema does not declare: UNKNOWN_INDEX, exit 2, nothing built', async () => {
+      const run = await cli('build', 'items_embedding_nope', '--json');
+      expect(run.code).toBe(2);
+      expect(run.json).toMatchObject({ command: 'build', ok: false, exitCode: 2, error: { code: 'UNKNOWN_INDEX', details: { declared: ['items_embedding_hnsw', 'notes_embedding_ivf'] } } });
+      expect(await indexesOf(db)).toEqual([{ indexname: 'docs_pkey' }, { indexname: 'items_pkey' }, { indexname: 'notes_pkey' }, { indexname: 'users_pkey' }]);
+    });
+
+    it('doctor before the indexes are built: both declared indexes missing (drift with their SQL), the mixed-dimension column; exit 1', async () => {
+      const run = await cli('doctor', '--json');
+      expect(run.code, run.stderr).toBe(1);
+      const doc = run.json as { findings: { severity: string; kind: string; subject: string; sql: string[]; schemaLine?: string }[]; summary: { action: number }; drift: { kind: string; index: string }[] };
+      expect(doc.drift.map((d) => [d.kind, d.index]).sort()).toEqual([['missing', 'items_embedding_hnsw'], ['missing', 'notes_embedding_ivf']]);
+      expect(doc.summary.action).toBe(2);
+      expect(doc.findings.find((f) => f.subject === 'items_embedding_hnsw')).toMatchObject({
+        severity: 'action',
+        kind: 'drift-missing',
+        sql: ['CREATE INDEX "items_embedding_hnsw" ON "cli_e2e"."items" USING hnsw ("embedding" vector_cosine_ops);'],
+      });
+      const mixed = doc.findings.find((f) => f.kind === 'mixed-dimensions');
+      expect(mixed).toMatchObject({ severity: 'warning', subject: 'docs.embedding' });
+      expect(mixed!.schemaLine).toBe("hnswIndex('docs_embedding_3').on(asVector(t.embedding, 3), 'cosine'),\nhnswIndex('docs_embedding_4').on(asVector(t.embedding, 4), 'cosine')");
+      const text = await cli('doctor');
+      expect(text.code).toBe(1);
+      expect(text.stdout).toContain('Findings: 2 need action, 1 warnings');
+      expect(text.stdout).toContain('✘ action [drift-missing] notes_embedding_ivf');
+      expect(text.stdout).toContain('not fixed: 3 (20 rows), 4 (10 rows)');
+    });
+
+    it('build: the declared HNSW index, with progress to the end; again: already exists', async () => {
+      const run = await cli('build', 'items_embedding_hnsw', '--json');
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.json).toMatchObject({
+        command: 'build',
+        ok: true,
+        exitCode: 0,
+        index: 'items_embedding_hnsw',
+        table: 'cli_e2e.items',
+        result: { status: 'built', sql: 'CREATE INDEX IF NOT EXISTS "items_embedding_hnsw" ON "cli_e2e"."items" USING hnsw ("embedding" vector_cosine_ops);' },
+        lastProgress: { phase: 'done', fraction: 1 },
+      });
+      expect((await indexesOf(db)).map((r) => r.indexname)).toContain('items_embedding_hnsw');
+      const again = await cli('build', 'items_embedding_hnsw');
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain('items_embedding_hnsw already exists and is valid: nothing to do.');
+    });
+
+    it("build --maintenance-work-mem auto sizes the IVFFlat build from the estimate; rebuild reindexes it", async () => {
+      const run = await cli('build', 'notes_embedding_ivf', '--maintenance-work-mem', 'auto', '--json');
+      expect(run.code, run.stderr).toBe(0);
+      const result = (run.json as { result: { status: string; maintenanceWorkMem: string; estimate: { method: string; bytes: number } } }).result;
+      expect(result.status).toBe('built');
+      expect(result.estimate.method).toBe('ivfflat');
+      expect(result.maintenanceWorkMem).toMatch(/^\d+(kB|MB)$/);
+      const rebuilt = await cli('rebuild', 'notes_embedding_ivf', '--json');
+      expect(rebuilt.code, rebuilt.stderr).toBe(0);
+      expect(rebuilt.json).toMatchObject({ command: 'rebuild', ok: true, result: { name: 'notes_embedding_ivf', wasValid: true } });
+      expect((rebuilt.json as { result: { sql: string } }).result.sql).toMatch(/^REINDEX INDEX "cli_e2e"\."notes_embedding_ivf"/);
+    });
+
+    it('rebuild of an index that does not exist: UNKNOWN_INDEX, exit 2', async () => {
+      const run = await cli('rebuild', 'no_such_index', '--json');
+      expect(run.code).toBe(2);
+      expect(run.json).toMatchObject({ ok: false, error: { code: 'UNKNOWN_INDEX' } });
+    });
+
+    it('tune: the smallest efSearch reaching the target on held-out queries, exit 0, the setting to put in code', async () => {
+      const run = await cli('tune', 'cli_e2e.items.embedding', '--recall', '0.9', '--k', '5', '--sample', '60', '--json');
+      expect(run.code, run.stderr).toBe(0);
+      const doc = run.json as { result: { met: boolean; setting: string; value: number; validationRecall: number; curve: { value: number; recall: number }[]; tuningQueries: number }; code: string };
+      expect(doc.result).toMatchObject({ met: true, setting: 'efSearch', tuningQueries: 30 });
+      expect(doc.result.validationRecall).toBeGreaterThanOrEqual(0.9);
+      expect(doc.result.curve.at(-1)!.recall).toBeGreaterThanOrEqual(0.9);
+      expect(doc.code).toBe(`nearest(db, items.embedding, query, { k: 5, settings: { efSearch: ${doc.result.value} } })`);
+      const text = await cli('tune', 'cli_e2e.items.embedding', '--recall', '0.9', '--k', '5', '--sample', '60');
+      expect(text.code).toBe(0);
+      expect(text.stdout).toMatch(/│ efSearch │ recall@5 \(tuning\) │/);
+      expect(text.stdout).toContain(`settings: { efSearch: ${doc.result.value} }`);
+    });
+
+    it('tune --recall 1.5: INVALID_TUNING_OPTION, exit 2; an unknown column: UNKNOWN_TARGET', async () => {
+      const run = await cli('tune', 'cli_e2e.items.embedding', '--recall', '1.5', '--json');
+      expect(run.code).toBe(2);
+      expect(run.json).toMatchObject({ command: 'tune', ok: false, error: { code: 'INVALID_TUNING_OPTION' } });
+      expect((run.json as { error: { message: string } }).error.message).toContain('1.5');
+      const column = await cli('tune', 'cli_e2e.items.nope', '--recall', '0.9', '--json');
+      expect(column.code).toBe(2);
+      expect(column.json).toMatchObject({ error: { code: 'UNKNOWN_TARGET', details: { columns: ['id', 'title', 'embedding'] } } });
+    });
+
+    it('doctor after the builds: no drift; the IVFFlat index on 2000 rows is too small to train well (exit 1: REINDEX once the data is there)', async () => {
+      const run = await cli('doctor', '--json');
+      expect(run.code, run.stdout).toBe(1);
+      const doc = run.json as {
+        server: { extension: { installed: string } };
+        settings: { name: string; value: string }[];
+        columns: { table: string; column: string; dimensions: number | null; rows: number; indexes: string[] }[];
+        indexes: { name: string; valid: boolean; needsRebuild: boolean }[];
+        drift: unknown[];
+        findings: { severity: string; kind: string; subject: string; sql: string[] }[];
+        summary: { action: number };
+      };
+      expect(doc.server.extension.installed).toMatch(/^0\.\d+\.\d+$/);
+      expect(doc.settings.find((s) => s.name === 'hnsw.ef_search')?.value).toBe('40');
+      expect(doc.settings.find((s) => s.name === 'maintenance_work_mem')?.value).toMatch(/B$/);
+      expect(doc.columns.find((c) => c.table === 'items')).toMatchObject({ column: 'embedding', dimensions: 16, rows: 2000, indexes: ['items_embedding_hnsw'] });
+      expect(doc.drift).toEqual([]);
+      expect(doc.indexes.map((i) => [i.name, i.valid, i.needsRebuild])).toEqual([
+        ['items_embedding_hnsw', true, false],
+        ['notes_embedding_ivf', true, false],
+      ]);
+      const actions = doc.findings.filter((f) => f.severity === 'action');
+      expect(actions).toEqual([expect.objectContaining({ kind: 'too-few-rows', subject: 'notes_embedding_ivf' })]);
+      expect((actions[0] as unknown as { message: string }).message).toContain('REINDEX INDEX CONCURRENTLY "cli_e2e"."notes_embedding_ivf"');
+    });
+
+    it('doctor --schema <items only>: nothing needs action, exit 0; an undeclared index is drift (DROP or the schema line), exit 1', async () => {
+      const run = await cliSchema(ITEMS_SCHEMA, 'doctor', '--json');
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.json).toMatchObject({ schemaTables: ['cli_e2e.docs', 'cli_e2e.items'], summary: { action: 0, warning: 1 }, drift: [] });
+      await db.exec('create index items_extra_l2 on cli_e2e.items using hnsw (embedding vector_l2_ops)');
+      try {
+        const drifted = await cliSchema(ITEMS_SCHEMA, 'doctor', '--json');
+        expect(drifted.code).toBe(1);
+        const f = (drifted.json as { findings: { kind: string; subject: string; sql: string[]; schemaLine?: string }[] }).findings.find((x) => x.kind === 'drift-undeclared');
+        expect(f).toMatchObject({ subject: 'items_extra_l2' });
+        expect(f!.sql.join(' ')).toMatch(/DROP INDEX .*"items_extra_l2"/);
+        expect(f!.schemaLine).toMatch(/hnswIndex\('items_extra_l2'\)\.on\(t\.embedding, 'l2'\)/);
+      } finally {
+        await db.exec('drop index cli_e2e.items_extra_l2');
+      }
+    });
+  });
+}
+
+describe('drizzle-pgvector without a database', () => {
+  it('advise --json: chooseIndex, the parameters of both methods and their build memory', async () => {
+    const run = await runCli(['advise', '--rows', '1000000', '--dims', '1536', '--json']);
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({
+      command: 'advise',
+      ok: true,
+      exitCode: 0,
+      input: { rows: 1_000_000, dims: 1536, type: 'vector' },
+      choice: { method: 'hnsw', target: 'column' },
+      ivfflat: { lists: 1000, probes: 32 },
+      hnsw: { m: 16, efConstruction: 64, efSearch: 40 },
+      memory: { ivfflat: { maintenanceWorkMem: '506MB', reportedMB: 506 }, hnsw: { method: 'hnsw' } },
+    });
+  });
+
+  it('advise for 3072 dimensions indexes asHalfvec; sparsevec has no IVFFlat', async () => {
+    const half = await runCli(['advise', '--rows', '50000', '--dims', '3072', '--json']);
+    expect(half.json).toMatchObject({ choice: { target: 'asHalfvec', indexedType: 'halfvec' }, memory: { hnsw: { method: 'hnsw' } } });
+    const sparse = await runCli(['advise', '--rows', '50000', '--dims', '30000', '--type', 'sparsevec', '--json']);
+    expect(sparse.code).toBe(0);
+    expect(sparse.json).toMatchObject({ choice: { method: 'hnsw' } });
+    expect((sparse.json as { ivfflat?: unknown }).ivfflat).toBeUndefined();
+  });
+
+  it('advise text: the parameters table and the schema line', async () => {
+    const run = await runCli(['advise', '--rows', '2000000', '--dims', '768', '--metric', 'l2']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('lists = 1414');
+    expect(run.stdout).toContain("hnswIndex('items_embedding_hnsw').on(t.embedding, 'l2').with({ m: 16, efConstruction: 64 })");
+  });
+
+  it('bad advise input: the library code (rows -5, --recall 1.5), a non-number, a missing flag, an unknown type — exit 2', async () => {
+    const negative = await runCli(['advise', '--rows', '-5', '--dims', '3', '--json']);
+    expect(negative.code).toBe(2);
+    expect(negative.json).toMatchObject({ command: 'advise', ok: false, error: { code: 'INVALID_ADVICE_INPUT', name: 'PgVectorError' } });
+    const recall = await runCli(['advise', '--rows', '5000', '--dims', '3', '--recall', '1.5', '--json']);
+    expect(recall.json).toMatchObject({ error: { code: 'INVALID_ADVICE_INPUT' } });
+    const word = await runCli(['advise', '--rows', 'many', '--dims', '3', '--json']);
+    expect(word.json).toMatchObject({ error: { code: 'INVALID_ARGUMENT', details: { flag: '--rows', value: 'many' } } });
+    const missing = await runCli(['advise', '--dims', '3']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("required option '--rows <n>' not specified");
+    const type = await runCli(['advise', '--rows', '1', '--dims', '3', '--type', 'float8', '--json']);
+    expect(type.code).toBe(2);
+    expect(type.json).toMatchObject({ command: 'advise', error: { code: 'INVALID_ARGUMENT' } });
+  });
+
+  it('a --url that refuses: CONNECTION_FAILED with the driver code, exit 2', async () => {
+    const project = scratchProject({ schema: SCHEMA });
+    try {
+      const run = await runCli(['doctor', '--url', 'postgres://postgres@127.0.0.1:1/nothing', '--json'], { cwd: project.dir });
+      expect(run.code).toBe(2);
+      expect(run.json).toMatchObject({ command: 'doctor', ok: false, exitCode: 2, error: { code: 'CONNECTION_FAILED', details: { driverCode: 'ECONNREFUSED', source: '--url' } } });
+      const text = await runCli(['build', 'items_embedding_hnsw', '--url', 'postgres://postgres@127.0.0.1:1/nothing'], { cwd: project.dir });
+      expect(text.code).toBe(2);
+      expect(text.stderr).toMatch(/^error CONNECTION_FAILED: Cannot connect to postgres:\/\/postgres@127\.0\.0\.1:1\/nothing \(--url\): .*\[ECONNREFUSED\]/);
+    } finally {
+      project.remove();
+    }
+  });
+
+  it('no schema, a schema glob matching nothing, a missing --config, no database: their codes, exit 2', async () => {
+    const project = scratchProject({});
+    try {
+      const noSchema = await runCli(['build', 'x', '--url', 'postgres://127.0.0.1:1/x', '--json'], { cwd: project.dir });
+      expect(noSchema.json).toMatchObject({ error: { code: 'SCHEMA_NOT_FOUND' } });
+      const glob = await runCli(['tune', 'a.b', '--recall', '0.9', '--schema', './src/**/*.schema.ts', '--json'], { cwd: project.dir });
+      expect(glob.json).toMatchObject({ error: { code: 'SCHEMA_NOT_FOUND', details: { schema: ['./src/**/*.schema.ts'] } } });
+      const config = await runCli(['doctor', '--config', 'nope.config.ts', '--json'], { cwd: project.dir });
+      expect(config.json).toMatchObject({ error: { code: 'CONFIG_NOT_FOUND' } });
+      const noDb = await runCli(['doctor', '--json'], { cwd: project.dir, env: { DATABASE_URL: '' } });
+      expect(noDb.code).toBe(2);
+      expect(noDb.json).toMatchObject({ error: { code: 'NO_DATABASE' } });
+    } finally {
+      project.remove();
+    }
+  });
+
+  it('--help and --version exit 0; an unknown command exits 2', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['advise', 'build', 'rebuild', 'tune', 'doctor']) expect(help.stdout).toContain(command);
+    expect((await runCli(['--version'])).stdout.trim()).toBe('0.1.0');
+    const unknown = await runCli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+  });
+});
