@@ -19,3 +19,4 @@ export { cachedShapes, MAX_SHAPES_PER_DB } from './queries/nearest/compile.js';
 export { cachedSelections, MAX_SELECTIONS_PER_TABLE } from './queries/nearest/selection.js';
 export { cachedContexts, MAX_CONTEXTS_PER_COLUMN } from './queries/nearest/context.js';
 export { chooseSetting, type CurvePoint } from './tuning/choose-setting.js';
+export { drizzleLine, type DrizzleLine } from './compat/index.js';

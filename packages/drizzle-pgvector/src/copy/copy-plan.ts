@@ -48,7 +48,7 @@ const UNMAPPED = new Set([
 function encoderFor(tableName: string, key: string, column: PgColumn): FieldEncoder {
   const label = columnLabel(tableName, column);
   if (column instanceof VectorColumn) {
-    return vectorFieldEncoder(column.vectorType, { type: column.vectorType, dimensions: column.dimensions, label });
+    return vectorFieldEncoder(column.vectorType, { type: column.vectorType, dimensions: column.vectorDimensions, label });
   }
   const sqlType = column.getSQLType();
   const isEnum = column.columnType === 'PgEnumColumn';

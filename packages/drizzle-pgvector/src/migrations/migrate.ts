@@ -1,8 +1,8 @@
 // Over ~350 lines on purpose: migrate() is one state machine (steps, transactions, progress rows, INVALID-index
 // checks) whose parts share its bookkeeping; splitting it would spread that state across files.
 import { createHash } from 'node:crypto';
-import { is, sql, type SQL } from 'drizzle-orm';
-import { PgTransaction } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import { isTransaction } from '../compat/index.js';
 import { queryRows, type SqlExecutor, type TransactionalDatabase } from '../driver/index.js';
 import { describeServerError, pgVectorError, serverError } from '../errors/index.js';
 import { ensureVectorExtension, type EnsureVectorExtensionOptions, type VectorExtensionInfo } from '../extension/ensure-vector-extension.js';
@@ -124,7 +124,7 @@ const SHOWN_STATEMENT_CHARS = 400;
  * ```
  */
 export async function migrate(db: TransactionalDatabase, config: MigrateConfig): Promise<MigrateResult> {
-  if (is(db, PgTransaction)) {
+  if (isTransaction(db as never)) {
     throw pgVectorError(
       'MIGRATION_FAILED',
       'migrate() needs a Drizzle database, not a transaction: it opens its own transactions and runs CREATE INDEX CONCURRENTLY outside them. Call it with the db you created with drizzle(…).',

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { getTableConfig, index, pgSchema, pgTable, serial, text, uniqueIndex, type PgTable } from 'drizzle-orm/pg-core';
-import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
+import { generateDrizzleJson, generateMigration } from '../drizzle-kit-api.js';
 import { describe, expect, it } from 'vitest';
 import * as schema from '../../../../test/fixtures/schema.js';
 import { EXPECTED_STATEMENTS } from '../../../../test/fixtures/expected.js';
