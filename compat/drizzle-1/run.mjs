@@ -59,10 +59,15 @@ function restore() {
     renameSync(previous, link);
   }
 }
+let child;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
-    restore();
-    process.exit(130);
+    // Stop the tests first (vitest ends its workers), then put the links back.
+    if (child && child.exitCode === null) child.kill(signal);
+    else {
+      restore();
+      process.exit(130);
+    }
   });
 }
 
@@ -87,7 +92,7 @@ try {
   }
   console.log(`${swapped.length} links point at drizzle 1.0: ${[...new Set(swapped.map((s) => relative(root, dirname(dirname(s.link))) || '.'))].join(', ')}`);
   code = await new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'scripts', 'run-tests.mjs'), ...process.argv.slice(2)], {
+    child = spawn(process.execPath, [join(root, 'scripts', 'run-tests.mjs'), ...process.argv.slice(2)], {
       cwd: root,
       stdio: 'inherit',
       env: { ...process.env, PGVECTOR_EXPECT_DRIZZLE_LINE: '1' },

@@ -79,3 +79,9 @@ export function builtinVectorDimensions(column: object): number | undefined {
   }
   return undefined;
 }
+
+/** @internal Whether a migrations table this line's `migrate()` creates has 1.0's `name` / `applied_at` columns. */
+export const NEW_MIGRATIONS_TABLE_HAS_NAME = drizzleLine === '1';
+
+/** @internal The migrations folder layout this line's drizzle-kit writes (for a folder that has none yet). */
+export const NEW_MIGRATIONS_LAYOUT: 'journal' | 'folders' = drizzleLine === '1' ? 'folders' : 'journal';

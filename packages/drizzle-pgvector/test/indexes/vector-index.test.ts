@@ -3,6 +3,7 @@ import { index, integer, pgTable, serial, text, vector as drizzleVector } from '
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { generateDrizzleJson, generateMigration } from '../drizzle-kit-api.js';
 import { drizzleLine } from '../../src/internal.js';
+import { onKitLine } from '../../../../test/helpers/drizzle-kit.js';
 
 /** The parts of drizzle-kit's snapshot read here: 0.31 (`tables`) and 1.0 (`ddl` entries). */
 interface KitSnapshot {
@@ -69,7 +70,7 @@ describe('index builders produce real Drizzle indexes and the right DDL', () => 
 
   it('drizzle-kit generates the expected statements', async () => {
     const statements = (await ddl(items)).slice(1);
-    expect(statements).toEqual([
+    expect(statements).toEqual(onKitLine([
       'CREATE INDEX "items_embedding_hnsw" ON "items" USING hnsw ("embedding" vector_cosine_ops) WITH (m=16,ef_construction=64);',
       'CREATE INDEX "items_embedding_ivf" ON "items" USING ivfflat ("embedding" vector_l2_ops) WITH (lists=100);',
       `CREATE INDEX "items_en" ON "items" USING hnsw ("embedding" vector_ip_ops) WHERE "items"."lang" = 'en';`,
@@ -82,7 +83,7 @@ describe('index builders produce real Drizzle indexes and the right DDL', () => 
       'CREATE INDEX "items_code_ivf" ON "items" USING ivfflat ("code" bit_hamming_ops) WITH (lists=2);',
       'CREATE INDEX "items_code" ON "items" USING hnsw ("code" bit_jaccard_ops);',
       'CREATE INDEX "items_half_l1" ON "items" USING hnsw ("half" halfvec_l1_ops);',
-    ]);
+    ]));
   });
 
   it('metadata (method, target, metric, options) is readable back from the table', () => {
