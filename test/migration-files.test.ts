@@ -163,9 +163,9 @@ describe('vectorExtensionMigration / assertExtensionMigration', () => {
   it('reports a missing journal and a CREATE EXTENSION placed after the first use', () => {
     const out = folder();
     expect(codeOf(() => assertExtensionMigration(out))).toBe('INVALID_MIGRATIONS_FOLDER');
-    vectorExtensionMigration({ migrationsFolder: out });
-    expect(existsSync(join(out, 'meta', '0000_snapshot.json'))).toBe(true);
-    writeFileSync(join(out, '0000_enable_pgvector.sql'), 'CREATE TABLE "t" ("v" vector(3));\n--> statement-breakpoint\nCREATE EXTENSION IF NOT EXISTS vector;');
+    const { tag } = vectorExtensionMigration({ migrationsFolder: out });
+    expect(existsSync(folders ? join(out, tag, 'snapshot.json') : join(out, 'meta', '0000_snapshot.json'))).toBe(true);
+    writeFileSync(sqlFile(out, tag), 'CREATE TABLE "t" ("v" vector(3));\n--> statement-breakpoint\nCREATE EXTENSION IF NOT EXISTS vector;');
     expect(codeOf(() => assertExtensionMigration(out))).toBe('EXTENSION_MIGRATION_MISSING');
   });
 });

@@ -60,6 +60,9 @@ export function writeConfig(dir: string, config: DrizzleKitConfig): string {
     // drizzle-kit reads snapshots as `./${path}`: `out` must be relative to its working directory.
     ...(config.out ? { out: relative(TEST_ROOT, config.out) } : {}),
     ...(config.url ? { dbCredentials: { url: config.url } } : {}),
+    // Only the schema the fixtures define: drizzle-kit 1.0's push would otherwise offer to drop `drizzle` (the
+    // migrations table) and stop for a confirmation (0.31's default is the same filter).
+    schemaFilter: ['public'],
     // push: never ask, apply everything (we only create objects in a scratch database).
     strict: false,
     verbose: true,
@@ -120,15 +123,18 @@ export function listFiles(dir: string): string[] {
 }
 
 /**
- * Statements as the installed drizzle-kit writes them, from how 0.31 writes them: drizzle-kit 1.0 separates WITH
- * options with ', ' and writes a predicate's columns unqualified (`"lang"` for `"items"."lang"`); the rest is equal.
+ * Statements as the installed drizzle-kit writes them, from how 0.31 writes them. drizzle-kit 1.0 differs in
+ * spelling only: WITH options separated by ', ', a predicate's columns unqualified (`"lang"` for `"items"."lang"`),
+ * no `USING btree` (the default method), and `serial PRIMARY KEY` without `NOT NULL`.
  */
 export function onKitLine(statements: readonly string[]): string[] {
   if (drizzleLine !== '1') return [...statements];
   return statements.map((s) =>
     s
       .replace(/WITH \(([^)]*)\)/, (_, options: string) => `WITH (${options.split(',').join(', ')})`)
-      .replace(/(WHERE .*)/, (where) => where.replace(/"\w+"\.("\w+")/g, '$1')),
+      .replace(/(WHERE .*)/, (where) => where.replace(/(?:"\w+"\.)+("\w+")/g, '$1'))
+      .replace(' USING btree ', ' ')
+      .replace(/ serial PRIMARY KEY NOT NULL/g, ' serial PRIMARY KEY'),
   );
 }
 

@@ -12,6 +12,7 @@ import * as pgCore from 'drizzle-orm/pg-core';
  * | `SQL#toQuery` config | `casing`, escapes | escapes and `codecs` |
  * | migrations table | `id, hash, created_at` | `id, hash, created_at, name, applied_at` |
  * | built-in `vector(…)` column's typmod | `dimensions` | `length` (`vectorDimensions` for sparsevec; `dimensions` = array depth) |
+ * | json/jsonb `mapToDriverValue` | `JSON.stringify` | none (the driver codec stringifies) |
  * | migrations folder drizzle-kit writes | `meta/_journal.json` + `NNNN_name.sql` | `<timestamp>_name/migration.sql` + `snapshot.json` |
  *
  * Column and index builders need no branch: they are written so both lines read them the same way (see
@@ -85,3 +86,13 @@ export const NEW_MIGRATIONS_TABLE_HAS_NAME = drizzleLine === '1';
 
 /** @internal The migrations folder layout this line's drizzle-kit writes (for a folder that has none yet). */
 export const NEW_MIGRATIONS_LAYOUT: 'journal' | 'folders' = drizzleLine === '1' ? 'folders' : 'journal';
+
+/**
+ * @internal True when a Drizzle json/jsonb column leaves `JSON.stringify` to the driver (1.0: its `mapToDriverValue`
+ * is Drizzle's no-op and it names a `codec`), so code that writes the JSON text itself (binary COPY) must stringify.
+ * Found from the column, not the line: 0.45's columns stringify in `mapToDriverValue`.
+ */
+export function jsonLeftToDriver(column: object): boolean {
+  const c = column as { mapToDriverValue?: { isNoop?: unknown }; codec?: unknown };
+  return c.mapToDriverValue?.isNoop === true && typeof c.codec === 'string';
+}

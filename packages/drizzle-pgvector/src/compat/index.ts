@@ -15,4 +15,4 @@ export {
   type SessionLike,
   type TransactionOf,
 } from './drizzle-internals.js';
-export { builtinVectorDimensions, drizzleLine, NEW_MIGRATIONS_LAYOUT, NEW_MIGRATIONS_TABLE_HAS_NAME, type DrizzleLine } from './drizzle-line.js';
+export { builtinVectorDimensions, drizzleLine, jsonLeftToDriver, NEW_MIGRATIONS_LAYOUT, NEW_MIGRATIONS_TABLE_HAS_NAME, type DrizzleLine } from './drizzle-line.js';

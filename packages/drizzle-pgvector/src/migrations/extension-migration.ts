@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pgVectorError } from '../errors/index.js';
 import { NEW_MIGRATIONS_LAYOUT } from '../compat/index.js';
 import { BREAKPOINT, journalPath, readJournal, type Journal, type JournalEntry } from './journal.js';
-import { listMigrations, migrationDirectories, type MigrationEntry } from './migration-folder.js';
+import { folderTimestampMillis, listMigrations, migrationDirectories, type MigrationEntry } from './migration-folder.js';
 import { createsVectorExtension, splitStatements, usesPgvector, type SqlStatement } from './statements.js';
 
 /**
@@ -16,7 +16,8 @@ import { createsVectorExtension, splitStatements, usesPgvector, type SqlStatemen
 /** Snapshot/journal format drizzle-kit 0.31 writes for PostgreSQL. */
 const SNAPSHOT_VERSION = '7';
 /** Snapshot format drizzle-kit 1.0 writes next to each `migration.sql`. */
-const FOLDER_SNAPSHOT = { type: 'base', version: '9', dialect: 'postgres' } as const;
+const FOLDER_SNAPSHOT_VERSION = '9';
+const FOLDER_SNAPSHOT_DIALECT = 'postgres';
 const DIALECT = 'postgresql';
 /** drizzle-kit's snapshot "before the first migration" id. */
 const ORIGIN_ID = '00000000-0000-0000-0000-000000000000';
@@ -216,28 +217,31 @@ export function vectorExtensionMigration(options: VectorExtensionMigrationOption
 
 /**
  * Write a custom migration as drizzle-kit 1.0's `generate --custom` does: a `<YYYYMMDDHHMMSS>_<name>` folder (UTC,
- * later than every existing one) holding `migration.sql` and a `snapshot.json` equal to the newest folder's with a
- * new id, that folder's id as `prevIds` and no footprints (an empty schema's when it is the first).
+ * later than every existing one) holding `migration.sql` and a `snapshot.json` — the folder's one `base` snapshot
+ * (an empty schema) when it is the first migration, else a `diff` snapshot with no deltas whose `prevIds` is the
+ * newest folder's snapshot id.
  */
 function writeFolderMigration(folder: string, name: string, schema: string | undefined, first: boolean): VectorExtensionMigrationResult {
   const folders = migrationDirectories(folder);
   const newest = folders[folders.length - 1];
-  let previous: Record<string, unknown> = { ...FOLDER_SNAPSHOT, id: ORIGIN_ID, prevIds: [], footprints: [], ddl: [] };
-  if (newest !== undefined && existsSync(join(folder, newest, 'snapshot.json'))) {
+  let previousId = ORIGIN_ID;
+  if (newest !== undefined) {
     const path = join(folder, newest, 'snapshot.json');
     try {
-      previous = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+      const previous = JSON.parse(readFileSync(path, 'utf8')) as { id?: unknown };
       if (typeof previous.id !== 'string') throw new Error('no "id"');
+      previousId = previous.id;
     } catch (error) {
       throw pgVectorError('INVALID_MIGRATIONS_FOLDER', `${path} is not a drizzle-kit snapshot: ${(error as Error).message}.`, { path }, error);
     }
   }
-  const newestMillis = newest === undefined ? 0 : Date.UTC(+newest.slice(0, 4), +newest.slice(4, 6) - 1, +newest.slice(6, 8), +newest.slice(8, 10), +newest.slice(10, 12), +newest.slice(12, 14));
+  const newestMillis = newest === undefined ? 0 : folderTimestampMillis(newest);
   const stamp = new Date(Math.max(Date.now(), newestMillis + 1000)).toISOString().replace(/\D/g, '').slice(0, 14);
   const tag = `${stamp}_${name}`;
   const dir = join(folder, tag);
   mkdirSync(dir, { recursive: true });
-  const snapshot = { ...previous, id: randomUUID(), prevIds: [previous.id], footprints: [] };
+  const common = { version: FOLDER_SNAPSHOT_VERSION, dialect: FOLDER_SNAPSHOT_DIALECT, id: randomUUID(), prevIds: [previousId], footprints: [] };
+  const snapshot = newest === undefined ? { type: 'base', ...common, ddl: [] } : { type: 'diff', ...common, deltas: [] };
   writeFileSync(join(dir, 'snapshot.json'), JSON.stringify(snapshot, null, 2));
   writeFileSync(join(dir, 'migration.sql'), extensionSql(schema));
   return Object.freeze({ status: first ? 'created' : 'appended', tag, file: join(dir, 'migration.sql') });

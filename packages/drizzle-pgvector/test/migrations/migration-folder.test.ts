@@ -4,7 +4,7 @@
  * `created_at` in a table without `name` (0.45's), by `name` in one with it (1.0's). A new table gets the
  * installed line's columns.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import { sql } from 'drizzle-orm';
@@ -46,7 +46,8 @@ afterAll(async () => {
   work.remove();
 });
 beforeEach(async () => {
-  await database.db.execute(sql.raw('DROP SCHEMA IF EXISTS drizzle CASCADE; DROP TABLE IF EXISTS mf_a, mf_b, mf_c CASCADE'));
+  await database.db.execute(sql.raw('DROP SCHEMA IF EXISTS drizzle CASCADE'));
+  await database.db.execute(sql.raw('DROP TABLE IF EXISTS mf_a, mf_b, mf_c CASCADE'));
 });
 
 describe("drizzle-kit 1.0's folder layout", () => {
@@ -90,7 +91,8 @@ describe("drizzle-kit 1.0's folder layout", () => {
 
 describe('the bookkeeping table decides the rule', () => {
   it("a table with 1.0's name column: a migration is pending while its name is not recorded (also for a journal)", async () => {
-    await database.db.execute(sql.raw(`CREATE SCHEMA drizzle; CREATE TABLE drizzle.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint, name text, applied_at timestamp with time zone DEFAULT now())`));
+    await database.db.execute(sql.raw('CREATE SCHEMA drizzle'));
+    await database.db.execute(sql.raw(`CREATE TABLE drizzle.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint, name text, applied_at timestamp with time zone DEFAULT now())`));
     const folder = join(work.path, `named-${run++}`);
     writeMigrations(folder, [
       { tag: '0000_a', statements: ['CREATE TABLE "mf_a" ("id" serial PRIMARY KEY);'] },
@@ -104,7 +106,8 @@ describe('the bookkeeping table decides the rule', () => {
   });
 
   it("a table without name (0.45's): pending = created_at after the newest recorded one, whatever the line", async () => {
-    await database.db.execute(sql.raw(`CREATE SCHEMA drizzle; CREATE TABLE drizzle.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`));
+    await database.db.execute(sql.raw('CREATE SCHEMA drizzle'));
+    await database.db.execute(sql.raw('CREATE TABLE drizzle.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)'));
     const folder = join(work.path, `plain-${run++}`);
     writeFolder(folder, '20260101000000_a', ['CREATE TABLE "mf_a" ("id" serial PRIMARY KEY);']);
     writeFolder(folder, '20260101000005_c', ['CREATE TABLE "mf_c" ("id" serial PRIMARY KEY);']);
@@ -126,10 +129,15 @@ describe('vectorExtensionMigration / assertExtensionMigration on the 1.0 layout'
 
     const other = join(work.path, `ext-${run++}`);
     writeFolder(other, '20260101000000_tables', ['CREATE TABLE "mf_a" ("id" serial PRIMARY KEY);']);
+    const base = { type: 'base', version: '9', dialect: 'postgres', id: '11111111-1111-4111-8111-111111111111', prevIds: ['00000000-0000-0000-0000-000000000000'], footprints: [], ddl: [] };
+    writeFileSync(join(other, '20260101000000_tables', 'snapshot.json'), JSON.stringify(base));
     const appended = vectorExtensionMigration({ migrationsFolder: other });
     expect(appended.status).toBe('appended');
     expect(appended.tag).toMatch(/^\d{14}_enable_pgvector$/);
     expect(appended.tag > '20260101000000_tables').toBe(true);
     expect(readMigrations(other).map((m) => m.tag)).toEqual(['20260101000000_tables', appended.tag]);
+    // As drizzle-kit 1.0's --custom writes it: one base snapshot per folder, later ones are diffs chained by prevIds.
+    const snapshot = JSON.parse(readFileSync(join(other, appended.tag, 'snapshot.json'), 'utf8')) as Record<string, unknown>;
+    expect(snapshot).toMatchObject({ type: 'diff', version: '9', dialect: 'postgres', prevIds: [base.id], deltas: [] });
   });
 });
