@@ -13,6 +13,7 @@ import * as pgCore from 'drizzle-orm/pg-core';
  * | migrations table | `id, hash, created_at` | `id, hash, created_at, name, applied_at` |
  * | built-in `vector(…)` column's typmod | `dimensions` | `length` (`vectorDimensions` for sparsevec; `dimensions` = array depth) |
  * | json/jsonb `mapToDriverValue` | `JSON.stringify` | none (the driver codec stringifies) |
+ * | index `with` in drizzle-kit | a map (ours holds strings, as the catalog reports) | one `k=v, …` string; same text from both |
  * | migrations folder drizzle-kit writes | `meta/_journal.json` + `NNNN_name.sql` | `<timestamp>_name/migration.sql` + `snapshot.json` |
  *
  * Column and index builders need no branch: they are written so both lines read them the same way (see
