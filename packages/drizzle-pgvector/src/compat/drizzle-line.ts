@@ -1,3 +1,4 @@
+import type { DrizzleEntityClass } from 'drizzle-orm';
 import * as pgCore from 'drizzle-orm/pg-core';
 
 /**
@@ -29,7 +30,7 @@ const core = pgCore as unknown as Record<string, unknown>;
 export const drizzleLine: DrizzleLine = typeof core['PgAsyncTransaction'] === 'function' ? '1' : '0.45';
 
 /** The class every PostgreSQL transaction of this line extends (for `is(db, …)`). */
-export const PG_TRANSACTION_CLASS = (core['PgAsyncTransaction'] ?? core['PgTransaction']) as typeof pgCore.PgTransaction;
+export const PG_TRANSACTION_CLASS = (core['PgAsyncTransaction'] ?? core['PgTransaction']) as DrizzleEntityClass<object>;
 
 /** A query as Drizzle's sessions take it. */
 export interface QueryLike {
