@@ -1,12 +1,13 @@
 // Pack check: what a user installs from the registry must work without this workspace.
 //
-//   node scripts/pack-check.mjs [--packer=npm|pnpm] [--keep]
+//   node scripts/pack-check.mjs [--packer=npm|pnpm] [--drizzle=1] [--keep]
 //
 // 1. Packs drizzle-pgvector, @drizzle-pgvector/testing and @drizzle-pgvector/cli (`npm pack` by default — the strict case: it applies
 //    no publishConfig and runs our `prepack`, which cleans and builds dist/).
 // 2. Checks each tarball: README.md, LICENSE, package.json and every file its `exports` map points at.
 // 3. Installs both tarballs with npm into a scratch app in the system temp folder (outside the workspace, so
-//    nothing resolves to the sources), together with drizzle-orm, pg and TypeScript.
+//    nothing resolves to the sources), together with drizzle-orm (0.45.4, or 1.0.0-rc.5 with --drizzle=1), pg and
+//    TypeScript.
 // 4. Type-checks an app importing every public subpath with `skipLibCheck: false` (our declarations included),
 //    compiles it, and runs it: PGlite, CREATE EXTENSION, a vector(3) table, insert, nearest; it also require()s
 //    the ESM entry points (Node ≥ 20.19).
@@ -23,9 +24,11 @@ import { run } from './lib/run.mjs';
 const args = process.argv.slice(2);
 const packer = (args.find((a) => a.startsWith('--packer=')) ?? '--packer=npm').slice('--packer='.length);
 const keep = args.includes('--keep');
+const drizzleLine = (args.find((a) => a.startsWith('--drizzle=')) ?? '--drizzle=0').slice('--drizzle='.length);
+if (!['0', '1'].includes(drizzleLine)) throw new Error(`--drizzle=${drizzleLine}: use --drizzle=1 (drizzle-orm 1.0) or leave it out (0.45)`);
 const PACKAGES = ['packages/drizzle-pgvector', 'packages/testing', 'packages/cli'];
 /** Versions the scratch app installs next to the tarballs: the ones this workspace tests with. */
-const APP_DEPENDENCIES = ['drizzle-orm@0.45.4', 'pg@8.23.1', '@types/pg@8.23.1', '@types/node@20.19.43', 'typescript@5.9.3'];
+const APP_DEPENDENCIES = [drizzleLine === '1' ? 'drizzle-orm@1.0.0-rc.5' : 'drizzle-orm@0.45.4', 'pg@8.23.1', '@types/pg@8.23.1', '@types/node@20.19.43', 'typescript@5.9.3'];
 
 const { check, finish } = checkList('pack-check');
 const { work, packs, app } = scratch('drizzle-pgvector-pack-check-');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PgVectorError } from 'drizzle-pgvector';
 import { assertExtensionMigration, isNonTransactionalStatement, vectorExtensionMigration } from 'drizzle-pgvector/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
+import { drizzleLine } from '../packages/drizzle-pgvector/src/internal.js';
 import { drizzleKit, FIXTURES, readGenerated, tempDir, writeConfig } from './helpers/drizzle-kit.js';
 
 const work = tempDir('files');
@@ -20,12 +21,36 @@ function generate(schema: string | string[], out: string, extra: string[] = []) 
   return drizzleKit(['generate', ...extra], writeConfig(join(out, '..'), { schema, out }));
 }
 
-function journal(out: string): { entries: { idx: number; tag: string; when: number }[] } {
-  return JSON.parse(readFileSync(join(out, 'meta', '_journal.json'), 'utf8'));
+/**
+ * The installed drizzle-kit's folder layout: 0.x writes `meta/_journal.json`, `NNNN_name.sql` and
+ * `meta/NNNN_snapshot.json` (`prevId`); 1.0 writes `<YYYYMMDDHHMMSS>_name/migration.sql` and `snapshot.json`
+ * (`prevIds`) beside it. These helpers read either, so each test states one expectation for both.
+ */
+const folders = drizzleLine === '1';
+
+/** The tags in order (journal tags, or folder names). */
+function tags(out: string): string[] {
+  return readGenerated(out).map((m) => m.tag);
 }
 
-function snapshot(out: string, prefix: string): { id: string; prevId: string } {
-  return JSON.parse(readFileSync(join(out, 'meta', `${prefix}_snapshot.json`), 'utf8'));
+/** What the i-th migration's tag must look like: `0001_name`, or `<14 digits>_name`. */
+function tagOf(i: number, name: string): string {
+  return folders ? expect.stringMatching(new RegExp(`^\\d{14}_${name}$`)) : `${String(i).padStart(4, '0')}_${name}`;
+}
+
+/** The `.sql` file of a migration. */
+function sqlFile(out: string, tag: string): string {
+  return folders ? join(out, tag, 'migration.sql') : join(out, `${tag}.sql`);
+}
+
+/** The i-th migration's snapshot id and the id it follows. */
+function snapshot(out: string, i: number): { id: string; prevId: string } {
+  if (!folders) {
+    const parsed = JSON.parse(readFileSync(join(out, 'meta', `${String(i).padStart(4, '0')}_snapshot.json`), 'utf8')) as { id: string; prevId: string };
+    return { id: parsed.id, prevId: parsed.prevId };
+  }
+  const parsed = JSON.parse(readFileSync(join(out, tags(out)[i]!, 'snapshot.json'), 'utf8')) as { id: string; prevIds: string[] };
+  return { id: parsed.id, prevId: parsed.prevIds[0]! };
 }
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -56,38 +81,38 @@ describe('vectorExtensionMigration / assertExtensionMigration', () => {
   it('writes the first migration CLI-free, and drizzle-kit generate continues from it', async () => {
     const out = folder();
     const result = vectorExtensionMigration({ migrationsFolder: out });
-    expect(result).toEqual({ status: 'created', tag: '0000_enable_pgvector', file: join(out, '0000_enable_pgvector.sql') });
+    expect(result).toEqual({ status: 'created', tag: tagOf(0, 'enable_pgvector'), file: sqlFile(out, result.tag) });
     expect(readFileSync(result.file, 'utf8')).toContain('CREATE EXTENSION IF NOT EXISTS vector;');
-    expect(journal(out).entries.map((e) => e.tag)).toEqual(['0000_enable_pgvector']);
-    expect(snapshot(out, '0000').prevId).toBe('00000000-0000-0000-0000-000000000000');
+    expect(tags(out)).toEqual([result.tag]);
+    expect(snapshot(out, 0).prevId).toBe('00000000-0000-0000-0000-000000000000');
 
     const run = await generate(join(FIXTURES, 'schema.ts'), out);
     expect(run.code, run.output).toBe(0);
     expect(run.output).not.toMatch(/malformed|collision|error/i);
     const generated = readGenerated(out);
-    expect(generated.map((m) => m.tag)[0]).toBe('0000_enable_pgvector');
+    expect(generated.map((m) => m.tag)[0]).toBe(result.tag);
     expect(generated).toHaveLength(2);
     // drizzle-kit chained its snapshot to ours and diffed against an empty schema.
-    expect(snapshot(out, '0001').prevId).toBe(snapshot(out, '0000').id);
+    expect(snapshot(out, 1).prevId).toBe(snapshot(out, 0).id);
     expect(generated[1]!.statements[0]).toMatch(/^CREATE TABLE "docs"/);
 
     const check = assertExtensionMigration(out);
-    expect(check.extension.tag).toBe('0000_enable_pgvector');
+    expect(check.extension.tag).toBe(result.tag);
     expect(check.firstVectorStatement?.tag).toBe(generated[1]!.tag);
-    expect(vectorExtensionMigration({ migrationsFolder: out })).toMatchObject({ status: 'exists', tag: '0000_enable_pgvector' });
+    expect(vectorExtensionMigration({ migrationsFolder: out })).toMatchObject({ status: 'exists', tag: result.tag });
   });
 
   it('fills the empty file of `drizzle-kit generate --custom --name=enable_pgvector`', async () => {
     const out = folder();
     const custom = await generate(join(FIXTURES, 'schema.ts'), out, ['--custom', '--name=enable_pgvector']);
     expect(custom.code, custom.output).toBe(0);
-    const [entry] = journal(out).entries;
-    expect(entry?.tag).toBe('0000_enable_pgvector');
+    const [tag] = tags(out);
+    expect(tag).toEqual(tagOf(0, 'enable_pgvector'));
     expect(codeOf(() => assertExtensionMigration(out))).toBe('EXTENSION_MIGRATION_MISSING');
 
-    expect(vectorExtensionMigration({ migrationsFolder: out, schema: 'public' })).toMatchObject({ status: 'filled', tag: '0000_enable_pgvector' });
-    expect(readFileSync(join(out, '0000_enable_pgvector.sql'), 'utf8')).toContain('CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA "public";');
-    expect(journal(out).entries).toHaveLength(1);
+    expect(vectorExtensionMigration({ migrationsFolder: out, schema: 'public' })).toMatchObject({ status: 'filled', tag });
+    expect(readFileSync(sqlFile(out, tag!), 'utf8')).toContain('CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA "public";');
+    expect(tags(out)).toHaveLength(1);
     expect(assertExtensionMigration(out).firstVectorStatement).toBeUndefined();
   });
 
@@ -95,24 +120,27 @@ describe('vectorExtensionMigration / assertExtensionMigration', () => {
     const out = folder();
     expect((await generate(join(FIXTURES, 'plain.ts'), out)).code).toBe(0);
     const appended = vectorExtensionMigration({ migrationsFolder: out });
-    expect(appended).toMatchObject({ status: 'appended', tag: '0001_enable_pgvector' });
-    expect(snapshot(out, '0001').prevId).toBe(snapshot(out, '0000').id);
-    const [first, second] = journal(out).entries;
-    expect(second!.when).toBeGreaterThan(first!.when);
+    expect(appended).toMatchObject({ status: 'appended', tag: tagOf(1, 'enable_pgvector') });
+    expect(snapshot(out, 1).prevId).toBe(snapshot(out, 0).id);
+    // Later than the first: journal `when` (0.x), the folder name's timestamp (1.0).
+    expect(tags(out)).toEqual([expect.any(String), appended.tag]);
+    if (!folders) {
+      const [first, second] = (JSON.parse(readFileSync(join(out, 'meta', '_journal.json'), 'utf8')) as { entries: { when: number }[] }).entries;
+      expect(second!.when).toBeGreaterThan(first!.when);
+    }
 
     const run = await generate([join(FIXTURES, 'plain.ts'), join(FIXTURES, 'schema.ts')], out);
     expect(run.code, run.output).toBe(0);
-    const tags = readGenerated(out).map((m) => m.tag);
-    expect(tags).toHaveLength(3);
+    expect(tags(out)).toHaveLength(3);
     // The third migration only adds the vector tables: the appended snapshot carried "tags" over.
     expect(readGenerated(out)[2]!.statements.join('\n')).not.toContain('"tags"');
-    expect(assertExtensionMigration(out).extension.tag).toBe('0001_enable_pgvector');
+    expect(assertExtensionMigration(out).extension.tag).toBe(appended.tag);
   });
 
   it('refuses when a migration already uses pgvector before any CREATE EXTENSION', async () => {
     const out = folder();
     expect((await generate(join(FIXTURES, 'schema.ts'), out)).code).toBe(0);
-    const [tag] = journal(out).entries.map((e) => e.tag);
+    const [tag] = tags(out);
 
     let error: unknown;
     try {
@@ -122,11 +150,11 @@ describe('vectorExtensionMigration / assertExtensionMigration', () => {
     }
     expect(PgVectorError.is(error, 'EXTENSION_MIGRATION_MISSING')).toBe(true);
     expect((error as Error).message).toContain(`${tag}.sql`);
-    expect(journal(out).entries).toHaveLength(1); // nothing written
+    expect(tags(out)).toHaveLength(1); // nothing written
     expect(codeOf(() => assertExtensionMigration(out))).toBe('EXTENSION_MIGRATION_MISSING');
 
     // The advised fix: prepend the extension to that migration.
-    const file = join(out, `${tag}.sql`);
+    const file = sqlFile(out, tag!);
     writeFileSync(file, `CREATE EXTENSION IF NOT EXISTS vector;--> statement-breakpoint\n${readFileSync(file, 'utf8')}`);
     expect(assertExtensionMigration(out).extension.tag).toBe(tag);
     expect(vectorExtensionMigration({ migrationsFolder: out }).status).toBe('exists');
@@ -135,9 +163,9 @@ describe('vectorExtensionMigration / assertExtensionMigration', () => {
   it('reports a missing journal and a CREATE EXTENSION placed after the first use', () => {
     const out = folder();
     expect(codeOf(() => assertExtensionMigration(out))).toBe('INVALID_MIGRATIONS_FOLDER');
-    vectorExtensionMigration({ migrationsFolder: out });
-    expect(existsSync(join(out, 'meta', '0000_snapshot.json'))).toBe(true);
-    writeFileSync(join(out, '0000_enable_pgvector.sql'), 'CREATE TABLE "t" ("v" vector(3));\n--> statement-breakpoint\nCREATE EXTENSION IF NOT EXISTS vector;');
+    const { tag } = vectorExtensionMigration({ migrationsFolder: out });
+    expect(existsSync(folders ? join(out, tag, 'snapshot.json') : join(out, 'meta', '0000_snapshot.json'))).toBe(true);
+    writeFileSync(sqlFile(out, tag), 'CREATE TABLE "t" ("v" vector(3));\n--> statement-breakpoint\nCREATE EXTENSION IF NOT EXISTS vector;');
     expect(codeOf(() => assertExtensionMigration(out))).toBe('EXTENSION_MIGRATION_MISSING');
   });
 });

@@ -5,11 +5,12 @@
  * synchronous child process (spawnSync/execFileSync) would block the server and hang.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { drizzleLine } from '../../packages/drizzle-pgvector/src/internal.js';
 
 const require = createRequire(import.meta.url);
 // drizzle-kit's exports hide package.json and bin.cjs; its main entry sits next to them.
@@ -59,6 +60,9 @@ export function writeConfig(dir: string, config: DrizzleKitConfig): string {
     // drizzle-kit reads snapshots as `./${path}`: `out` must be relative to its working directory.
     ...(config.out ? { out: relative(TEST_ROOT, config.out) } : {}),
     ...(config.url ? { dbCredentials: { url: config.url } } : {}),
+    // Only the schema the fixtures define: drizzle-kit 1.0's push would otherwise offer to drop `drizzle` (the
+    // migrations table) and stop for a confirmation (0.31's default is the same filter).
+    schemaFilter: ['public'],
     // push: never ask, apply everything (we only create objects in a scratch database).
     strict: false,
     verbose: true,
@@ -83,12 +87,22 @@ export function drizzleKit(args: string[], configPath: string, timeoutMs = 60_00
   });
 }
 
-/** The `.sql` migration files in `out`, in journal order, with their statements split at drizzle-kit's breakpoints. */
+/**
+ * The `.sql` migration files in `out`, in order, with their statements split at drizzle-kit's breakpoints: journal
+ * order (drizzle-kit 0.x, `meta/_journal.json` + `<tag>.sql`) or folder-name order (drizzle-kit 1.0,
+ * `<timestamp>_<name>/migration.sql`; the tag is the folder name).
+ */
 export function readGenerated(out: string): { tag: string; statements: string[] }[] {
-  const journal = JSON.parse(readFileSync(join(out, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-  return journal.entries.map(({ tag }) => ({
+  const journalFile = join(out, 'meta', '_journal.json');
+  const files = existsSync(journalFile)
+    ? (JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] }).entries.map(({ tag }) => ({ tag, file: join(out, `${tag}.sql`) }))
+    : readdirSync(out)
+        .filter((name) => existsSync(join(out, name, 'migration.sql')))
+        .sort((a, b) => a.localeCompare(b))
+        .map((tag) => ({ tag, file: join(out, tag, 'migration.sql') }));
+  return files.map(({ tag, file }) => ({
     tag,
-    statements: readFileSync(join(out, `${tag}.sql`), 'utf8')
+    statements: readFileSync(file, 'utf8')
       .split('--> statement-breakpoint')
       .map((s) => s.trim())
       .filter((s) => s !== ''),
@@ -106,4 +120,25 @@ export function normalizeSql(statement: string): string {
 /** File names in a folder (sorted). */
 export function listFiles(dir: string): string[] {
   return readdirSync(dir).sort();
+}
+
+/**
+ * Statements as the installed drizzle-kit writes them, from how 0.31 writes them. drizzle-kit 1.0 differs in
+ * spelling only: WITH options separated by ', ', a predicate's columns unqualified (`"lang"` for `"items"."lang"`),
+ * no `USING btree` (the default method), and `serial PRIMARY KEY` without `NOT NULL`.
+ */
+export function onKitLine(statements: readonly string[]): string[] {
+  if (drizzleLine !== '1') return [...statements];
+  return statements.map((s) =>
+    s
+      .replace(/WITH \(([^)]*)\)/, (_, options: string) => `WITH (${options.split(',').join(', ')})`)
+      .replace(/(WHERE .*)/, (where) => where.replace(/(?:"\w+"\.)+("\w+")/g, '$1'))
+      .replace(' USING btree ', ' ')
+      .replace(/ serial PRIMARY KEY NOT NULL/g, ' serial PRIMARY KEY'),
+  );
+}
+
+/** What the i-th migration's tag looks like with the installed drizzle-kit: `0001_name`, or (1.0) `<14 digits>_name`. */
+export function kitTag(i: number, name: string): RegExp {
+  return drizzleLine === '1' ? new RegExp(`^\\d{14}_${name}$`) : new RegExp(`^${String(i).padStart(4, '0')}_${name}$`);
 }

@@ -9,8 +9,21 @@ export interface HandMigration {
   statements: string[];
 }
 
-/** Write `meta/_journal.json` and one `.sql` file per migration (journal `when` strictly increasing). */
-export function writeMigrations(folder: string, migrations: HandMigration[]): void {
+/**
+ * Write `meta/_journal.json` and one `.sql` file per migration (journal `when` strictly increasing), or with
+ * `layout: 'folders'` drizzle-kit 1.0's `<YYYYMMDDHHMMSS>_<tag>/migration.sql` (one second apart; the folder name is
+ * then the migration's tag).
+ */
+export function writeMigrations(folder: string, migrations: HandMigration[], layout: 'journal' | 'folders' = 'journal'): void {
+  if (layout === 'folders') {
+    const base = Date.UTC(2026, 0, 1);
+    migrations.forEach((m, idx) => {
+      const stamp = new Date(base + idx * 1000).toISOString().replace(/\D/g, '').slice(0, 14);
+      mkdirSync(join(folder, `${stamp}_${m.tag}`), { recursive: true });
+      writeFileSync(join(folder, `${stamp}_${m.tag}`, 'migration.sql'), m.statements.join('--> statement-breakpoint\n'));
+    });
+    return;
+  }
   mkdirSync(join(folder, 'meta'), { recursive: true });
   const base = Date.now();
   const entries = migrations.map((m, idx) => ({ idx, version: '7', when: base + idx, tag: m.tag, breakpoints: true }));

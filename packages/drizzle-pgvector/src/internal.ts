@@ -4,6 +4,7 @@
  *
  * - `driverOf(db)`: the driver layer (`src/driver/`) for a Drizzle database — run statements, transactions with
  *   `SET LOCAL`, held connections — the way the library itself talks to the database.
+ * - `drizzleLine`: which drizzle-orm line (0.45 / 1.0) is installed, for tests whose expected output differs by line.
  * - `versionAtLeast`, `checkSettingsVersion`: version checks the tests pin.
  * - `settingsStatements`: the statements a settings transaction starts with (Citus propagation included).
   * - `cachedShapes` / `cachedSelections` / `cachedContexts` and their bounds: the query caches' sizes.
@@ -12,6 +13,7 @@
  * @packageDocumentation
  */
 export { driverOf, serverFacts, type Driver, type DriverConnection } from './driver/index.js';
+export { drizzleLine, type DrizzleLine } from './compat/index.js';
 export { versionAtLeast } from './catalog/index.js';
 export { checkSettingsVersion } from './settings/internal.js';
 export { settingsStatements } from './settings/internal.js';

@@ -6,7 +6,7 @@
  * ```ts
  * import { copyRows } from 'drizzle-pgvector/pglite';
  *
- * await copyRows(db, items, rows); // db = drizzle(pglite)
+ * await copyRows(db, items, rows); // db = drizzle({ client: pglite })
  * // BEGIN; COPY "items" ("id", "embedding") FROM '/dev/blob' (FORMAT binary); COMMIT
  * ```
  *

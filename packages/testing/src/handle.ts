@@ -12,6 +12,7 @@ import {
   type Primary,
   type StartOptions,
 } from './types.js';
+import { drizzleConfig } from './drizzle-config.js';
 
 /** Resolve when the socket server has at most `limit` live handlers (closing is asynchronous there), or after 1 s. */
 async function waitForSocketHandlers(server: PGLiteSocketServer, limit: number): Promise<void> {
@@ -98,7 +99,7 @@ export function createHandle<TSchema extends Record<string, unknown>>(
         );
       }
       const { drizzle } = await import('drizzle-orm/pglite');
-      const db = drizzle({ client: primary.pglite, schema: options.schema }) as unknown as Db;
+      const db = drizzle(drizzleConfig(primary.pglite, options.schema) as never) as unknown as Db;
       // Shares the primary PGlite instance, which close() of the test database shuts down.
       return { db, driver, close: track(async () => {}, 0) };
     }
@@ -117,7 +118,7 @@ export function createHandle<TSchema extends Record<string, unknown>>(
       if (driver === 'node-postgres') {
         const [{ default: pg }, { drizzle }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres')]);
         const pool = createPgPool(pg.Pool, url, max);
-        const db = drizzle({ client: pool, schema: options.schema }) as unknown as Db;
+        const db = drizzle(drizzleConfig(pool, options.schema) as never) as unknown as Db;
         return { db, driver, close: track(() => pool.end(), sockets) };
       }
       let postgres: typeof import('postgres');
@@ -133,7 +134,7 @@ export function createHandle<TSchema extends Record<string, unknown>>(
       }
       const { drizzle } = await import('drizzle-orm/postgres-js');
       const client = postgres(url, { ...(max === undefined ? {} : { max }), onnotice: () => {} });
-      const db = drizzle({ client, schema: options.schema }) as unknown as Db;
+      const db = drizzle(drizzleConfig(client, options.schema) as never) as unknown as Db;
       return { db, driver, close: track(() => client.end({ timeout: 5 }), sockets) };
     } catch (error) {
       reservedSockets -= sockets;

@@ -16,13 +16,24 @@ import { pgVectorError, tableNameOf } from '../errors/index.js';
 
 /**
  * Column types for pgvector. Version-sensitive Drizzle generics live in this file only
- * (Drizzle 0.45's Builder/Column pair; see drizzle-orm/pg-core/columns/vector_extension).
+ * (Drizzle's Builder/Column pair; see drizzle-orm/pg-core/columns/vector_extension).
+ *
+ * Written so drizzle-orm 0.45 and 1.0 read the same column without a branch:
+ * - The vector's dimension count is kept as `vectorDimensions`, never as `dimensions`: on 1.0 a column's
+ *   `dimensions` is its *array* depth (drizzle-kit 1.0 appends `[]` that many times, and drizzle-orm maps values
+ *   element by element), while 0.45 reads no `dimensions` at all.
+ * - `mapToDriverValue` / `mapFromDriverValue` are set per instance in the constructor: 1.0's `Column` defines them
+ *   as instance fields (which would hide prototype methods), 0.45's as prototype methods (which an own property
+ *   overrides just as well).
+ * - No `codec`: decoding stays in `mapFromDriverValue` (1.0 applies a codec's `normalize` first only when a column
+ *   names one); `mapFromJsonValue` decodes values 1.0's relational queries read from JSON.
  */
 
 /** Runtime config every drizzle-pgvector column carries (readable back for index and query validation). */
 export interface VectorColumnRuntimeConfig {
   vectorType: VectorType;
-  dimensions: number | undefined;
+  /** The typmod: `vector(3)` → 3; `undefined` for a column of any dimension count. */
+  vectorDimensions: number | undefined;
 }
 
 export interface VectorColumnOptions {
@@ -62,7 +73,7 @@ export class VectorColumnBuilder<T extends ColumnBuilderBaseConfig<'custom', str
   constructor(name: T['name'], columnType: T['columnType'], vectorType: VectorType, dimensions: number | undefined) {
     super(name, 'custom', columnType);
     this.config.vectorType = vectorType;
-    this.config.dimensions = dimensions;
+    this.config.vectorDimensions = dimensions;
   }
 
   /** @internal Called by Drizzle when the table is built. */
@@ -76,40 +87,52 @@ export class VectorColumn<T extends ColumnBaseConfig<'custom', string>> extends 
   static override readonly [entityKind]: string = 'DrizzlePgVectorColumn';
 
   readonly vectorType: VectorType = this.config.vectorType;
-  readonly dimensions: number | undefined = this.config.dimensions;
-  /** What values are checked against; built once per column. */
-  private readonly spec: ValueSpec = {
-    type: this.config.vectorType,
-    dimensions: this.config.dimensions,
-    label: `column ${quoteForMessage(this.table)}"${this.config.name}" (${sqlTypeOf(this.config.vectorType, this.config.dimensions)})`,
-  };
+  /** The typmod: `vector(3)` → 3; `undefined` for a column of any dimension count. */
+  readonly vectorDimensions: number | undefined = this.config.vectorDimensions;
+  /** @internal 1.0's relational queries decode JSON-aggregated values with this (0.45 ignores it). */
+  readonly mapFromJsonValue: (value: unknown) => unknown;
+
+  constructor(table: PgTable, config: ConstructorParameters<typeof PgColumn<T, VectorColumnRuntimeConfig>>[1]) {
+    super(table, config);
+    const { vectorType, vectorDimensions } = this.config;
+    // What values are checked against; built once per column.
+    const spec: ValueSpec = {
+      type: vectorType,
+      dimensions: vectorDimensions,
+      label: `column ${quoteForMessage(table)}"${this.config.name}" (${sqlTypeOf(vectorType, vectorDimensions)})`,
+    };
+    const decode = decoderOf(vectorType);
+    this.mapToDriverValue = encoderOf(vectorType, spec);
+    this.mapFromDriverValue = decode;
+    this.mapFromJsonValue = decode;
+  }
 
   getSQLType(): string {
-    return sqlTypeOf(this.vectorType, this.dimensions);
+    return sqlTypeOf(this.vectorType, this.vectorDimensions);
   }
+}
 
-  override mapToDriverValue(value: unknown): unknown {
-    switch (this.vectorType) {
-      case 'vector':
-      case 'halfvec':
-        return encodeDense(value, this.spec);
-      case 'sparsevec':
-        return encodeSparse(value, this.spec);
-      case 'bit':
-        return encodeBit(value, this.spec);
-    }
+function encoderOf(type: VectorType, spec: ValueSpec): (value: unknown) => unknown {
+  switch (type) {
+    case 'vector':
+    case 'halfvec':
+      return (value) => encodeDense(value, spec);
+    case 'sparsevec':
+      return (value) => encodeSparse(value, spec);
+    case 'bit':
+      return (value) => encodeBit(value, spec);
   }
+}
 
-  override mapFromDriverValue(value: unknown): unknown {
-    switch (this.vectorType) {
-      case 'vector':
-      case 'halfvec':
-        return decodeDense(value);
-      case 'sparsevec':
-        return decodeSparse(value);
-      case 'bit':
-        return typeof value === 'string' ? value : String(value);
-    }
+function decoderOf(type: VectorType): (value: unknown) => unknown {
+  switch (type) {
+    case 'vector':
+    case 'halfvec':
+      return decodeDense;
+    case 'sparsevec':
+      return decodeSparse;
+    case 'bit':
+      return (value) => (typeof value === 'string' ? value : String(value));
   }
 }
 
@@ -121,7 +144,7 @@ export class VectorColumn<T extends ColumnBaseConfig<'custom', string>> extends 
 export function vectorColumnConfig(column: PgColumn): Readonly<VectorColumnRuntimeConfig> | undefined {
   const config = (column as unknown as { config?: Partial<VectorColumnRuntimeConfig> }).config;
   if (config === undefined || typeof config.vectorType !== 'string' || !(config.vectorType in VECTOR_TYPES)) return undefined;
-  return { vectorType: config.vectorType, dimensions: typeof config.dimensions === 'number' ? config.dimensions : undefined };
+  return { vectorType: config.vectorType, vectorDimensions: typeof config.vectorDimensions === 'number' ? config.vectorDimensions : undefined };
 }
 
 function quoteForMessage(table: PgTable | undefined): string {

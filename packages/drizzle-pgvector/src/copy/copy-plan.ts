@@ -3,6 +3,7 @@ import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core
 import { MAX_COPY_COLUMNS } from '../catalog/index.js';
 import { describe } from '../errors/index.js';
 import { VectorColumn } from '../columns/index.js';
+import { jsonLeftToDriver } from '../compat/index.js';
 import { PgVectorError, pgVectorError } from '../errors/index.js';
 import type { BinaryWriter } from './binary-writer.js';
 import { scalarFieldEncoder, scalarKindOf } from './scalar-encoders.js';
@@ -48,7 +49,7 @@ const UNMAPPED = new Set([
 function encoderFor(tableName: string, key: string, column: PgColumn): FieldEncoder {
   const label = columnLabel(tableName, column);
   if (column instanceof VectorColumn) {
-    return vectorFieldEncoder(column.vectorType, { type: column.vectorType, dimensions: column.dimensions, label });
+    return vectorFieldEncoder(column.vectorType, { type: column.vectorType, dimensions: column.vectorDimensions, label });
   }
   const sqlType = column.getSQLType();
   const isEnum = column.columnType === 'PgEnumColumn';
@@ -67,8 +68,10 @@ function encoderFor(tableName: string, key: string, column: PgColumn): FieldEnco
   // mapToDriverValue first, as in an insert (jsonb's JSON.stringify, a customType's toDriver …).
   if (UNMAPPED.has(column.columnType)) return encode;
   const map = column.mapToDriverValue.bind(column);
+  // drizzle-orm 1.0's json/jsonb columns leave JSON.stringify to the driver's codec: do it here, as 0.45's columns do.
+  const json = sqlType === 'json' || sqlType === 'jsonb' ? jsonLeftToDriver(column) : false;
   return (w, value) => {
-    const mapped = map(value);
+    const mapped = json ? JSON.stringify(map(value)) : map(value);
     if (mapped === null || mapped === undefined) {
       throw pgVectorError('INVALID_COPY_ROW', `${label}: ${describe(value)} maps to ${String(mapped)}; pass null for NULL.`, { received: describe(value) });
     }

@@ -110,7 +110,7 @@ async function runBatches(
  * ```ts
  * import { copyRows } from 'drizzle-pgvector/pglite';
  *
- * await copyRows(db, items, rows); // db = drizzle(pglite), or the PGlite instance itself
+ * await copyRows(db, items, rows); // db = drizzle({ client: pglite }), or the PGlite instance itself
  * // BEGIN; COPY "items" ("id", "embedding") FROM '/dev/blob' (FORMAT binary) -- once per batch; COMMIT
  * ```
  */

@@ -1,5 +1,5 @@
 import type { Driver, DriverConnection, RowMapper } from './driver.js';
-import type { AnyPgDatabase, SessionLike } from './drizzle-internals.js';
+import { sessionQuery, type AnyPgDatabase, type SessionLike } from '../compat/index.js';
 import { queryError } from './errors.js';
 import { rowsOf } from './rows.js';
 
@@ -11,7 +11,7 @@ import { rowsOf } from './rows.js';
 
 /** @internal Run SQL text with positional parameters through Drizzle's session; rows as arrays. */
 export function drizzleQuery<T>(session: SessionLike, text: string, params: readonly unknown[], map: RowMapper<T>): Promise<T> {
-  return session.prepareQuery({ sql: text, params: params as unknown[] }, undefined, undefined, true, map as (rows: unknown[][]) => unknown).execute() as Promise<T>;
+  return sessionQuery(session, { sql: text, params: params as unknown[] }, 'arrays', map as (rows: unknown[][]) => unknown) as Promise<T>;
 }
 
 /**
@@ -22,11 +22,11 @@ export function drizzleQuery<T>(session: SessionLike, text: string, params: read
 export async function drizzleExec(session: SessionLike, statements: readonly string[], multiStatement: boolean): Promise<void> {
   if (statements.length === 0) return;
   if (statements.length === 1 || multiStatement) {
-    await session.prepareQuery({ sql: statements.join('; '), params: [] }, undefined, undefined, false).execute();
+    await sessionQuery(session, { sql: statements.join('; '), params: [] }, 'raw', undefined, true);
     return;
   }
   for (const statement of statements) {
-    await session.prepareQuery({ sql: statement, params: [] }, undefined, undefined, false).execute();
+    await sessionQuery(session, { sql: statement, params: [] }, 'raw', undefined, true);
   }
 }
 
@@ -59,7 +59,7 @@ export function logTransaction(session: SessionLike, statements: readonly string
 export function drizzleDriver(db: AnyPgDatabase, session: SessionLike): Driver {
   const connection: DriverConnection = {
     async query(text, params = []) {
-      return rowsOf(await session.prepareQuery({ sql: text, params: params as unknown[] }, undefined, undefined, false).execute());
+      return rowsOf(await sessionQuery(session, { sql: text, params: params as unknown[] }, 'raw'));
     },
     withNotices: (fn) => fn(),
   };

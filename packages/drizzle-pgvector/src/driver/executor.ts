@@ -27,7 +27,7 @@ export interface SqlExecutor {
  * import { drizzle } from 'drizzle-orm/pglite';
  * import type { TransactionalDatabase } from 'drizzle-pgvector/migrator';
  *
- * const db: TransactionalDatabase = drizzle(client);
+ * const db: TransactionalDatabase = drizzle({ client });
  * ```
  */
 export interface TransactionalDatabase extends SqlExecutor {

@@ -1,12 +1,12 @@
 import type { Driver } from './driver.js';
-import { dialectOf, sessionKind, sessionOf, type AnyPgDatabase } from './drizzle-internals.js';
+import { dialectOf, sessionKind, sessionOf, type AnyPgDatabase } from '../compat/index.js';
 import { drizzleDriver } from './drizzle.js';
 import { nodePostgresDriver } from './node-postgres.js';
 import { pgliteDriver } from './pglite.js';
 import { postgresJsDriver } from './postgres-js.js';
 
 export type { Driver, DriverConnection, DriverKind, RowMapper } from './driver.js';
-export { compileFragment, compileStatic, dialectOf, isTransaction, sessionOf, type AnyPgDatabase, type TransactionOf } from './drizzle-internals.js';
+export { compileFragment, compileStatic, dialectOf, isTransaction, sessionOf, type AnyPgDatabase, type TransactionOf } from '../compat/index.js';
 export { queryError } from './errors.js';
 export { rowsOf } from './rows.js';
 export { serverFacts, vectorVersion, type ServerFacts } from './server-facts.js';

@@ -1,5 +1,5 @@
 import type { Driver, DriverConnection, RowMapper } from './driver.js';
-import { isTransaction, sessionOnClient, type AnyPgDatabase, type SessionLike } from './drizzle-internals.js';
+import { isTransaction, sessionOnClient, type AnyPgDatabase, type SessionLike } from '../compat/index.js';
 import { breaksConnection, queryError, withServerCode } from './errors.js';
 import { directQuery, drizzleExec, drizzleQuery, logTransaction } from './drizzle.js';
 

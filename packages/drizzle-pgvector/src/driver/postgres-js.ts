@@ -1,5 +1,5 @@
 import type { Driver, DriverConnection, RowMapper } from './driver.js';
-import { isTransaction, type AnyPgDatabase, type SessionLike } from './drizzle-internals.js';
+import { isTransaction, type AnyPgDatabase, type SessionLike } from '../compat/index.js';
 import { directQuery, drizzleExec, drizzleQuery, logTransaction } from './drizzle.js';
 import { queryError } from './errors.js';
 

@@ -1,7 +1,7 @@
 import { CITUS, SETTINGS_BASELINE_VERSION } from '../catalog/index.js';
 import { pgVectorError } from '../errors/index.js';
 import type { Driver } from './driver.js';
-import { dialectOf, type AnyPgDatabase } from './drizzle-internals.js';
+import { dialectOf, type AnyPgDatabase } from '../compat/index.js';
 
 /** What drizzle-pgvector needs to know about a database once: extension versions. */
 export interface ServerFacts {

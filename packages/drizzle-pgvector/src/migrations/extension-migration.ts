@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pgVectorError } from '../errors/index.js';
+import { NEW_MIGRATIONS_LAYOUT } from '../compat/index.js';
 import { BREAKPOINT, journalPath, readJournal, type Journal, type JournalEntry } from './journal.js';
+import { folderTimestampMillis, listMigrations, migrationDirectories, type MigrationEntry } from './migration-folder.js';
 import { createsVectorExtension, splitStatements, usesPgvector, type SqlStatement } from './statements.js';
 
 /**
@@ -13,6 +15,9 @@ import { createsVectorExtension, splitStatements, usesPgvector, type SqlStatemen
 
 /** Snapshot/journal format drizzle-kit 0.31 writes for PostgreSQL. */
 const SNAPSHOT_VERSION = '7';
+/** Snapshot format drizzle-kit 1.0 writes next to each `migration.sql`. */
+const FOLDER_SNAPSHOT_VERSION = '9';
+const FOLDER_SNAPSHOT_DIALECT = 'postgres';
 const DIALECT = 'postgresql';
 /** drizzle-kit's snapshot "before the first migration" id. */
 const ORIGIN_ID = '00000000-0000-0000-0000-000000000000';
@@ -31,13 +36,15 @@ export interface VectorExtensionMigrationOptions {
 /** What {@link vectorExtensionMigration} did. */
 export interface VectorExtensionMigrationResult {
   /**
-   * - `created`: the folder had no migrations; wrote journal, snapshot and `0000_<name>.sql`.
+   * - `created`: the folder had no migrations; wrote journal, snapshot and `0000_<name>.sql` (drizzle-kit 0.x), or
+   *   `<timestamp>_<name>/migration.sql` and its `snapshot.json` (drizzle-kit 1.0, the layout of the installed
+   *   drizzle-orm line).
    * - `filled`: wrote the SQL into the empty custom migration `drizzle-kit generate --custom --name=<name>` made.
    * - `appended`: added a new last migration (no earlier migration uses pgvector).
    * - `exists`: a migration already creates the extension before any pgvector use; nothing written.
    */
   readonly status: 'created' | 'filled' | 'appended' | 'exists';
-  /** Journal tag of the migration that creates the extension, e.g. `0000_enable_pgvector`. */
+  /** Tag of the migration that creates the extension: `0000_enable_pgvector`, or (1.0) `20260101120000_enable_pgvector`. */
   readonly tag: string;
   /** Path of its `.sql` file. */
   readonly file: string;
@@ -61,7 +68,9 @@ interface ScannedStatement {
 }
 
 interface Scan {
+  readonly layout: 'journal' | 'folders' | undefined;
   readonly journal: Journal | undefined;
+  readonly entries: readonly MigrationEntry[];
   readonly extension: ScannedStatement | undefined;
   readonly firstUse: ScannedStatement | undefined;
   /** Entries whose file has no statement (only comments): drizzle-kit's fresh `--custom` migrations. */
@@ -79,12 +88,14 @@ function extensionSql(schema: string | undefined): string {
 }
 
 function scan(migrationsFolder: string): Scan {
-  const journal = readJournal(migrationsFolder);
+  const listed = listMigrations(migrationsFolder);
+  const journal = listed?.layout === 'journal' ? readJournal(migrationsFolder) : undefined;
   let extension: ScannedStatement | undefined;
   let firstUse: ScannedStatement | undefined;
   const empty = new Set<number>();
-  journal?.entries.forEach((entry, i) => {
-    const file = join(migrationsFolder, `${entry.tag}.sql`);
+  const entries = listed?.entries ?? [];
+  entries.forEach((entry, i) => {
+    const file = join(migrationsFolder, entry.file);
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -98,7 +109,7 @@ function scan(migrationsFolder: string): Scan {
       if (firstUse === undefined && usesPgvector(statement)) firstUse = { entry: i, index, tag: entry.tag, statement };
     });
   });
-  return { journal, extension, firstUse, empty };
+  return { layout: listed?.layout, journal, entries, extension, firstUse, empty };
 }
 
 /** Extension created before the first use (by migration order, then statement order)? */
@@ -115,7 +126,7 @@ function short(statement: SqlStatement): string {
 function usedTooEarly(firstUse: ScannedStatement, what: string): Error {
   return pgVectorError(
     'EXTENSION_MIGRATION_MISSING',
-    `${what}: migration "${firstUse.tag}" already uses pgvector (${short(firstUse.statement)}) before any migration creates the extension, so a fresh database fails there with "type \\"vector\\" does not exist". Add CREATE EXTENSION IF NOT EXISTS vector;--> statement-breakpoint at the top of ${firstUse.tag}.sql (Drizzle's migrate() and drizzle-pgvector's only compare created_at, so databases that already applied it are unaffected), or run migrate() with ensureExtension: true.`,
+    `${what}: migration "${firstUse.tag}" already uses pgvector (${short(firstUse.statement)}) before any migration creates the extension, so a fresh database fails there with "type \\"vector\\" does not exist". Add CREATE EXTENSION IF NOT EXISTS vector;--> statement-breakpoint at the top of its file (${firstUse.tag}.sql, or ${firstUse.tag}/migration.sql; Drizzle's migrate() and drizzle-pgvector's compare created_at or the name, not the hash, so databases that already applied it are unaffected), or run migrate() with ensureExtension: true.`,
     { firstVectorMigration: firstUse.tag, statement: firstUse.statement.text },
   );
 }
@@ -159,24 +170,25 @@ export function vectorExtensionMigration(options: VectorExtensionMigrationOption
   if (!/^[\w-]+$/.test(name)) {
     throw pgVectorError('INVALID_MIGRATIONS_FOLDER', `vectorExtensionMigration({ name }): ${JSON.stringify(name)} is not a usable migration name; use letters, digits, _ and -.`, { name });
   }
-  const { journal, extension, firstUse, empty } = scan(folder);
-  const fileOf = (tag: string): string => join(folder, `${tag}.sql`);
+  const { layout, journal, entries: listed, extension, firstUse, empty } = scan(folder);
+  const fileOf = (tag: string): string => join(folder, listed.find((e) => e.tag === tag)?.file ?? `${tag}.sql`);
 
   if (extension !== undefined) {
     if (!comesFirst(extension, firstUse)) throw usedTooEarly(firstUse!, 'vectorExtensionMigration');
     return Object.freeze({ status: 'exists', tag: extension.tag, file: fileOf(extension.tag) });
   }
 
-  const entries = journal?.entries ?? [];
-  const placeholder = entries.findIndex((e, i) => empty.has(i) && (e.tag === name || e.tag.endsWith(`_${name}`)));
+  const placeholder = listed.findIndex((e, i) => empty.has(i) && (e.tag === name || e.tag.endsWith(`_${name}`)));
   if (placeholder !== -1) {
     if (firstUse !== undefined && firstUse.entry < placeholder) throw usedTooEarly(firstUse, 'vectorExtensionMigration');
-    const tag = entries[placeholder]!.tag;
+    const tag = listed[placeholder]!.tag;
     writeFileSync(fileOf(tag), extensionSql(options.schema));
     return Object.freeze({ status: 'filled', tag, file: fileOf(tag) });
   }
   if (firstUse !== undefined) throw usedTooEarly(firstUse, 'vectorExtensionMigration');
+  if ((layout ?? NEW_MIGRATIONS_LAYOUT) === 'folders') return writeFolderMigration(folder, name, options.schema, listed.length === 0);
 
+  const entries = journal?.entries ?? [];
   // Write a custom migration as `drizzle-kit generate --custom` does (drizzle-kit 0.31 writeResult):
   // a snapshot equal to the previous one with a new id, a journal entry, and the .sql file.
   const meta = join(folder, 'meta');
@@ -201,6 +213,38 @@ export function vectorExtensionMigration(options: VectorExtensionMigrationOption
   writeFileSync(journalPath(folder), JSON.stringify(nextJournal, null, 2));
   writeFileSync(fileOf(tag), extensionSql(options.schema));
   return Object.freeze({ status: last === undefined ? 'created' : 'appended', tag, file: fileOf(tag) });
+}
+
+/**
+ * Write a custom migration as drizzle-kit 1.0's `generate --custom` does: a `<YYYYMMDDHHMMSS>_<name>` folder (UTC,
+ * later than every existing one) holding `migration.sql` and a `snapshot.json` — the folder's one `base` snapshot
+ * (an empty schema) when it is the first migration, else a `diff` snapshot with no deltas whose `prevIds` is the
+ * newest folder's snapshot id.
+ */
+function writeFolderMigration(folder: string, name: string, schema: string | undefined, first: boolean): VectorExtensionMigrationResult {
+  const folders = migrationDirectories(folder);
+  const newest = folders[folders.length - 1];
+  let previousId = ORIGIN_ID;
+  if (newest !== undefined) {
+    const path = join(folder, newest, 'snapshot.json');
+    try {
+      const previous = JSON.parse(readFileSync(path, 'utf8')) as { id?: unknown };
+      if (typeof previous.id !== 'string') throw new Error('no "id"');
+      previousId = previous.id;
+    } catch (error) {
+      throw pgVectorError('INVALID_MIGRATIONS_FOLDER', `${path} is not a drizzle-kit snapshot: ${(error as Error).message}.`, { path }, error);
+    }
+  }
+  const newestMillis = newest === undefined ? 0 : folderTimestampMillis(newest);
+  const stamp = new Date(Math.max(Date.now(), newestMillis + 1000)).toISOString().replace(/\D/g, '').slice(0, 14);
+  const tag = `${stamp}_${name}`;
+  const dir = join(folder, tag);
+  mkdirSync(dir, { recursive: true });
+  const common = { version: FOLDER_SNAPSHOT_VERSION, dialect: FOLDER_SNAPSHOT_DIALECT, id: randomUUID(), prevIds: [previousId], footprints: [] };
+  const snapshot = newest === undefined ? { type: 'base', ...common, ddl: [] } : { type: 'diff', ...common, deltas: [] };
+  writeFileSync(join(dir, 'snapshot.json'), JSON.stringify(snapshot, null, 2));
+  writeFileSync(join(dir, 'migration.sql'), extensionSql(schema));
+  return Object.freeze({ status: first ? 'created' : 'appended', tag, file: join(dir, 'migration.sql') });
 }
 
 /** drizzle-kit's tag prefix (`prefix` config): `0003` (index, the default), 14-digit timestamp, unix seconds, or none. */
@@ -261,11 +305,11 @@ function previousSnapshot(meta: string): Record<string, unknown> & { id: string;
  * ```
  */
 export function assertExtensionMigration(migrationsFolder: string): ExtensionMigrationCheck {
-  const { journal, extension, firstUse } = scan(migrationsFolder);
-  if (journal === undefined) {
+  const { layout, extension, firstUse } = scan(migrationsFolder);
+  if (layout === undefined) {
     throw pgVectorError(
       'INVALID_MIGRATIONS_FOLDER',
-      `assertExtensionMigration: ${journalPath(migrationsFolder)} does not exist; pass drizzle-kit's "out" folder.`,
+      `assertExtensionMigration: ${journalPath(migrationsFolder)} does not exist and there are no <timestamp>_<name>/migration.sql folders; pass drizzle-kit's "out" folder.`,
       { migrationsFolder },
     );
   }

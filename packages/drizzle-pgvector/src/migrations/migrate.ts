@@ -1,19 +1,22 @@
 // Over ~350 lines on purpose: migrate() is one state machine (steps, transactions, progress rows, INVALID-index
 // checks) whose parts share its bookkeeping; splitting it would spread that state across files.
 import { createHash } from 'node:crypto';
-import { is, sql, type SQL } from 'drizzle-orm';
-import { PgTransaction } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import { isTransaction, NEW_MIGRATIONS_TABLE_HAS_NAME } from '../compat/index.js';
 import { queryRows, type SqlExecutor, type TransactionalDatabase } from '../driver/index.js';
 import { describeServerError, pgVectorError, serverError } from '../errors/index.js';
 import { ensureVectorExtension, type EnsureVectorExtensionOptions, type VectorExtensionInfo } from '../extension/ensure-vector-extension.js';
 import { dropInvalidIndex, dropInvalidStatement, findIndex } from '../operations/invalid-index.js';
 import { catalogQuery, createdIndex, dropLeftover, type Leftover } from './invalid-leftover.js';
-import { readMigrations, type MigrationFile } from './journal.js';
+import { readMigrations, type MigrationFile } from './migration-folder.js';
 import { concurrentIndexName, runsOutsideTransaction, splitStatements, type SqlStatement } from './statements.js';
 
 /** Options of {@link migrate}; the first three are Drizzle's own `MigrationConfig`. */
 export interface MigrateConfig {
-  /** drizzle-kit's `out` folder (holds `meta/_journal.json`). Relative paths resolve from the working directory. */
+  /**
+   * drizzle-kit's `out` folder: `meta/_journal.json` + `NNNN_name.sql` (drizzle-kit 0.x) or `<timestamp>_name/migration.sql`
+   * folders (drizzle-kit 1.0). Relative paths resolve from the working directory.
+   */
   migrationsFolder: string;
   /** Bookkeeping table. Default `__drizzle_migrations`, like Drizzle. */
   migrationsTable?: string;
@@ -29,9 +32,9 @@ export interface MigrateConfig {
 
 /** A migration {@link migrate} applied (or finished) in this call. */
 export interface AppliedMigration {
-  /** Journal tag, e.g. `0001_brave_hulk`. */
+  /** Journal tag (`0001_brave_hulk`) or, for drizzle-kit 1.0 folders, the folder name (`20260101120000_brave_hulk`). */
   readonly tag: string;
-  /** Journal `when`, stored as `created_at` in the bookkeeping table. */
+  /** Journal `when` (or the folder name's timestamp), stored as `created_at` in the bookkeeping table. */
   readonly createdAt: number;
   /** sha256 of the `.sql` file, stored as `hash`. */
   readonly hash: string;
@@ -73,10 +76,12 @@ const DEFAULT_SCHEMA = 'drizzle';
 const SHOWN_STATEMENT_CHARS = 400;
 
 /**
- * Apply drizzle-kit migrations like Drizzle's `migrate()` — same folder, same bookkeeping table
- * (`drizzle.__drizzle_migrations`: `id serial`, `hash text`, `created_at bigint`), same rule for what is pending
- * (journal `when` greater than the newest `created_at`), so you can switch between Drizzle's `migrate` and this one
- * — except that statements PostgreSQL refuses inside a transaction block run outside one:
+ * Apply drizzle-kit migrations like Drizzle's `migrate()` — same folder (either layout: drizzle-kit 0.x's journal or
+ * 1.0's folder per migration), same bookkeeping table (`drizzle.__drizzle_migrations`: `id serial`, `hash text`,
+ * `created_at bigint`, and on drizzle-orm 1.0 also `name text`, `applied_at timestamptz`), same rule for what is
+ * pending (a table without `name`, as 0.45 makes it: journal `when` greater than the newest `created_at`; with
+ * `name`, as 1.0 makes it: every migration whose name is not recorded), so you can switch between Drizzle's
+ * `migrate` and this one — except that statements PostgreSQL refuses inside a transaction block run outside one:
  * `CREATE INDEX CONCURRENTLY` (what `hnswIndex(…).concurrently()` generates), `DROP INDEX CONCURRENTLY`,
  * `REINDEX … CONCURRENTLY`, `ALTER TABLE … DETACH PARTITION … CONCURRENTLY`.
  *
@@ -104,8 +109,9 @@ const SHOWN_STATEMENT_CHARS = 400;
  * ```sql
  * CREATE SCHEMA IF NOT EXISTS "drizzle";
  * CREATE TABLE IF NOT EXISTS "drizzle"."__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint);
- * select id, hash, created_at from "drizzle"."__drizzle_migrations" order by created_at desc limit 1;
- * BEGIN; <statements>; insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values ($1, $2); COMMIT;
+ *   -- drizzle-orm 1.0: (…, created_at bigint, name text, applied_at timestamp with time zone DEFAULT now())
+ * select id, hash, created_at from "drizzle"."__drizzle_migrations" order by created_at desc limit 1;   -- 1.0: select name …
+ * BEGIN; <statements>; insert into "drizzle"."__drizzle_migrations" ("hash", "created_at") values ($1, $2); COMMIT;   -- 1.0: + "name"
  * CREATE INDEX CONCURRENTLY "items_embedding_hnsw" ON "items" USING hnsw ("embedding" vector_cosine_ops);  -- outside
  * ```
  *
@@ -124,7 +130,7 @@ const SHOWN_STATEMENT_CHARS = 400;
  * ```
  */
 export async function migrate(db: TransactionalDatabase, config: MigrateConfig): Promise<MigrateResult> {
-  if (is(db, PgTransaction)) {
+  if (isTransaction(db as never)) {
     throw pgVectorError(
       'MIGRATION_FAILED',
       'migrate() needs a Drizzle database, not a transaction: it opens its own transactions and runs CREATE INDEX CONCURRENTLY outside them. Call it with the db you created with drizzle(…).',
@@ -148,17 +154,33 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
       ? undefined
       : await ensureVectorExtension(db, config.ensureExtension === true || config.ensureExtension === undefined ? {} : config.ensureExtension);
 
-  // Drizzle's bookkeeping, verbatim (drizzle-orm/pg-core/dialect.js PgDialect.migrate).
+  // Drizzle's bookkeeping, verbatim (0.45: drizzle-orm/pg-core/dialect.js PgDialect.migrate; 1.0:
+  // drizzle-orm/pg-core/async/session.js migrate, which adds `name` and `applied_at`).
   await db.execute(sql`CREATE SCHEMA IF NOT EXISTS ${sql.identifier(schema)}`);
   await db.execute(sql`
 			CREATE TABLE IF NOT EXISTS ${migrationsRef} (
 				id SERIAL PRIMARY KEY,
 				hash text NOT NULL,
-				created_at bigint
+				created_at bigint${NEW_MIGRATIONS_TABLE_HAS_NAME ? sql.raw(',\n\t\t\t\tname text,\n\t\t\t\tapplied_at timestamp with time zone DEFAULT now()') : sql``}
 			)
 		`);
-  const [last] = await queryRows<{ created_at: unknown }>(db, sql`select id, hash, created_at from ${migrationsRef} order by created_at desc limit 1`);
-  const pending = planned.filter((m) => last === undefined || Number(last.created_at) < m.folderMillis);
+  // The table decides, not the installed line: one 0.45 made keeps its created_at rule (drizzle-orm 1.0 upgrades it
+  // itself the next time its own migrate() runs; the rows written here are what it matches).
+  const [shape] = await queryRows<{ named: unknown }>(
+    db,
+    sql`select exists (select 1 from information_schema.columns where table_schema = ${schema} and table_name = ${table} and column_name = 'name') as named`,
+  );
+  const named = shape?.named === true || shape?.named === 't';
+  let pending: Planned[];
+  if (named) {
+    const recorded = new Set(
+      (await queryRows<{ name: unknown }>(db, sql`select name from ${migrationsRef} where name is not null`)).map((r) => String(r.name)),
+    );
+    pending = planned.filter((m) => !recorded.has(m.tag));
+  } else {
+    const [last] = await queryRows<{ created_at: unknown }>(db, sql`select id, hash, created_at from ${migrationsRef} order by created_at desc limit 1`);
+    pending = planned.filter((m) => last === undefined || Number(last.created_at) < m.folderMillis);
+  }
   if (pending.length === 0) return Object.freeze({ applied: Object.freeze([]), extension });
 
   const quotedProgress = `${quoteIdent(schema)}.${quoteIdent(progressTable)}`;
@@ -216,7 +238,7 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
 
   const applied: AppliedMigration[] = [];
   for (const m of pending) {
-    const start = resumePoint(m, progress.get(m.folderMillis), schema, table, progressName);
+    const start = resumePoint(m, progress.get(m.folderMillis), schema, table, progressName, named);
     const outside: string[] = [];
     for (let i = start; i < m.steps.length; i++) {
       const step = m.steps[i]!;
@@ -264,7 +286,9 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
     ops.push({
       migration: m,
       step: undefined,
-      query: sql`insert into ${migrationsRef} ("hash", "created_at") values(${m.hash}, ${m.folderMillis})`,
+      query: named
+        ? sql`insert into ${migrationsRef} ("hash", "created_at", "name") values(${m.hash}, ${m.folderMillis}, ${m.tag})`
+        : sql`insert into ${migrationsRef} ("hash", "created_at") values(${m.hash}, ${m.folderMillis})`,
     });
     if (hasProgressTable && (m.hasOutside || progress.has(m.folderMillis))) {
       ops.push({ migration: m, step: undefined, query: sql`DELETE FROM ${progressRef} WHERE created_at = ${m.folderMillis}` });
@@ -303,13 +327,13 @@ function doneHash(steps: readonly Step[], count: number): string {
   return hash.digest('hex');
 }
 
-function resumePoint(m: Planned, row: ProgressRow | undefined, schema: string, table: string, progressName: string): number {
+function resumePoint(m: Planned, row: ProgressRow | undefined, schema: string, table: string, progressName: string, named: boolean): number {
   if (row === undefined) return 0;
   const done = Number(row.statements_done);
   if (Number.isInteger(done) && done >= 0 && done <= m.steps.length && doneHash(m.steps, done) === row.done_hash) return done;
   throw pgVectorError(
     'MIGRATION_FAILED',
-    `Migration "${m.tag}" was partly applied by an earlier migrate() (its first ${String(row.statements_done)} statement(s) committed, see ${progressName}), but those statements are no longer the same in ${m.tag}.sql, so it cannot be resumed safely. Restore them as they were (you may change the statements after them), or finish the migration by hand and record it: INSERT INTO ${quoteIdent(schema)}.${quoteIdent(table)} ("hash", "created_at") VALUES ('${m.hash}', ${m.folderMillis}); DELETE FROM ${progressName} WHERE created_at = ${m.folderMillis};`,
+    `Migration "${m.tag}" was partly applied by an earlier migrate() (its first ${String(row.statements_done)} statement(s) committed, see ${progressName}), but those statements are no longer the same in ${m.file}, so it cannot be resumed safely. Restore them as they were (you may change the statements after them), or finish the migration by hand and record it: INSERT INTO ${quoteIdent(schema)}.${quoteIdent(table)} ("hash", "created_at"${named ? ', "name"' : ''}) VALUES ('${m.hash}', ${m.folderMillis}${named ? `, '${m.tag.replace(/'/g, "''")}'` : ''}); DELETE FROM ${progressName} WHERE created_at = ${m.folderMillis};`,
     { migration: m.tag, statementsDone: done, createdAt: m.folderMillis },
   );
 }

@@ -2,6 +2,7 @@ import { is } from 'drizzle-orm';
 import { PgColumn } from 'drizzle-orm/pg-core';
 import { VECTOR_TYPES_LIST, type VectorType } from '../catalog/index.js';
 import { vectorColumnConfig } from '../columns/index.js';
+import { builtinVectorDimensions } from '../compat/index.js';
 import { describe, pgVectorError, tableNameOf } from '../errors/index.js';
 
 /** What drizzle-pgvector knows about a vector column: its pgvector type, fixed dimensions, names. */
@@ -48,18 +49,8 @@ export function vectorColumnInfo(column: unknown, what = 'target'): VectorColumn
   return {
     column,
     type,
-    dimensions: ours ? ours.dimensions : builtinDimensions(column),
+    dimensions: ours ? ours.vectorDimensions : builtinVectorDimensions(column),
     name: column.name,
     tableName,
   };
-}
-
-/**
- * Drizzle's built-in pgvector columns keep their typmod in a `dimensions` property, and in their config (which is
- * all the extra-config callback's columns have). The drizzle-orm-line-specific spelling lives here only.
- */
-function builtinDimensions(column: PgColumn): number | undefined {
-  const c = column as PgColumn & { dimensions?: unknown; config?: { dimensions?: unknown } };
-  const dims = c.dimensions ?? c.config?.dimensions;
-  return typeof dims === 'number' ? dims : undefined;
 }

@@ -113,7 +113,7 @@ export async function usedIndexes(
  * // select ("items"."id")::text as "id", ("items"."embedding")::text as "v" from "items"
  * //   where "items"."embedding" is not null order by md5($1 || ("items"."id")::text) limit 100
  * // SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off
- * // with "q" as materialized (select "j"."i", "j"."v"::vector(32) as "qv" from json_array_elements_text($1::json) with ordinality as "j"("v", "i"))
+ * // with "q" as materialized (select "j"."i", "j"."v"::vector(32) as "qv" from json_array_elements_text($1::text::json) with ordinality as "j"("v", "i"))
  * //   select "q"."i"::int as "i", "nn"."id" as "id" from "q" cross join lateral (select ("items"."id")::text as "id",
  * //   "items"."embedding" <-> "q"."qv" as "d" from "items" where … order by "items"."embedding" <-> "q"."qv" limit 11) as "nn" order by "q"."i", "nn"."d"
  * // SET LOCAL enable_seqscan = off

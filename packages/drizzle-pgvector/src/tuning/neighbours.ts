@@ -31,7 +31,7 @@ function keep(ids: readonly string[], query: RecallQuery, k: number): string[] {
  *
  * ```sql
  * with "q" as materialized (select "j"."i", "j"."v"::vector(32) as "qv"
- *   from json_array_elements_text($1::json) with ordinality as "j"("v", "i"))      -- each query vector parsed once
+ *   from json_array_elements_text($1::text::json) with ordinality as "j"("v", "i"))      -- each query vector parsed once
  * select "q"."i"::int as "i", "nn"."id" from "q" cross join lateral (
  *   select ("items"."id")::text as "id", "items"."embedding" <-> "q"."qv" as "d" from "items"
  *   where "items"."embedding" is not null order by "items"."embedding" <-> "q"."qv" limit 11) as "nn"
@@ -51,7 +51,7 @@ export async function exactNeighbours(tx: AnyPgDatabase, context: SearchContext,
     const batch = queries.slice(start, start + EXACT_BATCH);
     const found = await rows(
       tx,
-      sql`with "q" as materialized (select "j"."i", ${target.queryExpression(sql.raw('"j"."v"'))} as "qv" from json_array_elements_text(${JSON.stringify(batch.map((q) => q.text))}::json) with ordinality as "j"("v", "i")) select "q"."i"::int as "i", "nn"."id" as "id" from "q" cross join lateral (select ${context.idText} as "id", ${distance} as "d" from ${table} where ${sql.join(conditions, sql` and `)} order by ${distance} limit ${sql.raw(String(limit))}) as "nn" order by "q"."i", "nn"."d"`,
+      sql`with "q" as materialized (select "j"."i", ${target.queryExpression(sql.raw('"j"."v"'))} as "qv" from json_array_elements_text(${JSON.stringify(batch.map((q) => q.text))}::text::json) with ordinality as "j"("v", "i")) select "q"."i"::int as "i", "nn"."id" as "id" from "q" cross join lateral (select ${context.idText} as "id", ${distance} as "d" from ${table} where ${sql.join(conditions, sql` and `)} order by ${distance} limit ${sql.raw(String(limit))}) as "nn" order by "q"."i", "nn"."d"`,
     );
     for (const r of found) out[start + Number(r['i']) - 1]!.push(String(r['id']));
   }

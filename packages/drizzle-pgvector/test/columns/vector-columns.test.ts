@@ -1,6 +1,6 @@
 import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { pgTable, serial, text, vector as drizzleVector, halfvec as drizzleHalfvec } from 'drizzle-orm/pg-core';
-import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
+import { generateDrizzleJson, generateMigration } from '../drizzle-kit-api.js';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import { SparseVector, bit, halfvec, sparsevec, vector, vectorInput, PgVectorError } from '../../src/index.js';

@@ -57,7 +57,7 @@ describe('one pg.Client shared by concurrent calls', () => {
   it('our settings transactions are serialized on it: 30 concurrent calls each see their own ef_search', async () => {
     const client = new pg.Client({ connectionString: database.url! });
     await client.connect();
-    const db = drizzle(client);
+    const db = drizzle({ client });
     try {
       const seen = await Promise.all(
         Array.from({ length: 30 }, (_, i) =>

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { getTableConfig, pgTable, serial, text, type PgTable } from 'drizzle-orm/pg-core';
-import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
+import { generateDrizzleJson, generateMigration } from '../drizzle-kit-api.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import { hnswIndex, ivfflatIndex, vector } from '../../src/index.js';

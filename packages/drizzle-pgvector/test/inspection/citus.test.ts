@@ -30,7 +30,7 @@ describe.runIf(url !== undefined)('Citus: vectorIndexes on a distributed table',
   });
 
   it('counts the rows and sizes the index across the shards, and advises lists per shard', async () => {
-    const db = drizzle(pool);
+    const db = drizzle({ client: pool });
     const { indexes, drift } = await vectorIndexes(db, { tables: [items] });
     expect(drift).toEqual([]);
     const [ivf] = indexes;

@@ -64,7 +64,8 @@ describe('distance expressions compile to the indexed operator with one cast par
   it('binds the validated pgvector text once: vector, sparsevec and bit', () => {
     expect(compile(l2Distance(things.embedding, new Float32Array([1, 0.5, -2]))).params).toEqual(['[1,0.5,-2]']);
     const sparse = compile(l2Distance(things.sparse, new SparseVector(4, [0, 3], [1.5, 2])));
-    expect(sparse).toEqual({ sql: '("q_things"."sparse" <-> $1::sparsevec(4))', params: ['{1:1.5,4:2}/4'], typings: ['none'] });
+    // (0.45's compiled query also has per-parameter `typings`; 1.0's has none.)
+    expect({ sql: sparse.sql, params: sparse.params }).toEqual({ sql: '("q_things"."sparse" <-> $1::sparsevec(4))', params: ['{1:1.5,4:2}/4'] });
     const code = compile(jaccardDistance(things.code, '0101'));
     expect(code.sql).toBe('("q_things"."code" <%> $1::bit(4))');
     expect(code.params).toEqual(['0101']);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { integer, pgTable, serial, text, timestamp, type PgTable } from 'drizzle-orm/pg-core';
-import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
+import { generateDrizzleJson, generateMigration } from '../drizzle-kit-api.js';
 import type { DriverName, PgvectorDrizzleDatabase, PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import {
   asHalfvec,

@@ -33,7 +33,7 @@ describe.runIf(url !== undefined)('Citus: SET LOCAL reaches the shards', () => {
   });
 
   it("a router query on one shard is capped by ef_search = 3 only because the settings reached the shard", async () => {
-    const db = drizzle(pool);
+    const db = drizzle({ client: pool });
     const query = sql`select id from citus_items where tenant = 1 order by embedding <-> '[5,5,5,1]' limit 10`;
     // Plain SET LOCAL without propagation: the shard never sees ef_search = 3 and returns all 10 rows.
     const unpropagated = await db.transaction(async (tx) => {
@@ -50,7 +50,7 @@ describe.runIf(url !== undefined)('Citus: SET LOCAL reaches the shards', () => {
   });
 
   it('nearest plans on Citus start with the propagation statement, and multi-shard searches return the exact top k', async () => {
-    const db = drizzle(pool);
+    const db = drizzle({ client: pool });
     const plan = await nearestSql(db, items.embedding, [5, 5, 5, 1], { k: 5, settings: { efSearch: 100 } });
     expect(plan.statements).toEqual(["SET LOCAL citus.propagate_set_commands = 'local'", 'SET LOCAL hnsw.ef_search = 100']);
     const rows = await nearest(db, items.embedding, [5, 5, 5, 1], { k: 5, select: { id: items.id }, settings: { efSearch: 100 } });

@@ -1,4 +1,4 @@
-import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
+import { generateDrizzleJson, generateMigration } from '../drizzle-kit-api.js';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { PgvectorDrizzleDatabase, PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import { gaussian, seededRandom } from '@drizzle-pgvector/testing/data';

@@ -1,6 +1,7 @@
 import { describeError, PgVectorTestError, redactUrl } from '../errors.js';
 import { CONNECT_TIMEOUT_MS, createPgPool, runAll } from '../support.js';
 import type { PgvectorDrizzleDatabase, Primary, StartOptions } from '../types.js';
+import { drizzleConfig } from '../drizzle-config.js';
 
 /**
  * @internal Connect to a server URL with node-postgres, check it, create the extension, and build the primary
@@ -50,7 +51,7 @@ export async function startOnServer(
 
   const pool = createPgPool(pg.Pool, url, undefined);
   const { drizzle } = await import('drizzle-orm/node-postgres');
-  const db = drizzle({ client: pool, schema: options.schema }) as unknown as PgvectorDrizzleDatabase<
+  const db = drizzle(drizzleConfig(pool, options.schema) as never) as unknown as PgvectorDrizzleDatabase<
     Record<string, unknown>
   >;
   return {

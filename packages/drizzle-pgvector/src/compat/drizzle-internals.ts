@@ -1,11 +1,13 @@
 import { entityKind, is, type SQL } from 'drizzle-orm';
-import { PgTransaction, type PgDatabase, type PgDialect } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgDialect } from 'drizzle-orm/pg-core';
 import { describe, pgVectorError } from '../errors/index.js';
+import { PG_TRANSACTION_CLASS, prepareOn, sessionSchemaArgument, type PreparedLike, type QueryLike } from './drizzle-line.js';
 
 /**
- * The one place that reaches into Drizzle's database/session/dialect internals (drizzle-orm 0.45: `db.dialect`,
- * `db._.session`, `session.prepareQuery(...)`, `session.client`, `SQL#toQuery`). Everything that depends on how a
- * Drizzle version lays out its objects lives here; the per-driver files beside it only talk to driver clients.
+ * The one place that reaches into Drizzle's database/session/dialect internals (`db.dialect`, `db._.session`,
+ * `session.prepareQuery(...)`, `session.client`, `SQL#toQuery`), on both drizzle-orm lines (0.45 and 1.0; what
+ * differs between them is in `drizzle-line.ts` beside this file). The per-driver files in `src/driver/` only talk
+ * to driver clients.
  */
 
 /** Any Drizzle PostgreSQL database or transaction: node-postgres, postgres.js, PGlite, Neon … */
@@ -14,20 +16,9 @@ export type AnyPgDatabase = PgDatabase<any, any, any>;
 /** The transaction object `db.transaction(fn)` hands to `fn` for this kind of database. */
 export type TransactionOf<TDb extends AnyPgDatabase> = Parameters<Parameters<TDb['transaction']>[0]>[0];
 
-/** What Drizzle's prepared queries look like from the outside (all drivers). */
-interface PreparedLike {
-  execute(placeholderValues?: Record<string, unknown>): Promise<unknown>;
-}
-
-/** @internal The slice of Drizzle's PgSession used by the driver layer. */
+/** @internal The slice of Drizzle's PgSession used by the driver layer (`prepareQuery`'s arguments differ per line: call it through {@link sessionQuery}). */
 export interface SessionLike {
-  prepareQuery(
-    query: { sql: string; params: unknown[] },
-    fields: undefined,
-    name: undefined,
-    isResponseInArrayMode: boolean,
-    customResultMapper?: (rows: unknown[][]) => unknown,
-  ): PreparedLike;
+  prepareQuery(...args: never[]): PreparedLike;
   transaction<T>(fn: (tx: AnyPgDatabase) => Promise<T>): Promise<T>;
   /** The driver client behind the session (node-postgres Pool/Client, postgres.js Sql, PGlite …). */
   readonly client?: unknown;
@@ -35,7 +26,17 @@ export interface SessionLike {
   /** Drizzle's constructor arguments, kept on the session (used to open a session on a checked-out client). */
   readonly dialect?: PgDialect;
   readonly schema?: unknown;
+  /** 1.0's name for `schema`. */
+  readonly relations?: unknown;
   readonly options?: unknown;
+}
+
+/**
+ * @internal Run `query` through Drizzle's session (its logger, its error wrapping, its type parsers): rows as arrays
+ * mapped by `map`, or (`'raw'`) the driver's whole result. `simple`: not as a prepared statement.
+ */
+export function sessionQuery(session: SessionLike, query: QueryLike, mode: 'arrays' | 'raw', map?: (rows: unknown[][]) => unknown, simple = false): Promise<unknown> {
+  return prepareOn(session, query, mode, map, simple).execute();
 }
 
 interface DbInternals {
@@ -73,17 +74,17 @@ export function sessionKind(session: SessionLike): string | undefined {
 
 /** @internal True when `db` is a transaction (settings must then be restored, not just dropped at COMMIT). */
 export function isTransaction(db: AnyPgDatabase): boolean {
-  return is(db, PgTransaction);
+  return is(db, PG_TRANSACTION_CLASS);
 }
 
 /**
  * @internal A Drizzle session of the same class as `session`, on another client (a connection checked out of
- * the session's pool): `new NodePgSession(client, dialect, schema, options)`. Its `transaction()` runs on that
+ * the session's pool): `new NodePgSession(client, dialect, schema, options)` (1.0: `relations` for `schema`). Its `transaction()` runs on that
  * client, so the caller owns the checkout (error listener, release as broken).
  */
 export function sessionOnClient(session: SessionLike, client: unknown): SessionLike {
   const Ctor = session.constructor as new (client: unknown, dialect: unknown, schema: unknown, options: unknown) => SessionLike;
-  return new Ctor(client, session.dialect, session.schema, session.options ?? {});
+  return new Ctor(client, session.dialect, sessionSchemaArgument(session), session.options ?? {});
 }
 
 /**
@@ -91,11 +92,13 @@ export function sessionOnClient(session: SessionLike, client: unknown): SessionL
  * `$${start + 1}`, so fragments compiled per call can be spliced into SQL text cached per query shape.
  */
 export function compileFragment(dialect: PgDialect, fragment: SQL, start: number): { sql: string; params: unknown[] } {
-  const d = dialect as unknown as { casing: unknown; escapeName: unknown; escapeParam: unknown; escapeString: unknown };
+  // 0.45 reads `casing`, 1.0 `codecs` (parameter normalisation); each line ignores the other's.
+  const d = dialect as unknown as { casing: unknown; codecs: unknown; escapeName: unknown; escapeParam: unknown; escapeString: unknown };
   // No `prepareTyping`: it only fills the per-parameter type hints (`typings`), which are dropped here (the text
   // and parameters do not depend on it), and it costs up to nine `is()` prototype walks per bound parameter.
   const { sql: text, params } = fragment.toQuery({
     casing: d.casing,
+    codecs: d.codecs,
     escapeName: d.escapeName,
     escapeParam: d.escapeParam,
     escapeString: d.escapeString,
