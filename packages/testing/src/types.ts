@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as pgCore from 'drizzle-orm/pg-core';
+import type { PgQueryResultHKT } from 'drizzle-orm/pg-core';
 
 import type { TestBackendName } from './backend.js';
 
@@ -22,10 +23,18 @@ import type { TestBackendName } from './backend.js';
  * }
  * ```
  */
-export type PgvectorDrizzleDatabase<TSchema extends Record<string, unknown> = Record<string, never>> = PgDatabase<
-  PgQueryResultHKT,
-  TSchema
->;
+export type PgvectorDrizzleDatabase<TSchema extends Record<string, unknown> = Record<string, never>> = 'PgAsyncDatabase' extends keyof PgCore
+  ? InstanceOf<typeof _pgAsyncDatabase1<PgQueryResultHKT, any>>
+  : InstanceOf<typeof _pgDatabase045<PgQueryResultHKT, TSchema>>;
+
+// drizzle-orm 0.45 calls the class PgDatabase<THKT, TSchema>, 1.0 PgAsyncDatabase<THKT, TRelations>: each is reached
+// through the module's value exports (a missing one is a missing key, not an error), so these declarations
+// type-check against either line (see drizzle-pgvector's src/compat/drizzle-types.ts).
+type PgCore = typeof pgCore;
+type InstanceOf<C> = C extends abstract new (...args: any) => infer I ? I : never;
+type Absent = abstract new <_A = any, _B = any>(...args: any[]) => never;
+declare const _pgDatabase045: PgCore extends { PgDatabase: infer C } ? C : Absent;
+declare const _pgAsyncDatabase1: PgCore extends { PgAsyncDatabase: infer C } ? C : Absent;
 
 /**
  * The Drizzle driver behind a {@link PgvectorDrizzleDatabase}.

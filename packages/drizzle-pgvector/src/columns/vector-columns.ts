@@ -1,8 +1,8 @@
-import type { ColumnBuilderBaseConfig, ColumnBaseConfig } from 'drizzle-orm';
 import { entityKind } from 'drizzle-orm';
 import { PgColumn, PgColumnBuilder } from 'drizzle-orm/pg-core';
 import type { AnyPgTable, PgTable } from 'drizzle-orm/pg-core';
 import { VECTOR_TYPES, type VectorType } from '../catalog/index.js';
+import type { ColumnBuilderConfigBase, IsDrizzle1 } from '../compat/index.js';
 import {
   decodeDense,
   decodeSparse,
@@ -57,49 +57,56 @@ type ColumnTypeOf<T extends VectorType> = T extends 'vector'
 /** Select type of each vector type. */
 export type VectorData<T extends VectorType> = T extends 'vector' | 'halfvec' ? number[] : T extends 'sparsevec' ? SparseVector : string;
 
-export type VectorColumnBuilderInitial<TName extends string, TType extends VectorType> = VectorColumnBuilder<{
-  name: TName;
-  dataType: 'custom';
-  columnType: ColumnTypeOf<TType>;
-  data: VectorData<TType>;
-  driverParam: string;
-  enumValues: undefined;
-}>;
+/**
+ * What Drizzle reads from a builder to type the column: 0.45 wants name, column type and enum values in it too,
+ * 1.0 only the data type, select type and driver type (it derives the rest from the builder's own state).
+ */
+type VectorBuilderConfig<TName extends string, TType extends VectorType> = IsDrizzle1 extends true
+  ? { dataType: 'custom'; data: VectorData<TType>; driverParam: string }
+  : { name: TName; dataType: 'custom'; columnType: ColumnTypeOf<TType>; data: VectorData<TType>; driverParam: string; enumValues: undefined };
+
+export type VectorColumnBuilderInitial<TName extends string, TType extends VectorType> = VectorColumnBuilder<
+  Extract<VectorBuilderConfig<TName, TType>, ColumnBuilderConfigBase>
+>;
 
 /** Builder of a drizzle-pgvector column; Drizzle turns it into a {@link VectorColumn} when the table is built. */
-export class VectorColumnBuilder<T extends ColumnBuilderBaseConfig<'custom', string>> extends PgColumnBuilder<T, VectorColumnRuntimeConfig> {
+export class VectorColumnBuilder<T extends ColumnBuilderConfigBase> extends PgColumnBuilder<T, VectorColumnRuntimeConfig> {
   static override readonly [entityKind]: string = 'DrizzlePgVectorColumnBuilder';
 
-  constructor(name: T['name'], columnType: T['columnType'], vectorType: VectorType, dimensions: number | undefined) {
+  constructor(name: string, columnType: string, vectorType: VectorType, dimensions: number | undefined) {
     super(name, 'custom', columnType);
     this.config.vectorType = vectorType;
     this.config.vectorDimensions = dimensions;
   }
 
   /** @internal Called by Drizzle when the table is built. */
-  build(table: AnyPgTable): VectorColumn<ColumnBaseConfig<'custom', string> & T> {
-    return new VectorColumn(table as PgTable, this.config as never);
+  build(table: AnyPgTable): VectorColumn {
+    return new VectorColumn(table as PgTable, this.config);
   }
 }
 
-/** A pgvector column (`vector`, `halfvec`, `sparsevec` or `bit`) that validates every value it sends. */
-export class VectorColumn<T extends ColumnBaseConfig<'custom', string>> extends PgColumn<T, VectorColumnRuntimeConfig> {
+/**
+ * A pgvector column (`vector`, `halfvec`, `sparsevec` or `bit`) that validates every value it sends. Its Drizzle
+ * generics are left open (`PgColumn<any, any, any>`: the parameters mean different things on 0.45 and 1.0); tables
+ * type their columns from the builder's config, not from this class.
+ */
+export class VectorColumn extends PgColumn<any, any, any> {
   static override readonly [entityKind]: string = 'DrizzlePgVectorColumn';
 
-  readonly vectorType: VectorType = this.config.vectorType;
+  readonly vectorType: VectorType = (this.config as VectorColumnRuntimeConfig).vectorType;
   /** The typmod: `vector(3)` → 3; `undefined` for a column of any dimension count. */
-  readonly vectorDimensions: number | undefined = this.config.vectorDimensions;
+  readonly vectorDimensions: number | undefined = (this.config as VectorColumnRuntimeConfig).vectorDimensions;
   /** @internal 1.0's relational queries decode JSON-aggregated values with this (0.45 ignores it). */
   readonly mapFromJsonValue: (value: unknown) => unknown;
 
-  constructor(table: PgTable, config: ConstructorParameters<typeof PgColumn<T, VectorColumnRuntimeConfig>>[1]) {
-    super(table, config);
-    const { vectorType, vectorDimensions } = this.config;
+  constructor(table: PgTable, config: VectorColumnRuntimeConfig & { name: string }) {
+    super(table, config as never);
+    const { vectorType, vectorDimensions } = config;
     // What values are checked against; built once per column.
     const spec: ValueSpec = {
       type: vectorType,
       dimensions: vectorDimensions,
-      label: `column ${quoteForMessage(table)}"${this.config.name}" (${sqlTypeOf(vectorType, vectorDimensions)})`,
+      label: `column ${quoteForMessage(table)}"${config.name}" (${sqlTypeOf(vectorType, vectorDimensions)})`,
     };
     const decode = decoderOf(vectorType);
     this.mapToDriverValue = encoderOf(vectorType, spec);
@@ -185,7 +192,7 @@ export function checkColumnDimensions(type: VectorType, name: string, dimensions
 function makeColumn<TType extends VectorType>(type: TType, columnType: ColumnTypeOf<TType>, required: boolean) {
   function column(options?: VectorColumnOptions): VectorColumnBuilderInitial<'', TType>;
   function column<TName extends string>(name: TName, options?: VectorColumnOptions): VectorColumnBuilderInitial<TName, TType>;
-  function column(a?: string | VectorColumnOptions, b?: VectorColumnOptions): VectorColumnBuilderInitial<string, TType> {
+  function column(a?: string | VectorColumnOptions, b?: VectorColumnOptions): VectorColumnBuilder<any> {
     const name = typeof a === 'string' ? a : '';
     const options = (typeof a === 'string' ? b : a) ?? {};
     if (typeof options !== 'object' || options === null) {
@@ -194,7 +201,7 @@ function makeColumn<TType extends VectorType>(type: TType, columnType: ColumnTyp
       });
     }
     const dims = checkColumnDimensions(type, name, options.dimensions, required);
-    return new VectorColumnBuilder(name, columnType, type, dims) as VectorColumnBuilderInitial<string, TType>;
+    return new VectorColumnBuilder(name, columnType, type, dims);
   }
   return column;
 }
@@ -235,8 +242,8 @@ export const sparsevec = makeColumn('sparsevec', 'PgSparsevecExt', false);
 
 function bitColumn(options: BitColumnOptions): VectorColumnBuilderInitial<'', 'bit'>;
 function bitColumn<TName extends string>(name: TName, options: BitColumnOptions): VectorColumnBuilderInitial<TName, 'bit'>;
-function bitColumn(a: string | BitColumnOptions, b?: BitColumnOptions): VectorColumnBuilderInitial<string, 'bit'> {
-  return (makeColumn('bit', 'PgBitExt', true) as (n: string, o?: VectorColumnOptions) => VectorColumnBuilderInitial<string, 'bit'>)(
+function bitColumn(a: string | BitColumnOptions, b?: BitColumnOptions): VectorColumnBuilder<any> {
+  return (makeColumn('bit', 'PgBitExt', true) as (n: string, o?: VectorColumnOptions) => VectorColumnBuilder<any>)(
     typeof a === 'string' ? a : '',
     (typeof a === 'string' ? b : a) as VectorColumnOptions,
   );

@@ -1,7 +1,8 @@
 import { entityKind, is, type SQL } from 'drizzle-orm';
-import type { PgDatabase, PgDialect } from 'drizzle-orm/pg-core';
+import type { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, pgVectorError } from '../errors/index.js';
 import { PG_TRANSACTION_CLASS, prepareOn, sessionSchemaArgument, type PreparedLike, type QueryLike } from './drizzle-line.js';
+import type { AnyPgDatabase } from './drizzle-types.js';
 
 /**
  * The one place that reaches into Drizzle's database/session/dialect internals (`db.dialect`, `db._.session`,
@@ -10,11 +11,10 @@ import { PG_TRANSACTION_CLASS, prepareOn, sessionSchemaArgument, type PreparedLi
  * to driver clients.
  */
 
-/** Any Drizzle PostgreSQL database or transaction: node-postgres, postgres.js, PGlite, Neon … */
-export type AnyPgDatabase = PgDatabase<any, any, any>;
+export type { AnyPgDatabase };
 
 /** The transaction object `db.transaction(fn)` hands to `fn` for this kind of database. */
-export type TransactionOf<TDb extends AnyPgDatabase> = Parameters<Parameters<TDb['transaction']>[0]>[0];
+export type TransactionOf<TDb extends AnyPgDatabase> = Parameters<Extract<Parameters<TDb['transaction']>[0], (...args: any) => any>>[0];
 
 /** @internal The slice of Drizzle's PgSession used by the driver layer (`prepareQuery`'s arguments differ per line: call it through {@link sessionQuery}). */
 export interface SessionLike {

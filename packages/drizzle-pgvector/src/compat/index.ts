@@ -15,4 +15,5 @@ export {
   type SessionLike,
   type TransactionOf,
 } from './drizzle-internals.js';
+export type { ColumnBuilderConfigBase, IsDrizzle1, PgDatabaseWithSchema } from './drizzle-types.js';
 export { builtinVectorDimensions, drizzleLine, jsonLeftToDriver, NEW_MIGRATIONS_LAYOUT, NEW_MIGRATIONS_TABLE_HAS_NAME, type DrizzleLine } from './drizzle-line.js';
