@@ -89,6 +89,12 @@ const items = pgTable(
   (t) => [hnswIndex('items_embedding_idx').on(t.embedding, 'l2')],
 );
 
+// The column's select and insert types, exactly (an \`any\` leaking from the declarations would fail here).
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? (0 extends 1 & A ? false : true) : false) : false;
+const selectType: Exactly<(typeof items.$inferSelect)['embedding'], number[]> = true;
+const insertType: Exactly<(typeof items.$inferInsert)['embedding'], number[]> = true;
+void [selectType, insertType];
+
 const code: PgVectorErrorCode | undefined = undefined;
 void [migrate, vectorExtensionMigration, PgVectorError, PgVectorTestError, code];
 
@@ -102,6 +108,8 @@ try {
     { title: 'z', embedding: [0, 0, 1] },
   ]);
   const rows = await nearest(database.db, items.embedding, [0.1, 0.9, 0], { k: 2, select: { title: items.title } });
+  const titleType: Exactly<(typeof rows)[number]['title'], string> = true;
+  void titleType;
   const titles = rows.map((row) => row.title).join(',');
   if (titles !== 'y,x') throw new Error(\`nearest returned \${titles}, expected y,x\`);
   const [count] = rowsOf<{ n: number }>(await database.db.execute(sql\`select count(*)::int as n from items\`));

@@ -31,7 +31,7 @@ describe('drizzle-orm line', () => {
   it('our columns keep the typmod as vectorDimensions; their Drizzle `dimensions` (1.0: array depth) stays unset', () => {
     const t = pgTable('cl', { id: serial('id'), e: vector('e', { dimensions: 3 }), s: sparsevec('s', { dimensions: 30 }), b: bit('b', { dimensions: 8 }) });
     expect(t.e).toBeInstanceOf(VectorColumn);
-    const ours = [t.e, t.s, t.b] as unknown as VectorColumn[];
+    const ours = [t.e, t.s, t.b] as unknown as VectorColumn<never>[];
     expect(ours.map((c) => c.vectorDimensions)).toEqual([3, 30, 8]);
     expect([t.e.getSQLType(), t.s.getSQLType(), t.b.getSQLType()]).toEqual(['vector(3)', 'sparsevec(30)', 'bit(8)']);
     expect((t.e as unknown as { dimensions?: number }).dimensions ?? 0).toBe(0);
