@@ -73,7 +73,7 @@ writeFileSync(
   join(app, 'src', 'main.ts'),
   `import { sql } from 'drizzle-orm';
 import { pgTable, serial, text } from 'drizzle-orm/pg-core';
-import { ensureVectorExtension, hnswIndex, nearest, PgVectorError, vector, type PgVectorErrorCode } from 'drizzle-pgvector';
+import { ensureVectorExtension, hnswIndex, nearest, PgVectorError, vector, withVectorSettings, type PgVectorErrorCode } from 'drizzle-pgvector';
 import { migrate, vectorExtensionMigration } from 'drizzle-pgvector/migrator';
 import { PgVectorTestError, rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import { clusteredVectors, seededRandom } from '@drizzle-pgvector/testing/data';
@@ -110,6 +110,9 @@ try {
   const rows = await nearest(database.db, items.embedding, [0.1, 0.9, 0], { k: 2, select: { title: items.title } });
   const titleType: Exactly<(typeof rows)[number]['title'], string> = true;
   void titleType;
+  // A transaction of the app's db (TransactionOf<TDb>) is a database nearest() takes.
+  const inTx = await withVectorSettings(database.db, { efSearch: 40 }, (tx) => nearest(tx, items.embedding, [0, 0, 1], { k: 1, select: { title: items.title } }));
+  if (inTx[0]?.title !== 'z') throw new Error(\`nearest in withVectorSettings returned \${inTx[0]?.title}, expected z\`);
   const titles = rows.map((row) => row.title).join(',');
   if (titles !== 'y,x') throw new Error(\`nearest returned \${titles}, expected y,x\`);
   const [count] = rowsOf<{ n: number }>(await database.db.execute(sql\`select count(*)::int as n from items\`));
