@@ -17,8 +17,9 @@ import * as pgCore from 'drizzle-orm/pg-core';
  * | index `with` in drizzle-kit | a map (ours holds strings, as the catalog reports) | one `k=v, …` string; same text from both |
  * | migrations folder drizzle-kit writes | `meta/_journal.json` + `NNNN_name.sql` | `<timestamp>_name/migration.sql` + `snapshot.json` |
  *
- * Column and index builders need no branch: they are written so both lines read them the same way (see
- * `columns/vector-columns.ts`, `indexes/vector-index.ts`).
+ * Column and index builders need no branch at run time: they are written so both lines read them the same way (see
+ * `columns/vector-columns.ts`, `indexes/vector-index.ts`). The type-level differences (database class, column
+ * builder config) are in `drizzle-types.ts`.
  */
 
 /** `'1'` when drizzle-orm/pg-core has the 1.0 line's async classes, else `'0.45'`. */
