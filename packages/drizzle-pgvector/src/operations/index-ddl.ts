@@ -1,5 +1,6 @@
 import { getTableName, is, SQL } from 'drizzle-orm';
 import { getTableConfig, IndexedColumn, PgDialect, type Index, type PgTable } from 'drizzle-orm/pg-core';
+import { drizzleLine } from '../compat/index.js';
 
 /** How {@link indexDdl} writes the statement. */
 export interface IndexDdlOptions {
@@ -24,13 +25,16 @@ export function indexNameOf(table: PgTable, index: Index): string {
 }
 
 /**
- * @internal The `CREATE INDEX` statement drizzle-kit 0.31 writes for a Drizzle index (`index()`, `hnswIndex()`,
- * `ivfflatIndex()`), character for character — drizzle-kit itself is a dev tool, not a runtime dependency — with
- * `IF NOT EXISTS` on request.
+ * @internal The `CREATE INDEX` statement the installed line's drizzle-kit writes for a Drizzle index (`index()`,
+ * `hnswIndex()`, `ivfflatIndex()`), character for character — drizzle-kit itself is a dev tool, not a runtime
+ * dependency — with `IF NOT EXISTS` on request. drizzle-kit 0.31 (drizzle-orm 0.45):
  *
  * ```sql
- * CREATE INDEX [CONCURRENTLY] [IF NOT EXISTS] "items_embedding_hnsw" ON "items" USING hnsw ("embedding" vector_cosine_ops) WITH (m=16,ef_construction=64) [WHERE …];
+ * CREATE INDEX [CONCURRENTLY] [IF NOT EXISTS] "items_embedding_hnsw" ON "items" USING hnsw ("embedding" vector_cosine_ops) WITH (m=16,ef_construction=64) [WHERE "items"."lang" = 'en'];
  * ```
+ *
+ * drizzle-kit 1.0 spells the same index `WITH (m=16, ef_construction=64)`, with the predicate's columns unqualified
+ * (`WHERE "lang" = 'en'`) and without `USING btree` for the default method.
  */
 export function indexDdl(table: PgTable, index: Index, options: IndexDdlOptions = {}): string {
   const config = index.config;
@@ -44,15 +48,18 @@ export function indexDdl(table: PgTable, index: Index, options: IndexDdlOptions 
     return `"${c.name ?? ''}"${opclass ? ` ${opclass}` : asc ? '' : ' DESC'}${(asc && nulls === 'last') || opclass ? '' : ` NULLS ${nulls.toUpperCase()}`}`;
   });
   const withMap = (config.with ?? {}) as Record<string, unknown>;
+  const kit1 = drizzleLine === '1';
   const withText = Object.entries(withMap)
     .map(([k, v]) => `${k}=${String(v)}`)
-    .join(',');
-  const where = config.where ? DIALECT.sqlToQuery(config.where).sql : undefined;
+    .join(kit1 ? ', ' : ',');
+  const where = config.where ? (kit1 ? DIALECT.sqlToQuery(config.where, 'indexes') : DIALECT.sqlToQuery(config.where)).sql : undefined;
+  const method = config.method ?? 'btree';
+  const using = kit1 && method === 'btree' ? '' : `USING ${method} `;
   const concurrently = options.concurrently ?? config.concurrently ?? false;
   const target = schema ? `${quote(schema)}.${quote(tableName)}` : quote(tableName);
   return (
     `CREATE ${config.unique ? 'UNIQUE INDEX' : 'INDEX'}${concurrently ? ' CONCURRENTLY' : ''}${options.ifNotExists ? ' IF NOT EXISTS' : ''} ` +
-    `${quote(indexNameOf(table, index))} ON ${target} USING ${config.method ?? 'btree'} (${columns.join(',')})` +
+    `${quote(indexNameOf(table, index))} ON ${target} ${using}(${columns.join(',')})` +
     `${withText ? ` WITH (${withText})` : ''}${where ? ` WHERE ${where}` : ''};`
   );
 }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import { asHalfvec, buildIndex, estimateIndexBuildMemory, hnswIndex, ivfflatIndex, rebuildIndex, vector, type PgVectorErrorCode } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
+import { onKitLine } from '../../../../test/helpers/drizzle-kit.js';
 import { createFilled, indexState, kitIndexStatement, lowMemoryDb, progressLog } from './fixtures.js';
 
 const items = pgTable(
@@ -41,7 +42,7 @@ describe('buildIndex: the schema’s index, drizzle-kit’s DDL', () => {
     const r = await buildIndex(database.db, items, 'op_items_hnsw', { onProgress: log.onProgress });
     expect(r.status).toBe('built');
     expect(r.sql).toBe(kit.replace('CREATE INDEX ', 'CREATE INDEX IF NOT EXISTS '));
-    expect(r.sql).toBe('CREATE INDEX IF NOT EXISTS "op_items_hnsw" ON "op_items" USING hnsw ("embedding" vector_cosine_ops) WITH (m=8,ef_construction=32);');
+    expect(r.sql).toBe(onKitLine(['CREATE INDEX IF NOT EXISTS "op_items_hnsw" ON "op_items" USING hnsw ("embedding" vector_cosine_ops) WITH (m=8,ef_construction=32);'])[0]);
     expect(await indexState(database, 'op_items_hnsw')).toMatchObject({ valid: true, method: 'hnsw' });
     expect(r.maintenanceWorkMem).toBeUndefined();
     expect(r.elapsedMs).toBeGreaterThan(0);

@@ -6,7 +6,6 @@ import * as schema from '../../../../test/fixtures/schema.js';
 import { EXPECTED_STATEMENTS } from '../../../../test/fixtures/expected.js';
 import { hnswIndex, vector } from '../../src/index.js';
 import { indexDdl } from '../../src/operations/index-ddl.js';
-import { onKitLine } from '../../../../test/helpers/drizzle-kit.js';
 
 const other = pgSchema('other');
 const extra = other.table(
@@ -27,9 +26,9 @@ async function kitStatements(imports: Record<string, unknown>): Promise<string[]
   return (await generateMigration(empty, current)).filter((s) => /^CREATE (UNIQUE )?INDEX/.test(s));
 }
 
-/** indexDdl for every index, in the installed drizzle-kit's spelling (indexDdl writes 0.31's; see onKitLine). */
+/** indexDdl for every index (it writes the installed drizzle-kit's spelling). */
 function ours(tables: readonly PgTable[]): string[] {
-  return onKitLine(tables.flatMap((t) => getTableConfig(t).indexes.map((i) => indexDdl(t, i))));
+  return tables.flatMap((t) => getTableConfig(t).indexes.map((i) => indexDdl(t, i)));
 }
 
 describe('indexDdl', () => {
