@@ -8,6 +8,7 @@ import { postgresJsDriver } from './postgres-js.js';
 export type { Driver, DriverConnection, DriverKind, RowMapper } from './driver.js';
 export { compileFragment, compileStatic, dialectOf, isTransaction, sessionOf, type AnyPgDatabase, type TransactionOf } from '../compat/index.js';
 export { queryError } from './errors.js';
+export { qualified, quoteIdent, relationName } from './identifiers.js';
 export { rowsOf } from './rows.js';
 export { serverFacts, vectorVersion, type ServerFacts } from './server-facts.js';
 export { isPgPool } from './node-postgres.js';

@@ -1,14 +1,13 @@
 import { getTableColumns, is, sql } from 'drizzle-orm';
 import { getTableConfig, PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { INDEX_METHODS_LIST, METRICS_LIST, VECTOR_TYPES, type IndexMethod, type Metric, type VectorType } from '../catalog/index.js';
-import { driverOf, queryRows, type AnyPgDatabase } from '../driver/index.js';
+import { driverOf, qualified, queryRows, quoteIdent, relationName, type AnyPgDatabase } from '../driver/index.js';
 import { describe, PgVectorError, pgVectorError } from '../errors/index.js';
 import { hnswIndex, ivfflatIndex } from '../indexes/index.js';
 import { indexDdl } from '../operations/index-ddl.js';
 import { checkVectorTable } from '../operations/operation-input.js';
 import { asHalfvec, asVector, binaryQuantize, type VectorTarget } from '../targets/index.js';
 import { vectorColumnInfo, type VectorColumnInfo } from '../targets/column-info.js';
-import { qualified, quoteIdent } from './live-indexes.js';
 import { columnRef } from './schema-line.js';
 import type { ColumnArgument, ColumnDimensionsOptions, ColumnDimensionsReport, DimensionCount, PartialIndexSuggestion } from './types.js';
 
@@ -155,7 +154,7 @@ export async function columnDimensions(db: AnyPgDatabase, table: PgTable, column
   const info = resolveColumn(table, column);
   driverOf(db);
   const config = getTableConfig(table);
-  const regclass = config.schema ? `${quoteIdent(config.schema)}.${quoteIdent(config.name)}` : quoteIdent(config.name);
+  const regclass = relationName(config.schema, config.name);
   const [found] = await queryRows<Record<string, unknown>>(
     db,
     sql`SELECT n.nspname AS schema, a.atttypmod AS typmod, t.typname AS type, a.attname IS NOT NULL AS has_column

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { getTableConfig, type Index, type PgTable } from 'drizzle-orm/pg-core';
-import type { AnyPgDatabase, Driver } from '../driver/index.js';
+import { quoteIdent, relationName, type AnyPgDatabase, type Driver } from '../driver/index.js';
 import { pgVectorError } from '../errors/index.js';
 import { indexDdl, indexNameOf } from '../operations/index-ddl.js';
-import { quoteIdent, readLiveIndexes, type LiveIndex } from './live-indexes.js';
+import { readLiveIndexes, type LiveIndex } from './live-indexes.js';
 
 /** @internal One HNSW / IVFFlat index the schema declares on a table. */
 export interface DeclaredIndex {
@@ -26,7 +26,7 @@ export function declaredVectorIndexes(table: PgTable): DeclaredIndex[] {
 /** drizzle-kit's target spelling in `CREATE INDEX … ON <target> USING`. */
 function ddlTarget(table: PgTable): string {
   const { schema, name } = getTableConfig(table);
-  return schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name);
+  return relationName(schema, name);
 }
 
 const ROLLBACK = new Error('drizzle-pgvector: roll back the declared-index copy');

@@ -1,7 +1,8 @@
 import { INDEX_OPTIONS } from '../catalog/index.js';
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import type { DeclaredIndex } from './declared-indexes.js';
-import { qualified, type LiveIndex } from './live-indexes.js';
+import { qualified } from '../driver/index.js';
+import type { LiveIndex } from './live-indexes.js';
 import { schemaLineOf } from './schema-line.js';
 import type { IndexDrift, IndexDriftKind } from './types.js';
 

@@ -1,6 +1,7 @@
 import { IVFFLAT_LISTS_DRIFT_FACTOR, IVFFLAT_RULES, operatorClassByName } from '../catalog/index.js';
 import { recommendIvfflat } from '../advice/index.js';
-import { qualified, type LiveIndex } from './live-indexes.js';
+import { qualified } from '../driver/index.js';
+import type { LiveIndex } from './live-indexes.js';
 import type { CitusDistribution, IndexProblem, IvfflatAdvice, VectorIndexStatus } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { INDEX_OPTIONS, type IndexMethod } from '../catalog/index.js';
-import { queryRows, type SqlExecutor } from '../driver/index.js';
+import { qualified, queryRows, type SqlExecutor } from '../driver/index.js';
 import type { LiveIndexOptions } from './types.js';
 
 /** @internal One HNSW / IVFFlat index read from the catalog: the facts both health and drift are computed from. */
@@ -56,7 +56,8 @@ export function effectiveOptions(method: string, stored: Readonly<Record<string,
 
 /**
  * @internal HNSW / IVFFlat indexes from the catalog: on the tables with the given oids, on one table found by
- * `regclass` text (the temp copies drift detection makes), or in every non-system schema.
+ * `regclass` text (the temp copies drift detection makes), by index name (or all) in one schema or on the
+ * search_path (`rebuildIndex`), or in every non-system schema.
  *
  * ```sql
  * SELECT n.nspname, c.relname, t.relname, t.oid, am.amname, opc.opcname, pg_get_indexdef(c.oid, 1, true), i.indkey[0] <> 0,
@@ -66,10 +67,17 @@ export function effectiveOptions(method: string, stored: Readonly<Record<string,
  *  WHERE am.amname IN ('hnsw', 'ivfflat') AND <n.nspname not a system schema | i.indrelid IN (…)>
  * ```
  */
-export async function readLiveIndexes(db: SqlExecutor, where: { tableOids: readonly number[] } | { regclass: string } | 'all'): Promise<LiveIndex[]> {
+export async function readLiveIndexes(
+  db: SqlExecutor,
+  where: { tableOids: readonly number[] } | { regclass: string } | { index: string | undefined; schema: string | undefined } | 'all',
+): Promise<LiveIndex[]> {
   let filter: SQL;
   if (where === 'all') filter = sql.raw(NOT_SYSTEM);
   else if ('regclass' in where) filter = sql`i.indrelid = pg_catalog.to_regclass(${where.regclass})`;
+  else if ('index' in where) {
+    const inSchema = where.schema === undefined ? sql`n.nspname = ANY (pg_catalog.current_schemas(false))` : sql`n.nspname = ${where.schema}`;
+    filter = where.index === undefined ? inSchema : sql`c.relname = ${where.index} AND ${inSchema}`;
+  }
   else if (where.tableOids.length === 0) return [];
   else filter = sql.raw(`i.indrelid IN (${where.tableOids.map((o) => String(Math.trunc(Number(o)))).join(', ')})`);
   const rows = await queryRows<Record<string, unknown>>(
@@ -115,16 +123,6 @@ export async function readLiveIndexes(db: SqlExecutor, where: { tableOids: reado
       tablePages: Number(r['pages'] ?? 0),
     };
   });
-}
-
-/** @internal A double-quoted SQL identifier. */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** @internal `"schema"."name"` of an index or table. */
-export function qualified(schema: string, name: string): string {
-  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
 }
 
 /** @internal Resolve tables to oids and schemas (`to_regclass`, search_path rules); undefined when not there. */

@@ -1,12 +1,12 @@
 import { getTableName, is, sql } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
-import { driverOf, queryRows, type AnyPgDatabase } from '../driver/index.js';
+import { driverOf, qualified, queryRows, relationName, type AnyPgDatabase } from '../driver/index.js';
 import { describe, pgVectorError } from '../errors/index.js';
 import { checkVectorTable, vectorColumnsOf } from '../operations/operation-input.js';
 import { declaredVectorIndexes, normaliseDeclared } from './declared-indexes.js';
 import { tableDrift } from './index-drift.js';
 import { indexStatus } from './index-health.js';
-import { citusIndexSize, estimatedRows, qualified, quoteIdent, readDistribution, readLiveIndexes, resolveTables, type LiveIndex } from './live-indexes.js';
+import { citusIndexSize, estimatedRows, readDistribution, readLiveIndexes, resolveTables, type LiveIndex } from './live-indexes.js';
 import type { IndexDrift, VectorIndexesOptions, VectorIndexesReport, VectorIndexStatus } from './types.js';
 
 const FN = 'vectorIndexes';
@@ -51,7 +51,7 @@ function checkOptions(options: unknown): { tables: PgTable[] | undefined; rows: 
 
 function tableText(table: PgTable): string {
   const { schema, name } = getTableConfig(table);
-  return schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name);
+  return relationName(schema, name);
 }
 
 /**

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { isTransaction, NEW_MIGRATIONS_TABLE_HAS_NAME } from '../compat/index.js';
-import { queryRows, type SqlExecutor, type TransactionalDatabase } from '../driver/index.js';
+import { queryRows, quoteIdent, type SqlExecutor, type TransactionalDatabase } from '../driver/index.js';
 import { describeServerError, pgVectorError, serverError } from '../errors/index.js';
 import { ensureVectorExtension, type EnsureVectorExtensionOptions, type VectorExtensionInfo } from '../extension/ensure-vector-extension.js';
 import { dropInvalidIndex, dropInvalidStatement, findIndex } from '../operations/invalid-index.js';
@@ -405,6 +405,3 @@ function outsideFailure(m: Planned, i: number, step: Step, error: unknown, schem
   );
 }
 
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}

@@ -1,6 +1,7 @@
 import { getTableName, is, SQL } from 'drizzle-orm';
 import { getTableConfig, IndexedColumn, PgDialect, type Index, type PgTable } from 'drizzle-orm/pg-core';
 import { drizzleLine } from '../compat/index.js';
+import { quoteIdent, relationName } from '../driver/identifiers.js';
 
 /** How {@link indexDdl} writes the statement. */
 export interface IndexDdlOptions {
@@ -11,10 +12,6 @@ export interface IndexDdlOptions {
 }
 
 const DIALECT = new PgDialect();
-
-function quote(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
 
 /** @internal The index's name as drizzle-kit names it (`<table>_<columns>_index` when unnamed). */
 export function indexNameOf(table: PgTable, index: Index): string {
@@ -56,10 +53,10 @@ export function indexDdl(table: PgTable, index: Index, options: IndexDdlOptions 
   const method = config.method ?? 'btree';
   const using = kit1 && method === 'btree' ? '' : `USING ${method} `;
   const concurrently = options.concurrently ?? config.concurrently ?? false;
-  const target = schema ? `${quote(schema)}.${quote(tableName)}` : quote(tableName);
+  const target = relationName(schema, tableName);
   return (
     `CREATE ${config.unique ? 'UNIQUE INDEX' : 'INDEX'}${concurrently ? ' CONCURRENTLY' : ''}${options.ifNotExists ? ' IF NOT EXISTS' : ''} ` +
-    `${quote(indexNameOf(table, index))} ON ${target} ${using}(${columns.join(',')})` +
+    `${quoteIdent(indexNameOf(table, index))} ON ${target} ${using}(${columns.join(',')})` +
     `${withText ? ` WITH (${withText})` : ''}${where ? ` WHERE ${where}` : ''};`
   );
 }

@@ -2,6 +2,7 @@
  * @internal What migrate() and buildIndex() share about indexes a failed `CREATE INDEX CONCURRENTLY` leaves
  * behind: is the index there, is it valid, and dropping the INVALID leftover.
  */
+import { qualified } from '../driver/identifiers.js';
 
 /** Runs one statement with bound parameters and returns row objects (a DriverConnection's `query`, or db.execute). */
 export type RowQuery = (text: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>;
@@ -17,13 +18,10 @@ export interface IndexState {
   readonly table: string;
 }
 
-function quote(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
 
 /** `"schema"."name"`. */
 export function qualifiedIndexName(state: { schema: string; name: string }): string {
-  return `${quote(state.schema)}.${quote(state.name)}`;
+  return qualified(state.schema, state.name);
 }
 
 /**

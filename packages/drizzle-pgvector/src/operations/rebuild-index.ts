@@ -1,10 +1,10 @@
-import { INDEX_OPTIONS, operatorClassByName, PROGRESS_POLL, type IndexMethod } from '../catalog/index.js';
-import { driverOf, isTransaction, type AnyPgDatabase } from '../driver/index.js';
+import { operatorClassByName, PROGRESS_POLL } from '../catalog/index.js';
+import { driverOf, isTransaction, qualified, type AnyPgDatabase } from '../driver/index.js';
 import type { IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { describe, pgVectorError } from '../errors/index.js';
 import { resolveBuildSettings } from './build-settings.js';
 import { buildFailure } from './build-failure.js';
-import { readIndexes } from './index-catalog.js';
+import { readLiveIndexes } from '../inspection/live-indexes.js';
 import { checkBuildSettings, checkRunOptions, type BuildSettingsOptions } from './operation-input.js';
 import { driverRows, pollInterval, runBuild, type BuildProgress } from './run-build.js';
 
@@ -33,11 +33,7 @@ export interface RebuildIndexResult {
 }
 
 const FN = 'rebuildIndex';
-const IVFFLAT_DEFAULT_LISTS = INDEX_OPTIONS.find((o) => o.key === 'lists')!.default;
 
-function quote(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
 
 /**
  * Rebuild a vector index in place with `REINDEX` — after large changes to the data (IVFFlat keeps its old
@@ -83,9 +79,9 @@ export async function rebuildIndex(db: AnyPgDatabase, indexName: string, options
     );
   }
   const rows = driverRows(driver);
-  const [index] = await readIndexes(rows, { name: indexName, schema: options.schema, vectorOnly: true });
+  const [index] = await readLiveIndexes(db, { index: indexName, schema: options.schema });
   if (index === undefined) {
-    const known = (await readIndexes(rows, { vectorOnly: true, schema: options.schema })).map((i) => i.name);
+    const known = (await readLiveIndexes(db, { index: undefined, schema: options.schema })).map((i) => i.name);
     throw pgVectorError(
       'UNKNOWN_INDEX',
       `${FN}: there is no HNSW/IVFFlat index named "${indexName}"${options.schema ? ` in schema "${options.schema}"` : ' on the search_path'}. Vector indexes there: ${known.map((k) => `"${k}"`).join(', ') || 'none'}.`,
@@ -93,8 +89,8 @@ export async function rebuildIndex(db: AnyPgDatabase, indexName: string, options
     );
   }
   const concurrently = options.concurrently ?? false;
-  const statement = `REINDEX INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quote(index.schema)}.${quote(index.name)}`;
-  const method = index.method as IndexMethod;
+  const statement = `REINDEX INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${qualified(index.schema, index.name)}`;
+  const method = index.method;
   const settings = await resolveBuildSettings(FN, rows, options, async () => {
     const opclass = operatorClassByName(index.opclass);
     const [predicate] = index.predicate ? [index.predicate] : [];
@@ -102,9 +98,10 @@ export async function rebuildIndex(db: AnyPgDatabase, indexName: string, options
       method,
       type: opclass?.type ?? 'vector',
       dimensions: index.typmod,
-      ...(index.options['m'] === undefined ? {} : { m: index.options['m'] }),
-      ...(method === 'ivfflat' ? { lists: index.options['lists'] ?? IVFFLAT_DEFAULT_LISTS } : {}),
-      tableSql: `${quote(index.schema)}.${quote(index.table)}`,
+      // Options in effect: the stored ones, else pgvector's defaults (an IVFFlat index without lists has 100).
+      ...(index.options.m === undefined ? {} : { m: index.options.m }),
+      ...(index.options.lists === undefined ? {} : { lists: index.options.lists }),
+      tableSql: qualified(index.schema, index.table),
       ...(predicate ? { predicateSql: predicate } : {}),
     };
   });
