@@ -102,7 +102,7 @@ function suggest(table: PgTable, info: VectorColumnInfo, count: DimensionCount, 
     target = binaryQuantize(info.column, n);
     code = `binaryQuantize(${ref}, ${n})`;
     useMetric = 'hamming';
-    note = `${n} dimensions is more than ${method} indexes even at half precision (${halfMax}): binary-quantized (Hamming distance, up to ${VECTOR_TYPES.bit.indexMaxDimensions[method] ?? 64000} bits); re-rank the candidates with the full vector.`;
+    note = `${n} dimensions is more than ${method} indexes even at half precision (${halfMax}): binary-quantized (Hamming distance, up to ${VECTOR_TYPES.bit.indexMaxDimensions[method]!} bits); re-rank the candidates with the full vector.`;
   }
   const name = indexName(getTableConfig(table).name, info.name, n);
   const builder = method === 'hnsw' ? hnswIndex(name) : ivfflatIndex(name);
