@@ -33,6 +33,7 @@ export type PgVectorErrorCode =
   | 'METRIC_REQUIRED'
   | 'INVALID_SEARCH_SETTING'
   | 'INVALID_QUERY_OPTION'
+  | 'NO_USABLE_INDEX'
   // advice (index choice, parameters, build memory)
   | 'INVALID_ADVICE_INPUT'
   | 'INVALID_MEMORY_SIZE'

@@ -11,4 +11,14 @@ export {
 } from './distance.js';
 export type { QueryVectorInput, VectorTargetInput } from './distance.js';
 export { NEAREST_MAX_K, nearest, nearestSql } from './nearest/index.js';
-export type { DefaultNearestRow, NearestOptions, NearestPlan, NearestQuery, NearestRow, NearestSelection, TargetTableName } from './nearest/index.js';
+export type {
+  DefaultNearestRow,
+  NearestOptions,
+  NearestPlan,
+  NearestQuery,
+  NearestRow,
+  NearestSelection,
+  NearestStrategy,
+  NearestStrategyOption,
+  TargetTableName,
+} from './nearest/index.js';

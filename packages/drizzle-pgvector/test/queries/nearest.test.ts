@@ -56,11 +56,11 @@ function checkOrderBy(text: string, k: number): void {
 describe('every query shape is an index scan of the expected index (EXPLAIN of exactly what nearest runs)', () => {
   const cases: [string, () => VectorTargetInput, unknown, AnyOptions, string][] = [
     ['vector cosine', () => docs.embedding, q, { k: 5, metric: 'cosine' }, 'q_docs_embedding_cosine'],
-    ['vector cosine, filtered', () => docs.embedding, q, { k: 5, metric: 'cosine', where: eq(docs.tag, 3) }, 'q_docs_embedding_cosine'],
+    ['vector cosine, filtered', () => docs.embedding, q, { k: 5, metric: 'cosine', where: eq(docs.tag, 3), strategy: 'index' }, 'q_docs_embedding_cosine'],
     ['vector inner product, minSimilarity', () => docs.embedding, q, { k: 5, metric: 'innerProduct', minSimilarity: 0.1 }, 'q_docs_embedding_ip'],
     ['vector L1, maxDistance', () => docs.embedding, q, { k: 5, metric: 'l1', maxDistance: 2 }, 'q_docs_embedding_l1'],
     ['vector L2 on IVFFlat', () => docs.embedding, q, { k: 5, metric: 'l2' }, 'q_docs_embedding_l2_ivf'],
-    ['vector L2 on IVFFlat, filtered', () => docs.embedding, q, { k: 5, metric: 'l2', where: eq(docs.lang, 'en') }, 'q_docs_embedding_l2_ivf'],
+    ['vector L2 on IVFFlat, filtered', () => docs.embedding, q, { k: 5, metric: 'l2', where: eq(docs.lang, 'en'), strategy: 'index' }, 'q_docs_embedding_l2_ivf'],
     [
       'relaxed order with a threshold',
       () => docs.embedding,
@@ -82,7 +82,7 @@ describe('every query shape is an index scan of the expected index (EXPLAIN of e
       'sql fields + filter + threshold',
       () => docs.embedding,
       q,
-      { k: 4, metric: 'cosine', select: { id: docs.id, twice: sql<number>`${docs.tag} * ${2}` }, where: eq(docs.lang, 'de'), minSimilarity: 0 },
+      { k: 4, metric: 'cosine', select: { id: docs.id, twice: sql<number>`${docs.tag} * ${2}` }, where: eq(docs.lang, 'de'), minSimilarity: 0, strategy: 'index' },
       'q_docs_embedding_cosine',
     ],
   ];
@@ -212,9 +212,9 @@ describe('metric inference and automatic settings', () => {
   });
 
   it('an explicit metric picks the matching index and its method decides the settings', async () => {
-    const hnsw = await nearestSql(db, docs.embedding, q, { k: 5, metric: 'cosine', where: eq(docs.lang, 'en') });
+    const hnsw = await nearestSql(db, docs.embedding, q, { k: 5, metric: 'cosine', where: eq(docs.lang, 'en'), strategy: 'index' });
     expect(hnsw.indexes).toEqual([{ name: 'q_docs_embedding_cosine', method: 'hnsw' }]);
-    const ivf = await nearestSql(db, docs.embedding, q, { k: 5, metric: 'l2', where: eq(docs.lang, 'en') });
+    const ivf = await nearestSql(db, docs.embedding, q, { k: 5, metric: 'l2', where: eq(docs.lang, 'en'), strategy: 'index' });
     expect(ivf.indexes).toEqual([{ name: 'q_docs_embedding_l2_ivf', method: 'ivfflat' }]);
     if (iterative) {
       expect(hnsw.statements).toEqual(["SET LOCAL hnsw.iterative_scan = 'strict_order'"]);

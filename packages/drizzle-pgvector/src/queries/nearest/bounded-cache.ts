@@ -41,6 +41,11 @@ export class BoundedCaches<V> {
     return cache;
   }
 
+  /** Drop the owner's cache. */
+  clear(owner: object): void {
+    this.byOwner.delete(owner);
+  }
+
   /** How many entries the owner's cache holds. */
   size(owner: object): number {
     return this.byOwner.get(owner)?.size ?? 0;

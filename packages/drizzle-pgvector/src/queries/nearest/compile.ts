@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgDialect, PgTable } from 'drizzle-orm/pg-core';
 import type { Metric } from '../../catalog/index.js';
 import { compileFragment, compileStatic, dialectOf, driverOf, serverFacts, vectorVersion, type AnyPgDatabase } from '../../driver/index.js';
@@ -7,6 +7,10 @@ import { checkSettingsVersion, needsVersionCheck, planSettings, settingsStatemen
 import { resolveTarget, type VectorTarget } from '../../targets/index.js';
 import { BoundedCaches } from './bounded-cache.js';
 import { contextFor } from './context.js';
+import { estimateRows } from './estimate.js';
+import { decide, mergeSettings, needsEstimate, type Decision } from './strategy.js';
+import { pgVectorError } from '../../errors/index.js';
+import type { VectorIndexInfo as IndexInfo } from '../../indexes/index.js';
 import { invalid, validateOptions } from './options.js';
 import { makeMapper, selectionFor, type Field, type Selection } from './selection.js';
 import type { NearestPlan } from './types.js';
@@ -27,7 +31,7 @@ export function cachedShapes(db: AnyPgDatabase): number {
 }
 
 /** A compiled query shape: the plan minus the per-call parameters, plus what running it needs. */
-export interface Shape extends Omit<NearestPlan, 'sql' | 'params'> {
+export interface Shape extends Omit<NearestPlan, 'sql' | 'params' | 'strategy' | 'reason' | 'estimatedRows' | 'tableRows' | 'fallback'> {
   readonly text: string;
   readonly values: readonly VectorSettingValue[];
   readonly plain: boolean;
@@ -40,13 +44,18 @@ export interface Prepared {
   params: unknown[];
   /** Row mapper (per call when sql expressions bring their own decoders). */
   mapRows: (rows: unknown[][]) => Record<string, unknown>[];
+  /** How this call searches and why. */
+  decision: Decision;
+  /** The exact search to run when the index scan returns fewer than `k` rows (filtered auto searches). */
+  fallback: Shape | undefined;
+  k: number;
 }
 
 /** Validate everything, compile the per-call fragments, find or build the cached shape. No SQL runs before all validation. */
 export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknown, query: unknown, options: unknown): Promise<Prepared> {
   const opts = validateOptions(fn, options);
   const target = resolveTarget(targetInput, `${fn}()`);
-  const context = contextFor(fn, target, opts.metric);
+  const context = contextFor(fn, target, opts.metric, opts.index);
   const metric = context.metric;
   let bound: number | undefined = opts.maxDistance;
   if (opts.minSimilarity !== undefined) {
@@ -79,42 +88,149 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
     }
   }
   let whereText: string | undefined;
+  let whereParams: unknown[] = [];
   if (opts.where !== undefined) {
     const compiled = compileFragment(dialect, opts.where, params.length);
     whereText = compiled.sql;
+    whereParams = compiled.params;
     for (const p of compiled.params) params.push(p);
   }
 
-  const key = `${context.id}|${opts.k}|${bound === undefined ? '' : 'b'}|${opts.settingsKey}|${selection.key}|${dynamicKey}|${whereText ?? '\u0000'}`;
+  if (context.indexes.length === 0 && (opts.requireIndex || opts.strategy === 'index')) {
+    throw pgVectorError(
+      'NO_USABLE_INDEX',
+      `${fn}(${target.label}): no vector index declared on the table serves '${metric}' on this target, so the search would be an exact scan of every row${
+        opts.strategy === 'index' ? " (strategy: 'index' was asked for)" : ' (requireIndex: true)'
+      }. Declare one, e.g. hnswIndex('…').on(${target.label}, '${metric}'), or search with a metric an index serves.`,
+      { target: target.label, metric, requireIndex: opts.requireIndex, strategy: opts.strategy },
+    );
+  }
+  const hasWhere = whereText !== undefined;
+  const partialMatch = hasWhere ? partialIndexFor(dialect, context.indexes, opts.where!) : undefined;
+  const methods = new Set(context.indexes.map((i) => i.method));
+  const driver = driverOf(db);
+  const needVersion = methods.size > 0 || needsVersionCheck(opts.settings);
+  const version = needVersion ? await vectorVersion(db, driver) : undefined;
+  const decisionBase = { requested: opts.strategy, hasWhere, userSettings: opts.settings, indexes: context.indexes, partialMatch, k: opts.k, version };
+  let estimate;
+  if (needsEstimate(decisionBase)) {
+    // The filter again, numbered from $1, with the conditions the search itself adds.
+    const own = compileFragment(dialect, opts.where!, 0);
+    const rows = await estimateRows(dialect, driver, compileStatic(dialect, sql`${context.table}`, 'a table'), conditionsText(dialect, target, own.sql), own.params);
+    if (Number.isFinite(rows.filtered) && Number.isFinite(rows.table)) estimate = rows;
+  }
+  const decision = decide({ ...decisionBase, estimate });
+  const fallback =
+    decision.fallback && bound === undefined ? shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, false, exactDecision, version) : undefined;
+  const shape = await shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, bound !== undefined, decision, version);
+  return { shape, params, mapRows: selection.dynamic ? makeMapper(expressions) : shape.mapRows, decision, fallback: await fallback, k: opts.k };
+}
+
+const exactDecision: Decision = { strategy: 'exact', reason: 'the index scan came back short: exact search', estimate: undefined, budget: [], fallback: false };
+
+/** The declared partial index whose own condition is exactly `where` (parameters inlined), if any. */
+function partialIndexFor(dialect: PgDialect, indexes: readonly IndexInfo[], where: SQL): IndexInfo | undefined {
+  const partial = indexes.filter((i) => i.where !== undefined);
+  if (partial.length === 0) return undefined;
+  const compiled = compileFragment(dialect, where, 0);
+  const inlined = inlineParams(compiled.sql, compiled.params);
+  if (inlined === undefined) return undefined;
+  const text = normalise(inlined);
+  return partial.find((i) => normalise(compileStatic(dialect, i.where!, 'an index condition')) === text);
+}
+
+/** `$n` replaced by SQL literals (strings, numbers, booleans); undefined when a parameter has another type. */
+function inlineParams(text: string, params: readonly unknown[]): string | undefined {
+  let ok = true;
+  const out = text.replace(/\$(\d+)/g, (_, n: string) => {
+    const p = params[Number(n) - 1];
+    if (typeof p === 'string') return `'${p.replace(/'/g, "''")}'`;
+    if (typeof p === 'number' && Number.isFinite(p)) return String(p);
+    if (typeof p === 'boolean') return String(p);
+    ok = false;
+    return '';
+  });
+  return ok ? out : undefined;
+}
+
+function normalise(text: string): string {
+  let t = text.replace(/\s+/g, ' ').trim();
+  while (t.startsWith('(') && t.endsWith(')') && balanced(t.slice(1, -1))) t = t.slice(1, -1).trim();
+  return t;
+}
+
+function balanced(text: string): boolean {
+  let depth = 0;
+  for (const c of text) {
+    if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+/** The search's WHERE: the filter, the target's own predicate, and `<column> is not null`. */
+function conditionsText(dialect: PgDialect, target: VectorTarget, whereText: string | undefined): string {
+  const conditions: string[] = [];
+  if (whereText !== undefined) conditions.push(`(${whereText})`);
+  if (target.predicate !== undefined) conditions.push(compileStatic(dialect, target.predicate, 'a target predicate'));
+  conditions.push(`${compileStatic(dialect, sql`${target.column}`, 'a column')} is not null`);
+  return conditions.join(' and ');
+}
+
+type Opts = ReturnType<typeof validateOptions>;
+
+/** Find or build the cached shape for this search and decision. */
+async function shapeFor(
+  db: AnyPgDatabase,
+  dialect: PgDialect,
+  target: VectorTarget,
+  context: ReturnType<typeof contextFor>,
+  opts: Opts,
+  selection: Selection,
+  expressions: readonly Field[],
+  expressionTexts: readonly string[],
+  dynamicKey: string,
+  whereText: string | undefined,
+  bounded: boolean,
+  decision: Decision,
+  version: string | undefined,
+): Promise<Shape> {
+  const budgetKey = decision.budget.map((v) => `${v.key}=${v.value}`).join(',');
+  const key = `${context.id}|${opts.k}|${bounded ? 'b' : ''}|${opts.settingsKey}|${decision.strategy}|${budgetKey}|${selection.key}|${dynamicKey}|${whereText ?? '\u0000'}`;
   const shapes = SHAPES.of(dialect);
   let shape = shapes.get(key);
   if (shape === undefined) {
-    const methods = new Set(context.indexes.map((i) => i.method));
-    const driver = driverOf(db);
-    const needVersion = methods.size > 0 || needsVersionCheck(opts.settings);
-    const version = needVersion ? await vectorVersion(db, driver) : undefined;
-    if (version !== undefined) checkSettingsVersion(opts.settings, version, fn);
-    const plan = planSettings(fn, methods, whereText !== undefined, opts.k, opts.settings, version);
-    const statements = plan.values.length === 0 ? [] : settingsStatements(plan.values, await serverFacts(db, driver));
+    const exact = decision.strategy === 'exact';
+    const methods = exact ? new Set<IndexInfo['method']>() : new Set(context.indexes.map((i) => i.method));
+    if (version !== undefined) checkSettingsVersion(opts.settings, version, 'nearest');
+    const user = exact ? [] : mergeSettings(decision.budget, opts.settings);
+    const plan = planSettings('nearest', methods, whereText !== undefined, opts.k, user, version);
+    const statements = plan.values.length === 0 ? [] : settingsStatements(plan.values, await serverFacts(db, driverOf(db)));
+    if (context.indexes.length === 0) {
+      plan.notes.push(
+        `no vector index declared on the table serves '${context.metric}' on ${target.label}: this is an exact scan of every row. Declare one, or pass requireIndex: true to make this an error.`,
+      );
+    }
     shape = buildShape({
       dialect,
       target,
       table: context.table,
       operator: context.operator,
-      metric,
+      metric: context.metric,
       k: opts.k,
       fields: expressions,
       selection,
       expressionTexts,
       whereText,
-      bounded: bound !== undefined,
+      bounded,
       plan,
       statements,
-      indexes: context.indexes,
+      indexes: exact ? [] : context.indexes,
+      exact,
     });
     shapes.set(key, shape);
   }
-  return { shape, params, mapRows: selection.dynamic ? makeMapper(expressions) : shape.mapRows };
+  return shape;
 }
 
 function buildShape(input: {
@@ -132,13 +248,10 @@ function buildShape(input: {
   plan: SettingsPlan;
   statements: readonly string[];
   indexes: readonly VectorIndexInfo[];
+  exact: boolean;
 }): Shape {
   const { dialect, target, table, fields, plan } = input;
   const distanceText = compileStatic(dialect, target.distanceTo(input.operator, target.queryExpression(sql.raw('$1'))), 'a vector target');
-  const conditions: string[] = [];
-  if (input.whereText !== undefined) conditions.push(`(${input.whereText})`);
-  if (target.predicate !== undefined) conditions.push(compileStatic(dialect, target.predicate, 'a target predicate'));
-  conditions.push(`${compileStatic(dialect, sql`${target.column}`, 'a column')} is not null`);
   const wrapped = input.bounded || plan.resorted;
   let e = 0;
   const fieldTexts = fields.map((field, i) => {
@@ -147,7 +260,7 @@ function buildShape(input: {
   });
   const inner =
     `select ${[`${distanceText} as "distance"`, ...fieldTexts].join(', ')} from ${compileStatic(dialect, sql`${table}`, 'a table')}` +
-    ` where ${conditions.join(' and ')} order by ${distanceText} limit ${input.k}`;
+    ` where ${conditionsText(dialect, target, input.whereText)} order by ${input.exact ? `(${distanceText}) + 0` : distanceText} limit ${input.k}`;
   let text = inner;
   if (wrapped) {
     const outerFields = ['"nn"."distance"', ...fields.map((_, i) => `"nn"."_${i}"`)].join(', ');

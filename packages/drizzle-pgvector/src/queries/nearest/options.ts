@@ -2,6 +2,7 @@ import { is, SQL } from 'drizzle-orm';
 import { METRICS_LIST, type Metric } from '../../catalog/index.js';
 import { describe, pgVectorError } from '../../errors/index.js';
 import { validateVectorSettings, type VectorSettings, type VectorSettingValue } from '../../settings/index.js';
+import type { NearestStrategyOption } from './strategy.js';
 import { NEAREST_MAX_K } from './types.js';
 
 /** Validation of `nearest`'s options object: every check runs before any SQL. */
@@ -11,7 +12,8 @@ export function invalid(fn: string, message: string, details: Record<string, unk
   throw pgVectorError('INVALID_QUERY_OPTION', `${fn}: ${message}`, details);
 }
 
-const OPTION_KEYS: ReadonlySet<string> = new Set(['k', 'metric', 'select', 'where', 'maxDistance', 'minSimilarity', 'settings']);
+const OPTION_KEYS: ReadonlySet<string> = new Set(['k', 'metric', 'select', 'where', 'maxDistance', 'minSimilarity', 'settings', 'strategy', 'index', 'requireIndex']);
+const STRATEGIES: readonly NearestStrategyOption[] = ['auto', 'exact', 'index'];
 
 /** @internal The options, validated. */
 export interface Validated {
@@ -23,6 +25,9 @@ export interface Validated {
   minSimilarity: number | undefined;
   settings: readonly VectorSettingValue[];
   settingsKey: string;
+  strategy: NearestStrategyOption;
+  index: string | undefined;
+  requireIndex: boolean;
 }
 
 function checkFinite(fn: string, name: string, value: unknown): void {
@@ -70,6 +75,28 @@ export function validateOptions(fn: string, options: unknown): Validated {
   if (maxDistance !== undefined && minSimilarity !== undefined) {
     invalid(fn, `pass either maxDistance or minSimilarity, not both (they are the same bound on distance).`, { maxDistance, minSimilarity });
   }
+  const strategy = o['strategy'] ?? 'auto';
+  if (typeof strategy !== 'string' || !(STRATEGIES as readonly string[]).includes(strategy)) {
+    invalid(fn, `strategy must be one of ${STRATEGIES.map((s) => `'${s}'`).join(', ')}, got ${describe(strategy)}. Leave it out to let nearest choose per query.`, {
+      option: 'strategy',
+      value: strategy,
+      allowed: STRATEGIES,
+    });
+  }
+  const index = o['index'];
+  if (index !== undefined && (typeof index !== 'string' || index.length === 0)) {
+    invalid(fn, `index must be the name of a vector index declared on the target, got ${describe(index)}.`, { option: 'index', value: index });
+  }
+  const requireIndex = o['requireIndex'] ?? false;
+  if (typeof requireIndex !== 'boolean') {
+    invalid(fn, `requireIndex must be true or false, got ${describe(requireIndex)}.`, { option: 'requireIndex', value: requireIndex });
+  }
+  if (requireIndex && strategy === 'exact') {
+    invalid(fn, `requireIndex: true and strategy: 'exact' contradict each other (an exact search uses no vector index). Drop one of them.`, {
+      option: 'strategy',
+      value: strategy,
+    });
+  }
   const settings = o['settings'];
   const values = settings === undefined ? NO_SETTINGS : validateVectorSettings(settings as VectorSettings, `${fn}(…).settings`).values;
   return {
@@ -81,6 +108,9 @@ export function validateOptions(fn: string, options: unknown): Validated {
     minSimilarity: minSimilarity as number | undefined,
     settings: values,
     settingsKey: values.length === 0 ? '' : values.map((v) => `${v.key}=${v.value}`).join(','),
+    strategy: strategy as NearestStrategyOption,
+    index: index as string | undefined,
+    requireIndex,
   };
 }
 

@@ -1,7 +1,7 @@
 import { driverOf, type AnyPgDatabase } from '../../driver/index.js';
 import { runWithStatements } from '../../settings/internal.js';
 import type { VectorTargetInput } from '../../targets/index.js';
-import { prepare } from './compile.js';
+import { prepare, type Prepared, type Shape } from './compile.js';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { DefaultNearestRow, NearestOptions, NearestPlan, NearestQuery, NearestRow, NearestSelection } from './types.js';
 
@@ -65,14 +65,19 @@ export async function nearest<
   TTarget extends VectorTargetInput,
   TSelect extends NearestSelection | PgTable | undefined = undefined,
 >(db: TDb, target: TTarget, query: NearestQuery, options: NearestOptions<TSelect>): Promise<NearestRow<TSelect, DefaultNearestRow<TDb, TTarget>>[]> {
-  const { shape, params, mapRows } = await prepare('nearest', db, target, query, options);
+  const { shape, params, mapRows, fallback, k } = await prepare('nearest', db, target, query, options);
+  type Rows = NearestRow<TSelect, DefaultNearestRow<TDb, TTarget>>[];
+  if (fallback === undefined) return runShape(db, shape, params, mapRows) as Promise<Rows>;
+  const rows = await runShape(db, shape, params, mapRows);
+  // An index scan that came back short (its budget ran out before k rows passed the filter): search exactly.
+  return (rows.length < k ? await runShape(db, fallback, params, mapRows) : rows) as Rows;
+}
+
+function runShape(db: AnyPgDatabase, shape: Shape, params: readonly unknown[], mapRows: Prepared['mapRows']): Promise<Record<string, unknown>[]> {
   const driver = driverOf(db);
-  type Rows = Promise<NearestRow<TSelect, DefaultNearestRow<TDb, TTarget>>[]>;
-  if (shape.statements.length === 0) return driver.query(shape.text, params, mapRows, shape.plain) as Rows;
-  if (shape.plain && driver.queryInTransaction !== undefined) {
-    return driver.queryInTransaction(shape.statements, shape.text, params, mapRows) as Rows;
-  }
-  return runWithStatements(db, shape.statements, (tx) => driverOf(tx as AnyPgDatabase).query(shape.text, params, mapRows, shape.plain)) as Rows;
+  if (shape.statements.length === 0) return driver.query(shape.text, params, mapRows, shape.plain);
+  if (shape.plain && driver.queryInTransaction !== undefined) return driver.queryInTransaction(shape.statements, shape.text, params, mapRows);
+  return runWithStatements(db, shape.statements, (tx) => driverOf(tx as AnyPgDatabase).query(shape.text, params, mapRows, shape.plain));
 }
 
 /**
@@ -94,7 +99,7 @@ export async function nearestSql<TSelect extends NearestSelection | PgTable | un
   query: NearestQuery,
   options: NearestOptions<TSelect>,
 ): Promise<NearestPlan> {
-  const { shape, params } = await prepare('nearestSql', db, target, query, options);
+  const { shape, params, decision, fallback } = await prepare('nearestSql', db, target, query, options);
   return Object.freeze({
     sql: shape.text,
     params: Object.freeze(params),
@@ -105,6 +110,11 @@ export async function nearestSql<TSelect extends NearestSelection | PgTable | un
     indexes: shape.indexes,
     resorted: shape.resorted,
     notes: shape.notes,
+    strategy: decision.strategy,
+    reason: decision.reason,
+    estimatedRows: decision.estimate?.filtered,
+    tableRows: decision.estimate?.table,
+    fallback: fallback === undefined ? undefined : Object.freeze({ sql: fallback.text }),
   });
 }
 

@@ -4,6 +4,7 @@ import type { IndexMethod, Metric } from '../../catalog/index.js';
 import type { DenseVectorInput, SparseVectorInput } from '../../codec/index.js';
 import type { VectorSettings } from '../../settings/index.js';
 import type { VectorTarget } from '../../targets/index.js';
+import type { NearestStrategy, NearestStrategyOption } from './strategy.js';
 
 /** The public types of `nearest` / `nearestSql`: options, rows, the plan. */
 
@@ -98,8 +99,32 @@ export interface NearestOptions<TSelect extends NearestSelection | PgTable | und
    * `'cosine'` and `'innerProduct'`; not together with `maxDistance`.
    */
   minSimilarity?: number;
-  /** pgvector settings for this search, applied with `SET LOCAL` in a transaction (see {@link withVectorSettings}). */
+  /**
+   * pgvector settings for this search, applied with `SET LOCAL` in a transaction (see {@link withVectorSettings}).
+   * Explicit settings win: with any setting given, a filtered search is an index scan (`strategy: 'index'`), and the
+   * budget `nearest` sizes to the filter only fills the settings you left out.
+   */
   settings?: VectorSettings;
+  /**
+   * How to search. `'auto'` (default): per query, from the planner's estimate of the rows the filter keeps —
+   * exactly over them when they are few (≤ 2,000), else through the vector index with a budget sized to the
+   * filter's selectivity, re-run exactly if the index comes back short. `'exact'`: always exact (the vector index
+   * kept out of the plan). `'index'`: always the vector index (budget still sized to the filter, no fallback).
+   * {@link nearestSql} reports the choice and why.
+   */
+  strategy?: NearestStrategyOption;
+  /**
+   * The declared vector index to shape the search for, by name, when the target has several (e.g. an HNSW and an
+   * IVFFlat index): its metric and its settings are used. PostgreSQL's planner still picks the index it finds
+   * cheapest among those that fit the query; {@link nearestSql} + `EXPLAIN` shows which.
+   */
+  index?: string;
+  /**
+   * Fail with `NO_USABLE_INDEX` (before any SQL) when no declared vector index serves this target and metric,
+   * instead of running an exact scan of every row. (A filtered search may still choose an exact search over few
+   * rows: that is faster and exact.)
+   */
+  requireIndex?: boolean;
 }
 
 /** What {@link nearestSql} returns: exactly what {@link nearest} runs. */
@@ -119,6 +144,16 @@ export interface NearestPlan {
   readonly indexes: readonly { readonly name: string; readonly method: IndexMethod }[];
   /** True when results are re-sorted outside the scan (relaxed-order iterative scans). */
   readonly resorted: boolean;
-  /** Why settings were added automatically (filtered searches, large k). */
+  /** Why settings were added automatically (filtered searches, large k), and searches no index serves. */
   readonly notes: readonly string[];
+  /** How this search runs: `'exact'` (no vector index in the plan) or `'index'`. */
+  readonly strategy: NearestStrategy;
+  /** Why, e.g. `the filter matches ≈ 300 of 30000 rows (≤ 2000): exact search over them …`. */
+  readonly reason: string;
+  /** The planner's estimate of the rows the filter keeps (`undefined` when no estimate was needed). */
+  readonly estimatedRows: number | undefined;
+  /** The planner's estimate of the table's rows (`undefined` when no estimate was needed). */
+  readonly tableRows: number | undefined;
+  /** The exact search run instead when the index scan returns fewer than `k` rows (`undefined`: no fallback). */
+  readonly fallback: { readonly sql: string } | undefined;
 }

@@ -1,0 +1,35 @@
+/**
+ * The rule behind `nearest`'s filtered-search strategy: when an exact search over the filtered rows is both exact
+ * and cheaper than an approximate index scan, and how large an index scan's budget must be for a filter that
+ * keeps a fraction `f` of the table. Measured on PostgreSQL 15 + pgvector 0.8.6 (30,000 × 64-d clustered unit
+ * vectors, cosine, HNSW m 16 / ef_construction 64 and IVFFlat lists 30, a btree on each filter column; recall@10
+ * against the exact filtered answer; the calibration table is in docs and `bench-results/filtered-search.md`):
+ *
+ * - exact search over the filtered rows (the filter's own index, then a top-k sort) costs ≈ 0.35 ms + 0.33 µs a
+ *   row and is exact; an HNSW index scan costs 0.7–1.4 ms whatever the filter: exact is faster up to ≈ 2,000 rows;
+ * - a filter whose rows lie away from the query makes an index scan walk most of the graph (0.05–0.13 recall,
+ *   30–70 ms, rows missing at the default `hnsw.max_scan_tuples`), so small filtered sets are always searched
+ *   exactly;
+ * - with `hnsw.iterative_scan = strict_order`, recall@10 ≥ 0.95 needs `ef_search · f ≳ 2·k` (10 %: ef 200 → 0.998,
+ *   ef 40 → 0.978 on this set, 0.91 on smaller ones); IVFFlat with `relaxed_order` needs the probed lists to hold
+ *   ≈ 8·k filtered rows.
+ */
+export const FILTERED_SEARCH = Object.freeze({
+  /** A filter estimated to match at most this many rows is searched exactly (the vector index kept out). */
+  exactMaxRows: 2000,
+  /** HNSW: `ef_search ≥ efPerK · k / f`, between pgvector's default (or k) and its maximum. */
+  efPerK: 2,
+  /** HNSW: `max_scan_tuples ≥ scanTuplesPerK · k / f` (never below pgvector's default 20,000). */
+  scanTuplesPerK: 50,
+  /** IVFFlat: `probes ≥ probesRowsPerK · k / (f · rows per list)`, at most `lists`. */
+  probesRowsPerK: 8,
+  /**
+   * Budgets are rounded up to one of these steps, so the SQL of a query shape (and its cached text) changes only
+   * when the selectivity moves a step.
+   */
+  efSteps: Object.freeze([40, 60, 80, 100, 150, 200, 300, 400, 600, 800, 1000]),
+  /** How long a filter's row estimate is reused for the same filter and parameters, in ms. */
+  estimateTtlMs: 60_000,
+  /** Most row estimates cached per database (oldest dropped first). */
+  maxCachedEstimates: 2000,
+});

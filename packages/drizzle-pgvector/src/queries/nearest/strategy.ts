@@ -1,0 +1,131 @@
+import { FEATURE_VERSIONS, FILTERED_SEARCH, INDEX_OPTIONS, SETTINGS, versionAtLeast, type SettingKey } from '../../catalog/index.js';
+import type { VectorIndexInfo } from '../../indexes/index.js';
+import { validateVectorSettings, type VectorSettings, type VectorSettingValue } from '../../settings/internal.js';
+
+/**
+ * How `nearest` searches one query: exactly over the filtered rows, or through the vector index with a budget
+ * sized to the filter's selectivity. A pure function of what the database's planner estimates (the filter's rows,
+ * the table's rows), the declared index and the options; the rule's numbers are the catalog's `FILTERED_SEARCH`.
+ */
+
+/** How {@link nearest} searches: `'exact'` (the vector index kept out of the plan) or `'index'`. */
+export type NearestStrategy = 'exact' | 'index';
+
+/** What the caller asked for: `'auto'` (default) lets `nearest` choose per query. */
+export type NearestStrategyOption = 'auto' | NearestStrategy;
+
+/** @internal The planner's row estimates for the filter and the whole table. */
+export interface RowEstimate {
+  readonly filtered: number;
+  readonly table: number;
+}
+
+/** @internal The decision and what it adds to the search's settings. */
+export interface Decision {
+  readonly strategy: NearestStrategy;
+  readonly reason: string;
+  readonly estimate: RowEstimate | undefined;
+  /** Settings sized to the filter (the caller's own settings are merged over them). */
+  readonly budget: readonly VectorSettingValue[];
+  /** Re-run exactly when the index scan comes back with fewer than k rows. */
+  readonly fallback: boolean;
+}
+
+/** @internal Everything the decision depends on. */
+export interface DecisionInput {
+  readonly requested: NearestStrategyOption;
+  readonly hasWhere: boolean;
+  readonly userSettings: readonly VectorSettingValue[];
+  readonly indexes: readonly VectorIndexInfo[];
+  /** The declared partial index whose condition is the filter, if any. */
+  readonly partialMatch: VectorIndexInfo | undefined;
+  readonly estimate: RowEstimate | undefined;
+  readonly k: number;
+  readonly version: string | undefined;
+}
+
+/** @internal True when the decision needs the planner's row estimates (a filtered search that may choose). */
+export function needsEstimate(input: Pick<DecisionInput, 'requested' | 'hasWhere' | 'indexes' | 'partialMatch'>): boolean {
+  return input.hasWhere && input.indexes.length > 0 && input.partialMatch === undefined && input.requested !== 'exact';
+}
+
+const percent = (f: number): string => `${f >= 0.1 ? (f * 100).toFixed(0) : f >= 0.001 ? (f * 100).toFixed(1) : (f * 100).toPrecision(1)} %`;
+
+/** @internal Decide how to search. */
+export function decide(input: DecisionInput): Decision {
+  const none: readonly VectorSettingValue[] = [];
+  const base = { estimate: input.estimate, budget: none, fallback: false };
+  if (input.indexes.length === 0) {
+    return { ...base, strategy: 'exact', reason: 'no declared vector index serves this target and metric: exact search' };
+  }
+  if (input.requested === 'exact') return { ...base, strategy: 'exact', reason: "strategy 'exact' was asked for" };
+  if (!input.hasWhere) return { ...base, strategy: 'index', reason: 'no filter: index scan' };
+  if (input.partialMatch !== undefined) {
+    return { ...base, strategy: 'index', reason: `the partial index ${input.partialMatch.name} covers exactly this filter: index scan without a filter budget` };
+  }
+  const estimate = input.estimate;
+  const auto = input.requested === 'auto';
+  const rows = estimate === undefined ? '' : `the filter matches ≈ ${Math.round(estimate.filtered)} of ${Math.round(estimate.table)} rows`;
+  if (auto && input.userSettings.length === 0 && estimate !== undefined && estimate.filtered <= FILTERED_SEARCH.exactMaxRows) {
+    return { ...base, strategy: 'exact', reason: `${rows} (≤ ${FILTERED_SEARCH.exactMaxRows}): exact search over them through the filter's own plan` };
+  }
+  const budget = estimate === undefined ? none : budgetFor(input.indexes, estimate, input.k, input.version);
+  const why = input.userSettings.length > 0 && auto ? 'explicit settings' : auto ? rows : "strategy 'index' was asked for";
+  const fraction = estimate === undefined ? '' : ` (${percent(selectivity(estimate))})`;
+  return {
+    ...base,
+    strategy: 'index',
+    reason: `${why}${auto && input.userSettings.length === 0 ? fraction : ''}: index scan${budget.length > 0 ? ` with ${budget.map((v) => `${v.guc} = ${v.value}`).join(', ')}` : ''}`,
+    budget,
+    fallback: auto,
+  };
+}
+
+function selectivity(estimate: RowEstimate): number {
+  return Math.min(1, Math.max(estimate.filtered, 1) / Math.max(estimate.table, 1));
+}
+
+/** The smallest step ≥ value (the last step when none is). */
+function stepUp(value: number, steps: readonly number[]): number {
+  return steps.find((s) => s >= value) ?? steps[steps.length - 1]!;
+}
+
+/** The next power of two ≥ value. */
+const powerOfTwo = (value: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, value)));
+
+function settingDefault(key: SettingKey): number {
+  return SETTINGS.find((s) => s.key === key)!.default as number;
+}
+
+/** @internal Settings that give a filter keeping the fraction `f` of the table enough candidates (see `FILTERED_SEARCH`). */
+export function budgetFor(indexes: readonly VectorIndexInfo[], estimate: RowEstimate, k: number, version: string | undefined): readonly VectorSettingValue[] {
+  const f = selectivity(estimate);
+  const settings: VectorSettings = {};
+  const iterative = version !== undefined && versionAtLeast(version, FEATURE_VERSIONS.iterativeScan);
+  if (indexes.some((i) => i.method === 'hnsw')) {
+    const efMax = SETTINGS.find((s) => s.key === 'efSearch')!.max!;
+    // k above ef_search is planSettings' business (it raises ef_search to k); only the filter's share is added here.
+    const ef = Math.min(efMax, Math.ceil((FILTERED_SEARCH.efPerK * k) / f));
+    if (ef > settingDefault('efSearch')) settings.efSearch = Math.max(stepUp(ef, FILTERED_SEARCH.efSteps), Math.min(efMax, k));
+    const tuples = Math.ceil((FILTERED_SEARCH.scanTuplesPerK * k) / f);
+    if (iterative && tuples > settingDefault('maxScanTuples')) settings.maxScanTuples = Math.min(2147483647, powerOfTwo(tuples));
+  }
+  const ivfflat = indexes.filter((i) => i.method === 'ivfflat');
+  if (ivfflat.length > 0) {
+    const listsDefault = INDEX_OPTIONS.find((o) => o.key === 'lists')!.default;
+    const lists = Math.max(...ivfflat.map((i) => i.options.lists ?? listsDefault));
+    const perList = Math.max(1, estimate.table / lists);
+    const probes = Math.ceil((FILTERED_SEARCH.probesRowsPerK * k) / (f * perList));
+    if (probes > settingDefault('probes')) settings.probes = Math.min(lists, powerOfTwo(probes));
+  }
+  return validateVectorSettings(settings, 'nearest').values;
+}
+
+/** @internal The budget under the caller's settings: a key the caller gave is never overridden. */
+export function mergeSettings(budget: readonly VectorSettingValue[], user: readonly VectorSettingValue[]): VectorSettingValue[] {
+  if (budget.length === 0) return [...user];
+  const given = new Set(user.map((v) => v.key));
+  const merged = [...user, ...budget.filter((v) => !given.has(v.key))];
+  const order = SETTINGS.map((s) => s.key as string);
+  return merged.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
+}
