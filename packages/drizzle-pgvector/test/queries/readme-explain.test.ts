@@ -28,7 +28,7 @@ afterAll(async () => {
 it('runs the plan with its params bound, after its statements, in one transaction', async () => {
   const db = drizzle({ client: pool });
   const q = [1, 2, 3];
-  const plan = await nearestSql(db, items.embedding, q, { k: 10, where: eq(items.lang, 'en') });
+  const plan = await nearestSql(db, items.embedding, q, { k: 10, where: eq(items.lang, 'en'), strategy: 'index' });
   expect(plan.statements.length).toBeGreaterThan(0);
   const client = await pool.connect();
   let text: string;
