@@ -201,6 +201,7 @@ describe("nearestSql reports the strategy, and the plan follows it", () => {
     await rejects(() => plan(hnswItems, undefined, { strategy: 'fast' as never }), 'INVALID_QUERY_OPTION', /strategy must be one of 'auto', 'exact', 'index'/);
     await rejects(() => plan(hnswItems, undefined, { requireIndex: 'yes' as never }), 'INVALID_QUERY_OPTION', /requireIndex must be true or false/);
     await rejects(() => plan(hnswItems, undefined, { requireIndex: true, strategy: 'exact' }), 'INVALID_QUERY_OPTION', /contradict/);
+    await rejects(() => plan(hnswItems, undefined, { strategy: 'exact', settings: { efSearch: 100 } }), 'INVALID_QUERY_OPTION', /settings have no effect with strategy: 'exact'/);
     await rejects(() => plan(hnswItems, undefined, { metric: 'l2', requireIndex: true } as never), 'NO_USABLE_INDEX', /no vector index declared on the table serves 'l2'/);
     await rejects(() => plan(hnswItems, undefined, { index: 'nope' }), 'UNKNOWN_INDEX', /no vector index named 'nope'.*Declared: 'fs_hnsw_embedding'/);
   });

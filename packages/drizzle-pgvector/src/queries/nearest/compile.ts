@@ -88,11 +88,9 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
     }
   }
   let whereText: string | undefined;
-  let whereParams: unknown[] = [];
   if (opts.where !== undefined) {
     const compiled = compileFragment(dialect, opts.where, params.length);
     whereText = compiled.sql;
-    whereParams = compiled.params;
     for (const p of compiled.params) params.push(p);
   }
 
@@ -226,7 +224,8 @@ async function shapeFor(
       plan,
       statements,
       indexes: exact ? [] : context.indexes,
-      exact,
+      // Without a declared index the plain ordering stays, so an index created outside the schema can still serve it.
+      exact: exact && context.indexes.length > 0,
     });
     shapes.set(key, shape);
   }

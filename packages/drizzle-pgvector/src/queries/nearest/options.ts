@@ -98,6 +98,9 @@ export function validateOptions(fn: string, options: unknown): Validated {
     });
   }
   const settings = o['settings'];
+  if (strategy === 'exact' && settings !== undefined) {
+    invalid(fn, `settings have no effect with strategy: 'exact' (an exact search uses no vector index). Drop one of them.`, { option: 'settings', strategy });
+  }
   const values = settings === undefined ? NO_SETTINGS : validateVectorSettings(settings as VectorSettings, `${fn}(…).settings`).values;
   return {
     k,

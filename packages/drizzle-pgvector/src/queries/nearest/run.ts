@@ -15,12 +15,17 @@ import type { DefaultNearestRow, NearestOptions, NearestPlan, NearestQuery, Near
  *   dimensions) match. Distance thresholds are applied outside the ordered scan, never as `WHERE distance < x`.
  *   A partial index declared with `.where(...)` is only used when your `where` implies its condition.
  * - **Metric**: optional when the target's declared indexes use one metric; else `METRIC_REQUIRED`.
- * - **No silent under-return**: with a `where` and no explicit `iterativeScan`, HNSW gets
- *   `hnsw.iterative_scan = strict_order` (pgvector ≥ 0.8; before that `ef_search` is raised to ≥ k), IVFFlat gets
- *   `ivfflat.iterative_scan = relaxed_order` with a re-sort; `k` above `ef_search` raises `ef_search` to `k` (HNSW
- *   returns at most ef_search rows), above 1000 it uses `strict_order`. The choice is visible in
- *   {@link nearestSql}'s `statements` and `notes`. Relaxed-order results are re-sorted outside the scan with a
- *   `MATERIALIZED` CTE and `ORDER BY distance + 0`, as pgvector's README prescribes.
+ * - **Filtered searches keep their recall** (`strategy: 'auto'`, the default): per query, from the planner's
+ *   estimate of the rows the filter keeps (one `EXPLAIN`, cached per filter and parameters for 60 s): ≤ 2,000 rows
+ *   → an exact search over them (`order by (<distance>) + 0`, the vector index kept out, no settings); more → the
+ *   index with an iterative scan (HNSW `strict_order`, IVFFlat `relaxed_order` + re-sort) and a budget sized to the
+ *   selectivity f (`ef_search ≈ 2k/f`, `max_scan_tuples ≈ 50k/f`, IVFFlat probes holding ≈ 8k matches), re-run
+ *   exactly when it returns fewer than k rows. A declared partial index whose condition is the filter is searched
+ *   as an unfiltered index. Explicit `settings` win (index scan; the budget fills only what you left out);
+ *   `strategy: 'exact' | 'index'` forces one. `k` above `ef_search` raises `ef_search` to `k`; above 1000 it uses
+ *   `strict_order`. {@link nearestSql} reports `strategy`, `reason`, `estimatedRows`, `statements`, `notes`.
+ * - **No silent exact scans**: a search no declared index serves is reported in `notes`; `requireIndex: true`
+ *   makes it `NO_USABLE_INDEX`. `index: 'name'` picks among several indexes on one target.
  * - **Settings** (yours and the automatic ones) are applied with `SET LOCAL` in a transaction around the query
  *   (see {@link withVectorSettings}); without settings no transaction is opened. The transaction costs round
  *   trips, kept to a minimum: node-postgres sends `BEGIN; SET LOCAL …` as one simple query (3 round trips in all),
@@ -51,13 +56,15 @@ import type { DefaultNearestRow, NearestOptions, NearestPlan, NearestQuery, Near
  *   minSimilarity: 0.75,
  * });
  * // rows: { id: number; title: string | null; distance: number }[]
- * // BEGIN; SET LOCAL hnsw.iterative_scan = 'strict_order'       -- one round trip on node-postgres
+ * // a filter keeping ≈ 20 % of 30,000 rows: an index scan with a budget
+ * // BEGIN; SET LOCAL hnsw.ef_search = 100; SET LOCAL hnsw.iterative_scan = 'strict_order'  -- one round trip on node-postgres
  * // select "nn"."distance", "nn"."_0", "nn"."_1" from (
  * //   select "items"."embedding" <=> $1::vector(3) as "distance", "items"."id" as "_0", "items"."title" as "_1"
  * //   from "items" where ("items"."lang" = $3) and "items"."embedding" is not null
  * //   order by "items"."embedding" <=> $1::vector(3) limit 10
  * // ) as "nn" where "nn"."distance" <= $2 order by "nn"."distance"          -- $2 = 0.25 (1 - 0.75)
  * // COMMIT
+ * // a filter keeping ≈ 300 rows: exact, `order by ("items"."embedding" <=> $1::vector(3)) + 0 limit 10`, no transaction
  * ```
  */
 export async function nearest<
@@ -89,8 +96,9 @@ function runShape(db: AnyPgDatabase, shape: Shape, params: readonly unknown[], m
  * ```ts
  * const plan = await nearestSql(db, items.embedding, q, { k: 5, where: eq(items.lang, 'en') });
  * plan.sql;        // select "items"."embedding" <=> $1::vector(3) as "distance", … order by "items"."embedding" <=> $1::vector(3) limit 5
- * plan.statements; // ["SET LOCAL hnsw.iterative_scan = 'strict_order'"]
- * plan.indexes;    // [{ name: 'items_embedding_hnsw', method: 'hnsw' }]
+ * plan.strategy;   // 'exact' (the filter keeps few rows) or 'index'
+ * plan.reason;     // 'the filter matches ≈ 300 of 30000 rows (≤ 2000): exact search over them …'
+ * plan.statements; // [] for 'exact'; e.g. ["SET LOCAL hnsw.ef_search = 200", "SET LOCAL hnsw.iterative_scan = 'strict_order'"]
  * ```
  */
 export async function nearestSql<TSelect extends NearestSelection | PgTable | undefined = undefined>(
