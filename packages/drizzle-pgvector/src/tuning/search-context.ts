@@ -1,9 +1,10 @@
 import { getTableName, sql, type SQL } from 'drizzle-orm';
-import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { metricsFor, operatorClassFor, type Metric } from '../catalog/index.js';
 import { pgVectorError } from '../errors/index.js';
 import { getVectorIndexes, type VectorIndexInfo } from '../indexes/index.js';
 import type { VectorTargetInput } from '../queries/index.js';
+import { primaryKeyOf } from '../queries/table-key.js';
 import { toTarget, type VectorTarget } from '../targets/index.js';
 
 /** Everything a measurement needs to know about the searched target, resolved from the declared schema (no SQL). */
@@ -26,15 +27,6 @@ export interface SearchContext {
 }
 
 const PLAIN_KEY = /^(integer|smallint|bigint|serial|smallserial|bigserial|text|varchar|char|character|uuid)(\(.*\))?$/;
-
-function primaryKeyOf(table: PgTable): PgColumn | undefined {
-  const config = getTableConfig(table);
-  const marked = config.columns.filter((c) => c.primary);
-  if (marked.length === 1) return marked[0];
-  const composite = config.primaryKeys[0];
-  if (marked.length === 0 && config.primaryKeys.length === 1 && composite !== undefined && composite.columns.length === 1) return composite.columns[0];
-  return undefined;
-}
 
 /** Resolve target, metric (given or inferred from the indexes, like nearest), operator and row identity. */
 export function searchContext(fn: string, targetInput: VectorTargetInput, metric: Metric | undefined): SearchContext {
