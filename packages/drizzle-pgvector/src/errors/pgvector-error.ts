@@ -34,6 +34,7 @@ export type PgVectorErrorCode =
   | 'INVALID_SEARCH_SETTING'
   | 'INVALID_QUERY_OPTION'
   | 'NO_USABLE_INDEX'
+  | 'INVALID_TEXT_SEARCH'
   // advice (index choice, parameters, build memory)
   | 'INVALID_ADVICE_INPUT'
   | 'INVALID_MEMORY_SIZE'

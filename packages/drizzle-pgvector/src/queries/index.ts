@@ -22,3 +22,5 @@ export type {
   NearestStrategyOption,
   TargetTableName,
 } from './nearest/index.js';
+export { hybridSearch, hybridSearchSql } from './hybrid/index.js';
+export type { HybridFusion, HybridRow, HybridScores, HybridSearchOptions, HybridSearchPlan, HybridTextBranch, HybridVectorBranch } from './hybrid/index.js';
