@@ -87,7 +87,10 @@ describe('tsvector column', () => {
 
   it('drizzle-kit (programmatic API) emits the generated column and the GIN index, and nothing on the second diff', async () => {
     const first = await generateMigration(generateDrizzleJson({}), generateDrizzleJson({ articles }));
-    expect(first.join('\n')).toContain(`"search" tsvector GENERATED ALWAYS AS (((${A} || ${B}) || ${D})) STORED`.replace(' tsvector', first.join('\n').includes('"tsvector"') ? ' "tsvector"' : ' tsvector'));
+    const ddl = first.join('\n');
+    // (drizzle-kit 0.31 quotes a custom type's name, "tsvector"; PostgreSQL reads both spellings as tsvector.)
+    expect(ddl).toMatch(/"search" "?tsvector"? GENERATED ALWAYS AS/);
+    expect(ddl).toContain(`GENERATED ALWAYS AS (((${A} || ${B}) || ${D})) STORED`);
     expect(first.join('\n')).toMatch(/CREATE INDEX "ts_doc_articles_search" ON "ts_doc_articles" USING gin \("search"\)/);
     expect(await generateMigration(generateDrizzleJson({ articles }), generateDrizzleJson({ articles }))).toEqual([]);
   });
