@@ -44,6 +44,11 @@ function columnName(name: string): string {
   return BARE_NAME.test(name) && !QUOTED_KEYWORDS.has(name) ? name : quoteIdent(name);
 }
 
+/** The column's table (a typed field on 0.45's `PgColumn`, not on 1.0's; present at run time on both). */
+function tableOf(column: PgColumn): Table {
+  return (column as unknown as { table: Table }).table;
+}
+
 interface Part {
   column: PgColumn;
   weight: SearchWeight | undefined;
@@ -123,13 +128,14 @@ export function searchDocument(options: SearchDocumentOptions): SQL<string> {
   const seen = new Set<PgColumn>();
   let table: Table | undefined;
   const pieces = parts.map(({ column, weight }) => {
-    const name = `"${getTableName(column.table)}"."${column.name}"`;
+    const columnTable = tableOf(column);
+    const name = `"${getTableName(columnTable)}"."${column.name}"`;
     if (seen.has(column)) invalid(`column ${name} is given twice`, 'Give each column once, under one weight', { column: column.name });
     seen.add(column);
-    if (table !== undefined && column.table !== table) {
+    if (table !== undefined && columnTable !== table) {
       invalid(`column ${name} belongs to another table than "${getTableName(table)}"`, "A generated column reads its own table's columns only", { column: column.name });
     }
-    table = column.table;
+    table = columnTable;
     const sqlType = column.getSQLType();
     const textType = TEXT_TYPES.find((t) => t.match.test(sqlType));
     if (textType === undefined) {
