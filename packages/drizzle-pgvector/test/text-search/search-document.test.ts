@@ -21,8 +21,9 @@ const articles = pgTable(
     body: varchar('body', { length: 500 }),
     order: text('order'),
     rank: integer('rank'),
+    subTitle: text('Sub Title'),
     search: tsvector('search').generatedAlwaysAs(
-      (): SQL => searchDocument({ config: 'english', weights: { A: articles.title, B: articles.body, D: articles.order } }),
+      (): SQL => searchDocument({ config: 'english', weights: { A: articles.title, B: articles.body, C: articles.subTitle, D: articles.order } }),
     ),
     plain: tsvector('plain'),
   },
@@ -33,6 +34,7 @@ const other = pgTable('ts_doc_other', { id: serial('id').primaryKey(), note: tex
 const compile = (expression: SQL) => new PgDialect().sqlToQuery(expression);
 const A = `setweight(to_tsvector('english'::regconfig, COALESCE(title, ''::text)), 'A'::"char")`;
 const B = `setweight(to_tsvector('english'::regconfig, (COALESCE(body, ''::character varying))::text), 'B'::"char")`;
+const C = `setweight(to_tsvector('english'::regconfig, COALESCE("Sub Title", ''::text)), 'C'::"char")`;
 const D = `setweight(to_tsvector('english'::regconfig, COALESCE("order", ''::text)), 'D'::"char")`;
 
 describe('searchDocument SQL', () => {
@@ -90,7 +92,7 @@ describe('tsvector column', () => {
     const ddl = first.join('\n');
     // (drizzle-kit 0.31 quotes a custom type's name, "tsvector"; PostgreSQL reads both spellings as tsvector.)
     expect(ddl).toMatch(/"search" "?tsvector"? GENERATED ALWAYS AS/);
-    expect(ddl).toContain(`GENERATED ALWAYS AS (((${A} || ${B}) || ${D})) STORED`);
+    expect(ddl).toContain(`GENERATED ALWAYS AS ((((${A} || ${B}) || ${C}) || ${D})) STORED`);
     expect(first.join('\n')).toMatch(/CREATE INDEX "ts_doc_articles_search" ON "ts_doc_articles" USING gin \("search"\)/);
     expect(await generateMigration(generateDrizzleJson({ articles }), generateDrizzleJson({ articles }))).toEqual([]);
   });
@@ -115,11 +117,11 @@ describe('tsvector on a real database', () => {
     await database?.close();
   });
 
-  it('PostgreSQL stores the generated expression exactly as searchDocument writes it', async () => {
+  it('PostgreSQL stores the generated expression exactly as searchDocument writes it (a keyword and a mixed-case name quoted)', async () => {
     const rows = rowsOf<{ expr: string }>(
       await database.db.execute(sql`select generation_expression as expr from information_schema.columns where table_name = 'ts_doc_articles' and column_name = 'search'`),
     );
-    expect(rows[0]!.expr).toBe(`((${A} || ${B}) || ${D})`);
+    expect(rows[0]!.expr).toBe(`(((${A} || ${B}) || ${C}) || ${D})`);
   });
 
   it('every keyword PostgreSQL quotes, we quote (the newer-version ones aside), and no other name', async () => {
