@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import { PgVectorError, searchDocument, tsvector } from '../../src/index.js';
 import { QUOTED_KEYWORDS } from '../../src/text-search/quoted-keywords.js';
+import { drizzleLine } from '../../src/internal.js';
 import { generateDrizzleJson, generateMigration } from '../drizzle-kit-api.js';
 import { expectCode } from '../helpers.js';
 
@@ -95,6 +96,17 @@ describe('tsvector column', () => {
     expect(ddl).toContain(`GENERATED ALWAYS AS ((((${A} || ${B}) || ${C}) || ${D})) STORED`);
     expect(first.join('\n')).toMatch(/CREATE INDEX "ts_doc_articles_search" ON "ts_doc_articles" USING gin \("search"\)/);
     expect(await generateMigration(generateDrizzleJson({ articles }), generateDrizzleJson({ articles }))).toEqual([]);
+  });
+});
+
+describe('changing the document of an indexed column', () => {
+  it('drizzle-kit drops and re-adds the column; 1.0 re-creates the GIN index, 0.31 does not (the README says to add it)', async () => {
+    const before = pgTable('ts_change', { id: serial('id'), title: text('title'), body: text('body'), s: tsvector('s').generatedAlwaysAs((): SQL => searchDocument({ config: 'english', columns: [before.title] })) }, (t) => [index('ts_change_s').using('gin', t.s)]);
+    const after = pgTable('ts_change', { id: serial('id'), title: text('title'), body: text('body'), s: tsvector('s').generatedAlwaysAs((): SQL => searchDocument({ config: 'english', weights: { A: after.title, B: after.body } })) }, (t) => [index('ts_change_s').using('gin', t.s)]);
+    const statements = await generateMigration(generateDrizzleJson({ before }), generateDrizzleJson({ after }));
+    expect(statements[0]).toMatch(/^ALTER TABLE "ts_change" drop column "s";$/i);
+    expect(statements[1]).toMatch(/^ALTER TABLE "ts_change" ADD COLUMN "s" "?tsvector"? GENERATED ALWAYS AS \(\(setweight\(/);
+    expect(statements.slice(2)).toEqual(drizzleLine === '1' ? ['CREATE INDEX "ts_change_s" ON "ts_change" USING gin ("s");'] : []);
   });
 });
 
