@@ -55,6 +55,7 @@ export type { TargetKind } from './targets/index.js';
 export * from './indexes/index.js';
 export * from './settings/index.js';
 export * from './queries/index.js';
+export * from './text-search/index.js';
 export * from './extension/index.js';
 export * from './advice/index.js';
 export * from './operations/index.js';

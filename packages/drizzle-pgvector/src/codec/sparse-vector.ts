@@ -1,6 +1,7 @@
 import { FLOAT4_MIN_SUBNORMAL, FLOAT4_OVERFLOW_THRESHOLD, VECTOR_TYPES } from '../catalog/index.js';
 import { rangeError, rangeProblem } from './element-range.js';
 import { pgVectorError } from '../errors/index.js';
+import { readSparseText } from './vector-text.js';
 
 const SPARSE = VECTOR_TYPES.sparsevec;
 
@@ -89,7 +90,13 @@ export class SparseVector implements SparseVectorLike {
     return new SparseVector(value.dimensions, value.indices, value.values);
   }
 
-  /** Parse pgvector's text form `{1:1.5,3:2}/5` (1-based indices). */
+  /**
+   * Parse pgvector's text form `{1:1.5,3:2}/5` (1-based indices; what drizzle-orm's `sparsevec` and pgvector-node's
+   * `SparseVector#toString()` write).
+   *
+   * @throws PgVectorError `INVALID_SPARSE_VECTOR` (malformed text, an index outside 1 ..= dimensions or repeated),
+   *   and the constructor's codes for the dimension count and the values
+   */
   static parse(text: string): SparseVector {
     return parseSparseVector(text);
   }
@@ -221,33 +228,11 @@ export function checkSparse(
   return { dimensions, indices: kept.map((p) => p[0]), values: kept.map((p) => p[1]) };
 }
 
-/** Parse pgvector's sparsevec text output `{1:1.5,3:2}/5`. */
-export function parseSparseVector(text: string): SparseVector {
-  const slash = text.lastIndexOf('/');
-  const open = text.indexOf('{');
-  const close = text.lastIndexOf('}');
-  if (slash < 0 || open < 0 || close < open || close > slash) {
-    throw invalid('sparsevec text', `cannot parse ${JSON.stringify(text)}`, 'Expected pgvector\'s form {index:value,...}/dimensions with 1-based indices.', {
-      text,
-    });
-  }
-  const dimensions = Number(text.slice(slash + 1));
-  const body = text.slice(open + 1, close).trim();
-  const indices: number[] = [];
-  const values: number[] = [];
-  if (body.length > 0) {
-    for (const part of body.split(',')) {
-      const colon = part.indexOf(':');
-      const i = Number(part.slice(0, colon));
-      const v = Number(part.slice(colon + 1));
-      if (colon < 0 || Number.isNaN(i) || Number.isNaN(v)) {
-        throw invalid('sparsevec text', `cannot parse element ${JSON.stringify(part)} of ${JSON.stringify(text)}`, 'Elements are index:value with 1-based indices.', {
-          text,
-        });
-      }
-      indices.push(i - 1);
-      values.push(v);
-    }
-  }
-  return new SparseVector(dimensions, indices, values);
+/**
+ * Parse pgvector's sparsevec text form `{1:1.5,3:2}/5` (1-based indices, any order), validated like the parts
+ * given to the constructor. `label` names the value in error messages.
+ */
+export function parseSparseVector(text: string, label = 'sparsevec text'): SparseVector {
+  const parts = readSparseText(text, label);
+  return SparseVector.fromChecked(checkSparse(parts.dimensions, parts.indices, parts.values, label));
 }

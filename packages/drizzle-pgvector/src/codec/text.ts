@@ -4,6 +4,7 @@ import { decodeDenseText } from './dense-text-decoder.js';
 import { encodeDenseText } from './dense-text-encoder.js';
 import { SAFE_MAGNITUDE, rangeError, rangeProblem, type NumericVectorType } from './element-range.js';
 import { SparseVector, checkSparse, parseSparseVector, type SparseVectorLike } from './sparse-vector.js';
+import { readDenseText } from './vector-text.js';
 
 /**
  * The one codec shared by columns, query parameters and (later) COPY: validate a JS value against a pgvector
@@ -118,17 +119,21 @@ export function decodeDense(value: unknown): number[] {
   });
 }
 
-/** Validate a sparse value (our SparseVector, pgvector-node's, or `{dimensions, indices, values}`). */
+/**
+ * Validate a sparse value: our SparseVector, pgvector-node's, `{dimensions, indices, values}`, or pgvector's text
+ * form `'{1:1.5,3:2}/5'` (what drizzle-orm's own `sparsevec` column takes).
+ */
 export function toSparse(value: unknown, spec: ValueSpec): SparseVector {
   let sv: SparseVector;
   if (value instanceof SparseVector) sv = value;
+  else if (typeof value === 'string') sv = parseSparseVector(value, spec.label);
   else if (value !== null && typeof value === 'object' && 'dimensions' in value && 'indices' in value && 'values' in value) {
     const v = value as SparseVectorLike;
     sv = SparseVector.fromChecked(checkSparse(v.dimensions, v.indices, v.values, spec.label));
   } else {
     throw pgVectorError(
       'INVALID_SPARSE_VECTOR',
-      `${spec.label}: expected a SparseVector (or { dimensions, indices, values }), got ${describe(value)}. Build one with new SparseVector(dims, indices, values) or SparseVector.fromDense(array).`,
+      `${spec.label}: expected a SparseVector (or { dimensions, indices, values }, or text like '{1:1.5,3:2}/5'), got ${describe(value)}. Build one with new SparseVector(dims, indices, values) or SparseVector.fromDense(array).`,
       { received: describe(value) },
     );
   }
@@ -184,12 +189,16 @@ export function encodeBit(value: unknown, spec: ValueSpec): string {
   return value;
 }
 
-/** Validate and encode any value for `spec.type` as its pgvector text literal. */
+/**
+ * Validate and encode any value for `spec.type` as its pgvector text literal. Besides what the columns take, a
+ * `vector` / `halfvec` value may be pgvector's text form `'[1,0.5,-2]'` (read, then checked like the array it
+ * spells): the form a query vector often arrives in.
+ */
 export function encodeValue(value: unknown, spec: ValueSpec): string {
   switch (spec.type) {
     case 'vector':
     case 'halfvec':
-      return encodeDense(value, spec);
+      return encodeDense(typeof value === 'string' ? readDenseText(value, spec.label, spec.type) : value, spec);
     case 'sparsevec':
       return encodeSparse(value, spec);
     case 'bit':

@@ -232,7 +232,9 @@ export const halfvec = makeColumn('halfvec', 'PgHalfvecExt', false);
 
 /**
  * A `sparsevec` column. Select type {@link SparseVector}; inserts accept ours or pgvector-node's `SparseVector`
- * (or `{ dimensions, indices, values }` with 0-based indices). HNSW only; at most 1000 non-zeros per indexed value.
+ * (or `{ dimensions, indices, values }` with 0-based indices), and at run time the text form drizzle-orm's own
+ * `sparsevec` takes (`'{1:1,3:2}/3'`, 1-based), validated the same way. HNSW only; at most 1000 non-zeros per
+ * indexed value.
  *
  * @example
  * ```ts

@@ -21,6 +21,9 @@ export type PgVectorErrorCode =
   | 'UNSUPPORTED_METRIC'
   | 'INDEX_DIMENSIONS_EXCEEDED'
   | 'COLUMN_HAS_NO_DIMENSIONS'
+  // full-text search (tsvector columns, searchDocument)
+  | 'INVALID_TSVECTOR_VALUE'
+  | 'INVALID_SEARCH_DOCUMENT'
   // database
   | 'INVALID_DATABASE'
   | 'EXTENSION_MISSING'

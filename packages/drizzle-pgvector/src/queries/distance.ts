@@ -1,4 +1,4 @@
-import { Column, is, sql, SQL } from 'drizzle-orm';
+import { Column, is, sql, SQL, type SQLWrapper } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Metric } from '../catalog/index.js';
 import type { VectorValueInput } from '../codec/index.js';
@@ -7,14 +7,19 @@ import { operatorClassForTarget, resolveTarget, type VectorTarget, type VectorTa
 export type { VectorTargetInput } from '../targets/index.js';
 
 /**
- * The query side of a distance: a vector value (validated against the target and bound as one parameter), or
- * SQL / a column (used as is, cast to the target's type), e.g. a sub-select of another row's embedding.
+ * The query side of a distance: a vector value (validated against the target and bound as one parameter; an array,
+ * a `SparseVector`, a bit string or pgvector's text form such as `'[1,0,0]'`), or SQL / a column / a query builder
+ * (used as is, cast to the target's type), e.g. a sub-select of another row's embedding.
  */
-export type QueryVectorInput = VectorValueInput | SQL | PgColumn;
+export type QueryVectorInput = VectorValueInput | SQL | PgColumn | SQLWrapper;
+
+function isSqlWrapper(value: unknown): value is SQLWrapper {
+  return typeof value === 'object' && value !== null && typeof (value as Partial<SQLWrapper>).getSQL === 'function';
+}
 
 /** @internal The query operand: a validated value bound once as a parameter, cast to the target's type. */
 export function queryOperand(target: VectorTarget, query: unknown): SQL {
-  if (is(query, SQL) || is(query, Column)) return target.queryExpression(query);
+  if (is(query, SQL) || is(query, Column) || isSqlWrapper(query)) return target.queryExpression(query);
   return target.queryExpression(target.encodeQuery(query));
 }
 
@@ -88,7 +93,8 @@ export function cosineDistance(target: VectorTargetInput, query: QueryVectorInpu
 
 /**
  * `<#>`: the **negative** inner product — what an `*_ip_ops` index orders by (PostgreSQL index scans only go
- * ascending), so order by this for "largest inner product first". Use {@link innerProduct} to display the value.
+ * ascending), so order by this for "largest inner product first". The same SQL as {@link innerProduct} (drizzle-orm's
+ * name); use {@link innerProductSimilarity} to display the inner product itself.
  *
  * @example
  * ```ts
@@ -101,18 +107,35 @@ export function maxInnerProduct(target: VectorTargetInput, query: QueryVectorInp
 }
 
 /**
- * The inner product itself, `(a <#> b) * -1`: for display. Ordering by it descending cannot use an index; order by
- * {@link maxInnerProduct} instead.
+ * `<#>`, the **negative** inner product, as drizzle-orm's `innerProduct` computes it (a drop-in: ascending order is
+ * "largest inner product first", and an `*_ip_ops` index serves it). Same SQL as {@link maxInnerProduct}; for the
+ * inner product itself use {@link innerProductSimilarity}.
  *
  * @example
  * ```ts
- * db.select({ id: items.id, score: innerProduct(items.embedding, q) }).from(items)
- *   .orderBy(maxInnerProduct(items.embedding, q)).limit(10);
- * // select "id", (("items"."embedding" <#> $1::vector(3)) * -1) … order by ("items"."embedding" <#> $2::vector(3)) limit $3
+ * db.select().from(items).orderBy(innerProduct(items.embedding, q)).limit(10);
+ * // … order by ("items"."embedding" <#> $1::vector(3)) limit $2
  * ```
  */
 export function innerProduct(target: VectorTargetInput, query: QueryVectorInput): SQL<number> {
-  return build('innerProduct', target, query, 'innerProduct', 'negate');
+  return build('innerProduct', target, query, 'innerProduct', 'distance');
+}
+
+/**
+ * The inner product itself, `(a <#> b) * -1` (larger is more similar), for display or thresholds, as
+ * {@link cosineSimilarity} is for cosine. Ordering by it descending cannot use an index; order by
+ * {@link innerProduct} (ascending) instead. (This was `innerProduct` until that name was aligned with
+ * drizzle-orm's, which is `<#>`.)
+ *
+ * @example
+ * ```ts
+ * db.select({ id: items.id, score: innerProductSimilarity(items.embedding, q) }).from(items)
+ *   .orderBy(innerProduct(items.embedding, q)).limit(10);
+ * // select "id", (("items"."embedding" <#> $1::vector(3)) * -1) … order by ("items"."embedding" <#> $2::vector(3)) limit $3
+ * ```
+ */
+export function innerProductSimilarity(target: VectorTargetInput, query: QueryVectorInput): SQL<number> {
+  return build('innerProductSimilarity', target, query, 'innerProduct', 'negate');
 }
 
 /**

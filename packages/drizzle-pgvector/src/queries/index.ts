@@ -4,6 +4,7 @@ export {
   distance,
   hammingDistance,
   innerProduct,
+  innerProductSimilarity,
   jaccardDistance,
   l1Distance,
   l2Distance,

@@ -37,7 +37,7 @@ describe('dense vectors (vector, halfvec)', () => {
     expectCode(() => encodeValue([1, '2', 3], spec('vector', 3)), 'INVALID_VECTOR_VALUE');
     expectCode(() => encodeValue([1, null, 3], spec('vector', 3)), 'INVALID_VECTOR_VALUE');
     expectCode(() => encodeValue([1, , 3], spec('vector', 3)), 'INVALID_VECTOR_VALUE');
-    expectCode(() => encodeValue('[1,2,3]', spec('vector', 3)), 'INVALID_VECTOR_VALUE');
+    expectCode(() => encodeValue('1,2,3', spec('vector', 3)), 'INVALID_VECTOR_VALUE');
     expectCode(() => encodeValue({ 0: 1 }, spec('vector', 1)), 'INVALID_VECTOR_VALUE');
   });
 
@@ -106,6 +106,49 @@ describe('SparseVector', () => {
   });
 });
 
+describe("pgvector's text forms as input", () => {
+  it('reads dense text for vector / halfvec (whitespace and strtof numbers as pgvector reads them)', () => {
+    expect(encodeValue('[1,2.5,-3]', spec('vector', 3))).toBe('[1,2.5,-3]');
+    expect(encodeValue(' [ 1. , .5 ,+2e1 ] ', spec('halfvec', 3))).toBe('[1,0.5,20]');
+  });
+
+  it('checks dense text like the array it spells', () => {
+    expectCode(() => encodeValue('[1,2]', spec('vector', 3)), 'DIMENSION_MISMATCH');
+    expectCode(() => encodeValue('[]', spec('vector')), 'EMPTY_VECTOR');
+    expect(expectCode(() => encodeValue('[1,inf]', spec('vector', 2)), 'NON_FINITE_VALUE').message).toMatch(/element 1 is Infinity/);
+    expectCode(() => encodeValue('[1,4e38]', spec('vector', 2)), 'VALUE_OUT_OF_RANGE');
+    expectCode(() => encodeValue('[65520]', spec('halfvec', 1)), 'VALUE_OUT_OF_RANGE');
+    const e = expectCode(() => encodeValue('[1,,3]', spec('vector', 3)), 'INVALID_VECTOR_VALUE');
+    expect(e.message).toMatch(/element 1 of "\[1,,3\]" is "", not a number/);
+    expectCode(() => encodeValue('[1,2,3]9', spec('vector', 3)), 'INVALID_VECTOR_VALUE');
+    expectCode(() => encodeValue('[0x10]', spec('vector', 1)), 'INVALID_VECTOR_VALUE');
+  });
+
+  it("reads sparse text ('{1:1,2:1,3:1}/3', drizzle-orm's and pgvector-node's form), sorted, zeros dropped", () => {
+    expect(encodeValue('{1:1,2:1,3:1}/3', spec('sparsevec', 3))).toBe('{1:1,2:1,3:1}/3');
+    expect(encodeValue(new PgvectorNodeSparse([0, 1.5, 0, 2]).toString(), spec('sparsevec', 4))).toBe('{2:1.5,4:2}/4');
+    expect(encodeValue(' { 3 : 2 , 1 : 1.5, 2:0 } / 5 ', spec('sparsevec'))).toBe('{1:1.5,3:2}/5');
+    expect(encodeValue('{}/5', spec('sparsevec', 5))).toBe('{}/5');
+    expect(SparseVector.parse('{2:1.5}/3').toDense()).toEqual([0, 1.5, 0]);
+  });
+
+  it.each<[string, string, string, RegExp]>([
+    ['index 0 (1-based)', '{0:1}/3', 'INVALID_SPARSE_VECTOR', /index 0 in "\{0:1\}\/3" is out of range 1\.\.3/],
+    ['index past dimensions', '{4:1}/3', 'INVALID_SPARSE_VECTOR', /index 4 .* out of range 1\.\.3/],
+    ['repeated index', '{2:1,2:3}/3', 'INVALID_SPARSE_VECTOR', /index 2 appears more than once/],
+    ['no dimensions', '{1:1}', 'INVALID_SPARSE_VECTOR', /must be \{…\}\/dimensions/],
+    ['dimensions not an integer', '{1:1}/3.5', 'INVALID_SPARSE_VECTOR', /dimension count "3\.5" is not an integer/],
+    ['element without a colon', '{1}/3', 'INVALID_SPARSE_VECTOR', /element 1 "1" is not index:value/],
+    ['fractional index', '{1.5:1}/3', 'INVALID_SPARSE_VECTOR', /element 1 "1\.5:1" is not index:value/],
+    ['wrong dimensions', '{1:1}/4', 'DIMENSION_MISMATCH', /expected 3 dimensions, got a sparse vector of 4/],
+    ['zero dimensions', '{}/0', 'EMPTY_VECTOR', /at least 1 dimension/],
+    ['NaN value', '{1:nan}/3', 'NON_FINITE_VALUE', /value at index 0 is NaN/],
+    ['underflow', '{1:1e-46}/3', 'VALUE_OUT_OF_RANGE', /1e-46/],
+  ])('rejects sparse text with %s', (_name, text, code, message) => {
+    expect(expectCode(() => encodeValue(text, spec('sparsevec', _name === 'zero dimensions' ? undefined : 3)), code as never).message).toMatch(message);
+  });
+});
+
 describe('bit strings', () => {
   it('accepts 0/1 strings of the right length', () => {
     expect(encodeValue('0101', spec('bit', 4))).toBe('0101');
@@ -141,6 +184,32 @@ describe('codec agrees with pgvector', () => {
     expect(decodeDense(rows[0]!.h)).toEqual([1, 0.5, 65504]);
     expect(decodeSparse(rows[0]!.s).toString()).toBe('{1:1.5,5:2}/5');
     expect(rows[0]!.b).toBe('0101');
+  });
+
+  it('text forms: what we accept pgvector reads to the same value; what we reject, pgvector rejects', async () => {
+    const accepted: [string, 'vector' | 'sparsevec'][] = [
+      [' [ 1. , .5 ,+2e1 ] ', 'vector'],
+      ['[1e-46,-1e-46,3]', 'vector'],
+      [' { 3 : 2 , 1 : 1.5, 2:0 } / 5 ', 'sparsevec'],
+      ['{1:1,2:1,3:1}/3', 'sparsevec'],
+      ['{}/5', 'sparsevec'],
+    ];
+    for (const [text, type] of accepted) {
+      const ours = encodeValue(text, spec(type));
+      const rows = await database.query<{ theirs: string; back: string }>(`select $1::${type}::text as theirs, $2::${type}::text as back`, [text, ours]);
+      expect(rows[0]!.back, text).toBe(rows[0]!.theirs);
+    }
+    for (const [text, type] of [
+      ['[1,,3]', 'vector'],
+      ['[1,2,3]9', 'vector'],
+      ['{0:1}/3', 'sparsevec'],
+      ['{2:1,2:3}/3', 'sparsevec'],
+      ['{1:1}', 'sparsevec'],
+      ['{1:1e-46}/3', 'sparsevec'],
+    ] as const) {
+      expect(() => encodeValue(text, spec(type)), text).toThrow();
+      expect(await serverError(() => database.query(`select $1::${type}`, [text])), text).toMatch(/sparsevec|vector/);
+    }
   });
 
   it('the limits we enforce are the ones pgvector enforces', async () => {

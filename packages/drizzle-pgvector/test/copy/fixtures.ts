@@ -114,7 +114,8 @@ export function allTypesRows(): (typeof allTypesTable.$inferInsert)[] {
       m: nulls ? null : (['sad', 'ok', 'happy'] as const)[i % 3]!,
       v: nulls ? null : [0.1 * i, -1.5, 3.4e38][i % 3] === undefined ? [1, 2, 3] : [0.1 * i, -1.5, i % 3 === 0 ? 3.4e38 : 1e-30],
       h: nulls ? null : [0.1, 65504, -6e-5, 1e-7 * i],
-      s: nulls ? null : i % 4 === 0 ? new SparseVector(6, [], []) : new SparseVector(6, [0, 5], [1.5, -0.3 * i]),
+      // i % 4 === 3: pgvector's text form (what drizzle-orm's own sparsevec takes), accepted at run time like a SparseVector.
+      s: nulls ? null : i % 4 === 0 ? new SparseVector(6, [], []) : i % 4 === 3 ? (`{6:${-0.5 * i},1:1.5}/6` as unknown as SparseVector) : new SparseVector(6, [0, 5], [1.5, -0.3 * i]),
       b: nulls ? null : (i * 37).toString(2).padStart(10, '0').slice(-10),
     });
   }

@@ -12,6 +12,7 @@ import {
   hammingDistance,
   hnswIndex,
   innerProduct,
+  innerProductSimilarity,
   jaccardDistance,
   l1Distance,
   l2Distance,
@@ -45,7 +46,8 @@ describe('distance expressions compile to the indexed operator with one cast par
     ['l2Distance', l2Distance(things.embedding, q), '("q_things"."embedding" <-> $1::vector(3))'],
     ['cosineDistance', cosineDistance(things.embedding, q), '("q_things"."embedding" <=> $1::vector(3))'],
     ['maxInnerProduct', maxInnerProduct(things.embedding, q), '("q_things"."embedding" <#> $1::vector(3))'],
-    ['innerProduct', innerProduct(things.embedding, q), '(("q_things"."embedding" <#> $1::vector(3)) * -1)'],
+    ['innerProduct (drizzle-orm\'s <#>)', innerProduct(things.embedding, q), '("q_things"."embedding" <#> $1::vector(3))'],
+    ['innerProductSimilarity', innerProductSimilarity(things.embedding, q), '(("q_things"."embedding" <#> $1::vector(3)) * -1)'],
     ['cosineSimilarity', cosineSimilarity(things.embedding, q), '(1 - ("q_things"."embedding" <=> $1::vector(3)))'],
     ['l1Distance', l1Distance(things.embedding, q), '("q_things"."embedding" <+> $1::vector(3))'],
     ['distance(cosine)', distance(things.embedding, q, 'cosine'), '("q_things"."embedding" <=> $1::vector(3))'],
@@ -71,6 +73,13 @@ describe('distance expressions compile to the indexed operator with one cast par
     expect(code.params).toEqual(['0101']);
   });
 
+  it("reads pgvector's text forms as the query, validated and re-encoded like arrays", () => {
+    expect(compile(l2Distance(things.embedding, ' [ 1, .5 ,-2e0 ] ')).params).toEqual(['[1,0.5,-2]']);
+    expect(compile(l2Distance(asHalfvec(things.embedding, 3), '[1,0.5,-2]')).params).toEqual(['[1,0.5,-2]']);
+    expect(compile(hammingDistance(binaryQuantize(things.embedding, 3), '[1,-2,3]')).params).toEqual(['[1,-2,3]']);
+    expect(compile(l2Distance(things.sparse, '{4:2,1:1.5}/4')).params).toEqual(['{1:1.5,4:2}/4']);
+  });
+
   it('is typed SQL<number> and maps driver strings to numbers', () => {
     const d = cosineDistance(things.embedding, [1, 2, 3]);
     expectTypeOf(d).toEqualTypeOf<SQL<number>>();
@@ -90,7 +99,12 @@ describe('distance expressions validate before building SQL', () => {
     ['NaN', () => cosineDistance(things.embedding, [1, NaN, 3]), 'NON_FINITE_VALUE', /element 1 is NaN/],
     ['Infinity', () => cosineDistance(things.embedding, [1, 2, Infinity]), 'NON_FINITE_VALUE', /element 2 is Infinity/],
     ['empty', () => cosineDistance(things.embedding, []), 'EMPTY_VECTOR', /empty vector/],
-    ['a string for a vector column', () => l2Distance(things.embedding, '[1,2,3]'), 'INVALID_VECTOR_VALUE', /expected an array of numbers/],
+    ['text that is not a vector', () => l2Distance(things.embedding, '1,2,3'), 'INVALID_VECTOR_VALUE', /cannot read "1,2,3" as vector text/],
+    ['text with a bad element', () => l2Distance(things.embedding, '[1,x,3]'), 'INVALID_VECTOR_VALUE', /element 1 of "\[1,x,3\]" is "x", not a number/],
+    ['text of the wrong dimensions', () => l2Distance(things.embedding, '[1,2]'), 'DIMENSION_MISMATCH', /expected 3 dimensions, got 2/],
+    ['text with NaN', () => l2Distance(things.embedding, '[1,NaN,3]'), 'NON_FINITE_VALUE', /element 1 is NaN/],
+    ['sparse text of the wrong dimensions', () => l2Distance(things.sparse, '{1:1}/5'), 'DIMENSION_MISMATCH', /expected 4 dimensions/],
+    ['sparse text with a 0 index', () => l2Distance(things.sparse, '{0:1}/4'), 'INVALID_SPARSE_VECTOR', /index 0 .* out of range 1\.\.4/],
     ['an array for a bit column', () => hammingDistance(things.code, [1, 0, 1, 0] as unknown as string), 'INVALID_BIT_STRING', /expected a string of 0 and 1/],
     ['wrong bit length', () => hammingDistance(things.code, '01'), 'INVALID_BIT_STRING', /has 2 bits, expected 4/],
     ['a dense array for a sparsevec column', () => l2Distance(things.sparse, [1, 2, 3, 4]), 'INVALID_SPARSE_VECTOR', /expected a SparseVector/],
@@ -145,7 +159,8 @@ describe('distance expressions on a real pgvector', () => {
         cos: cosineDistance(things.embedding, q),
         sim: cosineSimilarity(things.embedding, q),
         negIp: maxInnerProduct(things.embedding, q),
-        ip: innerProduct(things.embedding, q),
+        negIpDrizzle: innerProduct(things.embedding, q),
+        ip: innerProductSimilarity(things.embedding, q),
         l1: l1Distance(things.embedding, q),
         ham: hammingDistance(things.code, '1000'),
         jac: jaccardDistance(things.code, '1000'),
@@ -163,6 +178,7 @@ describe('distance expressions on a real pgvector', () => {
       expect(r.cos).toBeCloseTo(cosine(v, q), 5);
       expect(r.sim).toBeCloseTo(1 - cosine(v, q), 5);
       expect(r.negIp).toBeCloseTo(-dot, 5);
+      expect(r.negIpDrizzle).toBeCloseTo(-dot, 5);
       expect(r.ip).toBeCloseTo(dot, 5);
       expect(r.l1).toBeCloseTo(v.reduce((s, x, j) => s + Math.abs(x - q[j]!), 0), 5);
       expect(r.ham).toBe([...bits].filter((c, j) => c !== '1000'[j]).length);
