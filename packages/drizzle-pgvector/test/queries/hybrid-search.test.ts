@@ -1,9 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
-import { customType, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { eq, sql, type SQL } from 'drizzle-orm';
+import { index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import { seededRandom, gaussian } from '@drizzle-pgvector/testing/data';
-import { hnswIndex, hybridSearch, hybridSearchSql, nearest, vector } from '../../src/index.js';
+import { hnswIndex, hybridSearch, hybridSearchSql, nearest, searchDocument, tsvector, vector } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
 import { ddl, explain } from './fixtures.js';
 
@@ -14,7 +14,6 @@ import { ddl, explain } from './fixtures.js';
  * branch can answer, and a *paraphrase* query (words no document contains, the vector close to the document) that
  * only the vector branch can answer. Fusion must find the relevant document at least as often as either branch.
  */
-const tsvectorType = customType<{ data: string }>({ dataType: () => 'tsvector' });
 const DIMS = 16;
 const TOPICS = 8;
 const PER_TOPIC = 40;
@@ -27,7 +26,7 @@ const docs = pgTable(
     topic: integer('topic').notNull(),
     title: text('title').notNull(),
     body: text('body').notNull(),
-    search: tsvectorType('search'),
+    search: tsvector('search').generatedAlwaysAs((): SQL => searchDocument({ config: 'english', weights: { A: docs.title, B: docs.body } })),
     embedding: vector('embedding', { dimensions: DIMS }).notNull(),
   },
   (t) => [hnswIndex('hy_docs_embedding').on(t.embedding, 'cosine'), index('hy_docs_search').using('gin', t.search), index('hy_docs_topic').on(t.topic)],
@@ -55,11 +54,9 @@ beforeAll(async () => {
   database = await startTestDatabase({ serve: true });
   db = database.db;
   await database.query('drop table if exists hy_docs');
-  const { indexes } = await ddl(docs);
-  await database.query(
-    `create table hy_docs (id integer primary key, topic integer not null, title text not null, body text not null, embedding vector(${DIMS}) not null,
-      search tsvector generated always as (setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')) stored)`,
-  );
+  // The table as drizzle-kit generates it: the stored generated tsvector column, the HNSW and GIN indexes.
+  const { tables, indexes } = await ddl(docs);
+  for (const s of tables) await database.query(s);
   const values = rows.map((r) => `(${r.id}, ${r.topic}, '${r.title}', '${r.body}', '[${r.embedding.join(',')}]')`);
   await database.query(`insert into hy_docs (id, topic, title, body, embedding) values ${values.join(', ')}`);
   for (const s of indexes) await database.query(s);
