@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCodecBenchmark } from './codec.js';
 import { parseIndexComparisonArgs, runIndexComparison } from './index-comparison.js';
+import { runHybridSearchBenchmark } from './hybrid-search.js';
 import { runIngestionBenchmark } from './ingestion.js';
 import { runQueryBenchmark } from './query-overhead.js';
 import { resultsDir, sectionWithCharts, writeReport, type Benchmark, type BenchmarkReport } from './report.js';
@@ -30,6 +31,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'query-overhead', description: 'nearest() vs the same SQL by hand through the same driver', run: runQueryBenchmark },
   { name: 'codec', description: 'vector text codec vs Drizzle built-in vs pgvector-node vs JSON (no database)', run: runCodecBenchmark },
   { name: 'ingestion', description: 'copyRows vs chunked insert().values() vs a hand-written binary COPY (rows/s)', run: runIngestionBenchmark },
+  { name: 'hybrid-search', description: 'hybridSearch() (one statement) vs its vector and text branches run one after the other', run: runHybridSearchBenchmark },
   {
     name: 'index-comparison',
     description: 'sequential scan vs IVFFlat vs HNSW: build, size, memory, latency, recall, probes/ef_search sweep (--rows --dims --queries --seed)',
