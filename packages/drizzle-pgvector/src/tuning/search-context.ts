@@ -49,7 +49,7 @@ function namedIndex(fn: string, target: VectorTarget, matching: readonly VectorI
   if (found === undefined) {
     throw pgVectorError(
       'UNKNOWN_INDEX',
-      `${fn}(${target.label}): index ${typeof name === 'string' ? `"${name}"` : describe(name)} is not a vector index declared on this target. Declared on ${target.label}: ${listed(matching)}. Pass one of their names as index, or leave index out.`,
+      `${fn}(${target.label}): index ${typeof name === 'string' ? `"${name}"` : describe(name)} is not a vector index declared on this target. Declared on ${target.label}: ${listed(matching)}. ${matching.length === 0 ? 'Declare one with hnswIndex(…) / ivfflatIndex(…)' : 'Pass one of these names as index'}, or leave index out.`,
       { name, target: target.label, declared },
     );
   }
