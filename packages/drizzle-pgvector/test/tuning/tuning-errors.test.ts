@@ -125,7 +125,7 @@ describe('bad input is rejected with a code before any SQL', () => {
     await rejected((db) => tuneSearch(db, small.both, { targetRecall: 0.9, k: 5, index: 'e_items_both_hsnw' }), 'UNKNOWN_INDEX', '"e_items_both_hsnw"', `"e_items_both_hnsw" (hnsw 'l2'), "e_items_both_ivf" (ivfflat 'l2')`);
     await rejected((db) => measureRecall(db, small.embedding, { k: 5, index: 'e_items_both_ivf' }), 'UNKNOWN_INDEX', 'not a vector index declared on this target', `"e_items_hnsw" (hnsw 'l2')`);
     await rejected((db) => measureRecall(db, small.plain, { k: 5, index: 'e_items_hnsw' }), 'UNKNOWN_INDEX', 'Declared on "e_items"."plain": none. Declare one');
-    await rejected((db) => measureRecall(db, small.both, { k: 5, index: 42 as never }), 'UNKNOWN_INDEX', 'index 42');
+    await rejected((db) => measureRecall(db, small.both, { k: 5, index: 42 as never }), 'UNKNOWN_INDEX', 'index number 42');
     await rejected((db) => tuneSearch(db, small.both, { targetRecall: 0.9, k: 5, index: 'e_items_both_ivf', metric: 'cosine' }), 'INVALID_TUNING_OPTION', "an ivfflat index for 'l2'", "metric 'cosine'");
   });
 
