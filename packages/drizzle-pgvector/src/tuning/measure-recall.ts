@@ -142,7 +142,7 @@ export async function measureRecall(db: AnyPgDatabase, target: VectorTargetInput
   if (parsed.queries === undefined) requirePrimaryKey(fn, context);
   return inPlannerTransaction(db, async (tx) => {
     const steering = context.index === undefined ? { settings: {}, notes: [] } : await steerTo(tx, context, context.index);
-    const measuredSettings: VectorSettings = { ...steering.settings, ...settings };
+    const measuredSettings: VectorSettings = { ...settings, ...Object.fromEntries(Object.entries(steering.settings).filter(([key]) => settings?.[key as keyof VectorSettings] === undefined)) };
     const search = { settings: Object.keys(measuredSettings).length === 0 ? undefined : measuredSettings, where: parsed.where };
     const queries = await querySet(tx, context, parsed);
     const exact = await exactInTransaction(tx, context, queries, parsed.k, parsed.where);

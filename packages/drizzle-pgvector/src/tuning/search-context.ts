@@ -84,7 +84,7 @@ export function searchContext(fn: string, targetInput: VectorTargetInput, metric
           ? `${fn}(${target.label}): no vector index declared on the table covers this target, so the metric cannot be inferred. Pass { metric } — one of ${metricsFor(target.type)
               .map((m) => `'${m}'`)
               .join(', ')}.`
-          : `${fn}(${target.label}): the target has indexes with different metrics (${matching.map((i) => `${i.name}: '${i.metric}'`).join(', ')}). Pass { metric } to pick one.`,
+          : `${fn}(${target.label}): the target has indexes with different metrics (${matching.map((i) => `${i.name}: '${i.metric}'`).join(', ')}). Pass { metric: ${metrics.map((m) => `'${m}'`).join(' | ')} } to pick one.`,
         { target: target.label, candidates: metrics.length === 0 ? metricsFor(target.type) : metrics },
       );
     }

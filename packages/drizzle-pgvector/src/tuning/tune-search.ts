@@ -126,7 +126,7 @@ export async function tuneSearch(db: AnyPgDatabase, target: VectorTargetInput, o
 
   return inPlannerTransaction(db, async (tx) => {
     const steering = await steerTo(tx, context, index);
-    const settingsFor = (value: number): VectorSettings => ({ ...steering.settings, [setting]: value });
+    const settingsFor = (value: number): VectorSettings => ({ [setting]: value, ...steering.settings });
     const candidates = given ?? (setting === 'efSearch' ? efSearchCandidates(fetch) : probesCandidates(await listsOf(tx, context, index)));
     const queries = await querySet(tx, context, parsed);
     const { tuning, validation } = splitQueries(queries, parsed.seed);
