@@ -109,16 +109,25 @@ export async function usedIndexes(
  * tables cannot fall back to an exact scan and report a false 1.0. `usedIndexes` is read from `EXPLAIN` of the
  * first query. Without `queries`, `sampleSize` rows (default 100) are sampled deterministically (`seed`) and each
  * query's own row is dropped from both lists (k + 1 are fetched); sampling needs a primary key. Recall counts ids:
- * |found ∩ exact| / |exact|, so ties at the k-th distance can cost a little.
+ * |found ∩ exact| / |exact|, so ties at the k-th distance can cost a little. `standardError` and `lowerBound`
+ * (`recall − 1.645 × standardError`, one-sided 95 %) say how sure the mean is.
  *
- * @throws PgVectorError `INVALID_TUNING_OPTION`, `PRIMARY_KEY_REQUIRED`, `METRIC_REQUIRED`, `UNSUPPORTED_METRIC`,
- *   `INVALID_SEARCH_SETTING`, the value codes for a bad query vector — all before any SQL.
+ * With `index: '<name>'` (a target with several vector indexes) the other method's setting is added so the planner's
+ * estimate for the other index is its highest (IVFFlat: `probes = lists`; HNSW: `efSearch = 1000`; yours win), and
+ * the EXPLAIN must show the named index, else `INDEX_NOT_USED`.
+ *
+ * @throws PgVectorError `INVALID_TUNING_OPTION`, `UNKNOWN_INDEX`, `PRIMARY_KEY_REQUIRED`, `METRIC_REQUIRED`,
+ *   `UNSUPPORTED_METRIC`, `INVALID_SEARCH_SETTING`, the value codes for a bad query vector — all before any SQL;
+ *   `INDEX_NOT_USED` when the planner scans another plan than the named index.
  *
  * @example
  * ```ts
  * const report = await measureRecall(db, items.embedding, { sampleSize: 100, k: 10, settings: { efSearch: 40 } });
  * report.recall;     // e.g. 0.97
  * report.p95Ms;      // e.g. 1.8
+ * report.lowerBound; // e.g. 0.955
+ * await measureRecall(db, items.embedding, { sampleSize: 100, k: 10, index: 'items_hnsw', settings: { efSearch: 40 } }); // beside an IVFFlat index
+ * // … SET LOCAL hnsw.ef_search = 40; SET LOCAL ivfflat.probes = 100; explain select …  -- must scan items_hnsw
  * // BEGIN
  * // select ("items"."id")::text as "id", ("items"."embedding")::text as "v" from "items"
  * //   where "items"."embedding" is not null order by md5($1 || ("items"."id")::text) limit 100
