@@ -174,7 +174,7 @@ for (const backend of backends) {
       } finally {
         await db.exec('drop index cli_e2e.items_embedding_ivf; drop index cli_e2e.items_embedding_l2;');
       }
-    });
+    }, 300_000);
 
     it('doctor after the builds: no drift; the IVFFlat index on 2000 rows is too small to train well (exit 1: REINDEX once the data is there)', async () => {
       const run = await cli('doctor', '--json');
