@@ -1,3 +1,5 @@
+import { PgVectorError } from 'drizzle-pgvector';
+
 /**
  * The CLI's own errors (configuration, arguments, connection), with stable codes like the library's
  * `PgVectorError`. Every failure the CLI reports carries one code: a `CliError` code or a `PgVectorError` code.
@@ -74,4 +76,29 @@ export function jsonSafe(value: unknown, seen = new WeakSet<object>()): unknown 
   const out = Array.isArray(value) ? value.map((v) => jsonSafe(v, seen)) : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v, seen)]));
   seen.delete(value);
   return out;
+}
+
+const unquote = (value: string): string => value.replace(/'([^']*)'/g, '$1').replace(/ \| /g, '|');
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A library error as the CLI reports it: the same code and details, with the library's option names in its message
+ * replaced by the command's flags (`{ metric }` → `--metric`, `targetRecall: 0.95` → `--recall 0.95`,
+ * `sampleSize must …` → `--sample must …`), and `details.flag` when `details.option` has one. Other errors pass through.
+ */
+export function withFlags(error: unknown, flags: Readonly<Record<string, string>>): unknown {
+  if (!PgVectorError.is(error)) return error;
+  let message = error.message;
+  for (const [option, flag] of Object.entries(flags)) {
+    const name = escape(option);
+    message = message
+      .replace(new RegExp(`\\{ ${name} \\}`, 'g'), flag)
+      .replace(new RegExp(`\\{ ${name}: ([^}]*) \\}`, 'g'), (_m, value: string) => `${flag} ${unquote(value)}`)
+      .replace(new RegExp(`\\b${name}: ('[^']*'(?: or '[^']*')*|[^\\s,;)]+)`, 'g'), (_m, value: string) => `${flag} ${unquote(value)}`)
+      .replace(new RegExp(`(^|: |\\. )${name} (must|is required)`, 'g'), `$1${flag} $2`);
+    if (/[A-Z]/.test(option)) message = message.replace(new RegExp(`\\b${name}\\b`, 'g'), flag);
+  }
+  const option = error.details['option'];
+  const flag = typeof option === 'string' ? flags[option] : undefined;
+  return new PgVectorError(error.code, message, { details: flag === undefined ? error.details : { ...error.details, flag }, cause: error });
 }

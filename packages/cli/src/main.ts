@@ -6,7 +6,7 @@ import type { CommandResult } from './commands/command.js';
 import { doctor } from './commands/doctor/doctor.js';
 import { tune } from './commands/tune.js';
 import { CliError, errorReport, EXIT, jsonSafe } from './errors.js';
-import { integerArg, numberArg } from './output/numbers.js';
+import { integerArg, jsonNumber, numberArg } from './output/numbers.js';
 
 /** Where the CLI writes (the process's streams; replaced in tests of the entry point). */
 export interface CliStreams {
@@ -42,7 +42,7 @@ export async function main(argv: readonly string[], streams: CliStreams = { stdo
 
   const emit = <D>(name: string, result: CommandResult<D>): void => {
     exitCode = result.exitCode;
-    if (json) streams.stdout(`${JSON.stringify(jsonSafe({ command: name, ok: true, exitCode: result.exitCode, ...(result.document as object) }), null, 2)}\n`);
+    if (json) streams.stdout(`${JSON.stringify(jsonSafe({ command: name, ok: true, exitCode: result.exitCode, ...(result.document as object) }), (_key, v: unknown) => (typeof v === 'number' ? jsonNumber(v) : v), 2)}\n`);
     else streams.stdout(`${result.text()}\n`);
   };
 
@@ -99,7 +99,7 @@ export async function main(argv: readonly string[], streams: CliStreams = { stdo
   databaseOptions(
     program
       .command('tune')
-      .description('Smallest efSearch (HNSW) / probes (IVFFlat) reaching a recall target, checked on held-out queries')
+      .description('Smallest efSearch (HNSW) / probes (IVFFlat) whose recall reaches a target with 95 % confidence, checked on held-out queries')
       .argument('<table.column>', 'the vector column, e.g. items.embedding'),
   )
     .requiredOption('--recall <r>', 'target recall@k, in (0, 1], e.g. 0.95', numberArg('--recall'))
@@ -107,6 +107,7 @@ export async function main(argv: readonly string[], streams: CliStreams = { stdo
     .option('--sample <n>', 'rows sampled as queries, split in tuning and validation halves (default 200)', numberArg('--sample'))
     .option('--seed <n>', 'sampling seed (same seed, same queries)', numberArg('--seed'))
     .addOption(new Option('--metric <metric>', 'distance (default: the index\'s)').choices(METRICS_LIST))
+    .option('--index <name>', 'the declared index to tune, when the column has more than one (e.g. HNSW and IVFFlat)')
     .option('--json', 'print one JSON document')
     .action(async (target: string, opts) => emit('tune', await tune(target, opts)));
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { CLI_ROOT, fixtureSql, pgliteFolder, runCli, scratchProject, SCHEMA, serverDatabase, type CliDatabase } from './helpers/cli.js';
 
 const ITEMS_SCHEMA = join(CLI_ROOT, 'test', 'fixtures', 'items-schema.ts');
+const TWO_INDEX_SCHEMA = join(CLI_ROOT, 'test', 'fixtures', 'two-index-schema.ts');
 
 const backends: { name: string; open: () => Promise<CliDatabase> }[] = [{ name: 'pglite data folder (drizzle.config.ts)', open: pgliteFolder }];
 const url = process.env['DATABASE_URL'];
@@ -110,14 +111,17 @@ for (const backend of backends) {
     it('tune: the smallest efSearch reaching the target on held-out queries, exit 0, the setting to put in code', async () => {
       const run = await cli('tune', 'cli_e2e.items.embedding', '--recall', '0.9', '--k', '5', '--sample', '60', '--json');
       expect(run.code, run.stderr).toBe(0);
-      const doc = run.json as { result: { met: boolean; setting: string; value: number; validationRecall: number; curve: { value: number; recall: number }[]; tuningQueries: number }; code: string };
+      const doc = run.json as { result: { met: boolean; setting: string; value: number; validationRecall: number; curve: { value: number; lowerBound: number }[]; tuningQueries: number }; code: string };
       expect(doc.result).toMatchObject({ met: true, setting: 'efSearch', tuningQueries: 30 });
       expect(doc.result.validationRecall).toBeGreaterThanOrEqual(0.9);
-      expect(doc.result.curve.at(-1)!.recall).toBeGreaterThanOrEqual(0.9);
-      expect(doc.code).toBe(`nearest(db, items.embedding, query, { k: 5, settings: { efSearch: ${doc.result.value} } })`);
+      expect(doc.result.curve.find((p) => p.value === doc.result.value)!.lowerBound).toBeGreaterThanOrEqual(0.9);
+      expect(doc.code).toBe(`nearest(db, items.embedding, query, { k: 5, metric: 'cosine', settings: { efSearch: ${doc.result.value} } })`);
       const text = await cli('tune', 'cli_e2e.items.embedding', '--recall', '0.9', '--k', '5', '--sample', '60');
       expect(text.code).toBe(0);
-      expect(text.stdout).toMatch(/│ efSearch │ recall@5 \(tuning\) │/);
+      expect(text.stdout).toMatch(/│ efSearch │ recall@5 \(tuning\) │ lower bound │/);
+      // numbers are formatted once: no float noise like 0.9630000000000003 in the document or the table
+      expect(run.stdout).not.toMatch(/\d\.\d{7,}/);
+      expect(text.stdout).not.toMatch(/\d\.\d{4,}/);
       expect(text.stdout).toContain(`settings: { efSearch: ${doc.result.value} }`);
     });
 
@@ -125,11 +129,52 @@ for (const backend of backends) {
       const run = await cli('tune', 'cli_e2e.items.embedding', '--recall', '1.5', '--json');
       expect(run.code).toBe(2);
       expect(run.json).toMatchObject({ command: 'tune', ok: false, error: { code: 'INVALID_TUNING_OPTION' } });
-      expect((run.json as { error: { message: string } }).error.message).toContain('1.5');
+      const message = (run.json as { error: { message: string } }).error.message;
+      expect(message).toContain('1.5');
+      expect(message).toContain('--recall must be a number in (0, 1]');
+      expect(message).toContain('Pass e.g. --recall 0.95');
+      expect(message).not.toContain('targetRecall');
+      expect(run.json).toMatchObject({ error: { details: { option: 'targetRecall', flag: '--recall' } } });
       const column = await cli('tune', 'cli_e2e.items.nope', '--recall', '0.9', '--json');
       expect(column.code).toBe(2);
       expect(column.json).toMatchObject({ error: { code: 'UNKNOWN_TARGET', details: { columns: ['id', 'title', 'embedding'] } } });
     });
+
+    it('tune on a column with three vector indexes: errors name the CLI flags; --index tunes one, and the printed code carries the metric', async () => {
+      await db.exec(`create index items_embedding_ivf on cli_e2e.items using ivfflat (embedding vector_cosine_ops) with (lists = 4);
+        create index items_embedding_l2 on cli_e2e.items using hnsw (embedding vector_l2_ops);`);
+      try {
+        const tune = (...a: string[]) => cliSchema(TWO_INDEX_SCHEMA, 'tune', 'cli_e2e.items.embedding', '--recall', '0.9', '--k', '5', '--sample', '60', ...a);
+        const errorOf = (r: { json: Record<string, unknown> | undefined }) => (r.json as { error: { code: string; message: string; details: Record<string, unknown> } }).error;
+        const ambiguous = await tune('--json');
+        expect(ambiguous.code).toBe(2);
+        expect(errorOf(ambiguous).code).toBe('METRIC_REQUIRED');
+        expect(errorOf(ambiguous).message).toContain('Pass --metric cosine|l2 to pick one');
+        expect(errorOf(ambiguous).message).not.toContain('{ metric');
+        const both = await tune('--metric', 'cosine', '--json');
+        expect(errorOf(both).code).toBe('NO_TUNABLE_INDEX');
+        expect(errorOf(both).message).toContain('Pass --index items_embedding_hnsw or items_embedding_ivf to tune that one');
+        const typo = await tune('--index', 'items_embedding_hsnw', '--json');
+        expect(errorOf(typo).code).toBe('UNKNOWN_INDEX');
+        expect(errorOf(typo).details['declared']).toEqual([
+          { name: 'items_embedding_hnsw', method: 'hnsw', metric: 'cosine' },
+          { name: 'items_embedding_ivf', method: 'ivfflat', metric: 'cosine' },
+          { name: 'items_embedding_l2', method: 'hnsw', metric: 'l2' },
+        ]);
+        const run = await tune('--index', 'items_embedding_hnsw', '--json');
+        expect(run.code, run.stderr).toBe(0);
+        const doc = run.json as { result: { index: string; metric: string; value: number; usedIndexes: string[]; settings: Record<string, number> }; code: string };
+        expect(doc.result).toMatchObject({ index: 'items_embedding_hnsw', metric: 'cosine', usedIndexes: ['items_embedding_hnsw'] });
+        expect(doc.result.settings).toEqual({ efSearch: doc.result.value, probes: 4 });
+        expect(doc.code).toBe(`nearest(db, items.embedding, query, { k: 5, metric: 'cosine', settings: { efSearch: ${doc.result.value}, probes: 4 } })`);
+        const text = await tune('--index', 'items_embedding_hnsw');
+        expect(text.code, text.stderr).toBe(0);
+        expect(text.stdout).toMatch(/note: .*embedding" has 2 vector indexes for 'cosine'; \{ probes: 4 \} makes the planner's estimate for "items_embedding_ivf" its highest/);
+        expect(text.stdout).toContain(`SET LOCAL hnsw.ef_search = ${doc.result.value}; SET LOCAL ivfflat.probes = 4`);
+      } finally {
+        await db.exec('drop index cli_e2e.items_embedding_ivf; drop index cli_e2e.items_embedding_l2;');
+      }
+    }, 300_000);
 
     it('doctor after the builds: no drift; the IVFFlat index on 2000 rows is too small to train well (exit 1: REINDEX once the data is there)', async () => {
       const run = await cli('doctor', '--json');

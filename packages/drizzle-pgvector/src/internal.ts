@@ -20,5 +20,6 @@ export { settingsStatements } from './settings/internal.js';
 export { cachedShapes, MAX_SHAPES_PER_DB } from './queries/nearest/compile.js';
 export { cachedSelections, MAX_SELECTIONS_PER_TABLE } from './queries/nearest/selection.js';
 export { cachedContexts, MAX_CONTEXTS_PER_COLUMN } from './queries/nearest/context.js';
-export { chooseSetting, type CurvePoint } from './tuning/choose-setting.js';
+export { BISECTION_STEPS, chooseSetting, type CurvePoint, type ValidationPoint } from './tuning/choose-setting.js';
+export { recallBound, RECALL_CONFIDENCE_Z } from './tuning/recall-bound.js';
 export { parsedFloat4 } from './codec/parsed-float4.js';

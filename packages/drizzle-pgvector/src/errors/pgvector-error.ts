@@ -45,6 +45,7 @@ export type PgVectorErrorCode =
   | 'INVALID_TUNING_OPTION'
   | 'NO_TUNABLE_INDEX'
   | 'PRIMARY_KEY_REQUIRED'
+  | 'INDEX_NOT_USED'
   // bulk loading (copyRows)
   | 'INVALID_COPY_OPTION'
   | 'INVALID_COPY_ROW'

@@ -3,5 +3,6 @@ export type { MeasureRecallOptions, RecallPerQuery, RecallReport } from './measu
 export { tuneSearch } from './tune-search.js';
 export type { TuneSearchOptions, TuneSearchResult } from './tune-search.js';
 export type { CurvePoint, ValidationPoint } from './choose-setting.js';
+export type { RecallBound } from './recall-bound.js';
 export type { RecallQueryOptions } from './tuning-options.js';
 export { EF_SEARCH_CANDIDATES } from './sweep-candidates.js';

@@ -79,6 +79,7 @@ export async function approximateNeighbours(
     const found = await nearest(tx, context.target, query.value, {
       k: limit,
       metric: context.metric,
+      index: context.index?.name,
       settings: options.settings,
       where: options.where,
       select: { id: context.idSelect },

@@ -1,11 +1,12 @@
 import { getTableName, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { metricsFor, operatorClassFor, type Metric } from '../catalog/index.js';
-import { pgVectorError } from '../errors/index.js';
+import { describe, pgVectorError } from '../errors/index.js';
 import { getVectorIndexes, type VectorIndexInfo } from '../indexes/index.js';
 import type { VectorTargetInput } from '../queries/index.js';
 import { primaryKeyOf } from '../queries/table-key.js';
 import { toTarget, type VectorTarget } from '../targets/index.js';
+import { invalidTuning } from './tuning-options.js';
 
 /** Everything a measurement needs to know about the searched target, resolved from the declared schema (no SQL). */
 export interface SearchContext {
@@ -14,8 +15,10 @@ export interface SearchContext {
   readonly tableName: string;
   readonly metric: Metric;
   readonly operator: string;
-  /** Declared vector indexes on this target with this metric. */
+  /** Declared vector indexes on this target with this metric (what `nearest` shapes the search for). */
   readonly indexes: readonly VectorIndexInfo[];
+  /** The index named by the `index` option, if any: the one to measure or tune. */
+  readonly index: VectorIndexInfo | undefined;
   /** The single-column primary key, if the table has one. */
   readonly primaryKey: PgColumn | undefined;
   /** Row identity as text for the exact query: the primary key, else `ctid`. */
@@ -28,13 +31,42 @@ export interface SearchContext {
 
 const PLAIN_KEY = /^(integer|smallint|bigint|serial|smallserial|bigserial|text|varchar|char|character|uuid)(\(.*\))?$/;
 
-/** Resolve target, metric (given or inferred from the indexes, like nearest), operator and row identity. */
-export function searchContext(fn: string, targetInput: VectorTargetInput, metric: Metric | undefined): SearchContext {
+const listed = (indexes: readonly VectorIndexInfo[]): string =>
+  indexes.length === 0 ? 'none' : indexes.map((i) => `"${i.name}" (${i.method} '${i.metric}')`).join(', ');
+
+/** The declared index `name` on the target (any metric): UNKNOWN_INDEX listing the target's indexes otherwise. */
+function namedIndex(fn: string, target: VectorTarget, matching: readonly VectorIndexInfo[], name: unknown, metric: Metric | undefined): VectorIndexInfo {
+  const found = typeof name === 'string' ? matching.find((i) => i.name === name) : undefined;
+  const declared = matching.map((i) => ({ name: i.name, method: i.method, metric: i.metric }));
+  if (found === undefined) {
+    throw pgVectorError(
+      'UNKNOWN_INDEX',
+      `${fn}(${target.label}): index ${typeof name === 'string' ? `"${name}"` : describe(name)} is not a vector index declared on this target. Declared on ${target.label}: ${listed(matching)}. ${matching.length === 0 ? 'Declare one with hnswIndex(…) / ivfflatIndex(…)' : 'Pass one of these names as index'}, or leave index out.`,
+      { name, target: target.label, declared },
+    );
+  }
+  if (metric !== undefined && metric !== found.metric) {
+    invalidTuning(fn, `index "${found.name}" is an ${found.method} index for '${found.metric}', but metric '${metric}' was passed. Pass metric: '${found.metric}', or leave metric out.`, {
+      option: 'metric',
+      value: metric,
+      index: found.name,
+      indexMetric: found.metric,
+    });
+  }
+  return found;
+}
+
+/**
+ * Resolve target, metric (given, the named index's, or inferred from the indexes, like nearest), operator and row
+ * identity. `indexName` names one declared index of the target to measure (UNKNOWN_INDEX when it is not one).
+ */
+export function searchContext(fn: string, targetInput: VectorTargetInput, metric: Metric | undefined, indexName?: unknown): SearchContext {
   const target = toTarget(targetInput, `${fn}()`);
   const table = target.column.table as PgTable;
   const tableName = getTableName(table);
   const matching = getVectorIndexes(table).filter((i) => i.target.matches(target));
-  let resolved = metric;
+  const index = indexName === undefined ? undefined : namedIndex(fn, target, matching, indexName, metric);
+  let resolved = metric ?? index?.metric;
   if (resolved === undefined) {
     const metrics = [...new Set(matching.map((i) => i.metric))];
     if (metrics.length !== 1) {
@@ -44,7 +76,7 @@ export function searchContext(fn: string, targetInput: VectorTargetInput, metric
           ? `${fn}(${target.label}): no vector index declared on the table covers this target, so the metric cannot be inferred. Pass { metric } — one of ${metricsFor(target.type)
               .map((m) => `'${m}'`)
               .join(', ')}.`
-          : `${fn}(${target.label}): the target has indexes with different metrics (${matching.map((i) => `${i.name}: '${i.metric}'`).join(', ')}). Pass { metric } to pick one.`,
+          : `${fn}(${target.label}): the target has indexes with different metrics (${matching.map((i) => `${i.name}: '${i.metric}'`).join(', ')}). Pass { metric: ${metrics.map((m) => `'${m}'`).join(' | ')} } to pick one.`,
         { target: target.label, candidates: metrics.length === 0 ? metricsFor(target.type) : metrics },
       );
     }
@@ -71,6 +103,7 @@ export function searchContext(fn: string, targetInput: VectorTargetInput, metric
     metric: resolved,
     operator: row.operator,
     indexes: matching.filter((i) => i.metric === resolved),
+    index,
     primaryKey,
     idText,
     idSelect,

@@ -5,7 +5,9 @@ import type { AnyPgDatabase, VectorSettings } from '../settings/index.js';
 import { chooseSetting, type CurvePoint, type ValidationPoint } from './choose-setting.js';
 import { exactInTransaction, measureInTransaction, usedIndexes } from './measure-recall.js';
 import { checkDatabase, inPlannerTransaction } from './planner-transaction.js';
-import { querySet, splitQueries } from './query-set.js';
+import { checkIndexUsed, steerTo } from './index-choice.js';
+import { querySet, splitQueries, type RecallQuery } from './query-set.js';
+import { RECALL_CONFIDENCE } from './recall-bound.js';
 import { requirePrimaryKey, searchContext, type SearchContext } from './search-context.js';
 import { efSearchCandidates, listsOf, probesCandidates } from './sweep-candidates.js';
 import {
@@ -34,23 +36,30 @@ export interface TuneSearchResult {
   readonly setting: 'efSearch' | 'probes';
   /** The chosen value (when `met` is false: the best one found). */
   readonly value: number;
-  /** Ready for `nearest(…, { settings })`. */
+  /** Ready for `nearest(…, { settings })`: the chosen value, plus what steers the planner to `index` (see `notes`). */
   readonly settings: VectorSettings;
-  /** True only when the value reached `targetRecall` on the held-out validation queries too. */
+  /** True only when the tuning queries' lower bound and the held-out validation queries' recall reached the target. */
   readonly met: boolean;
   readonly targetRecall: number;
   readonly k: number;
   readonly metric: Metric;
+  /** Confidence of the lower bounds: 0.95, one-sided (`recall − 1.645 × standardError` over the queries). */
+  readonly confidence: number;
+  /** The tuning queries' recall and its lower bound at `value` (what was compared with `targetRecall`). */
+  readonly recall: number;
+  readonly lowerBound: number;
   /** Recall of the held-out validation queries at `value`. */
   readonly validationRecall: number;
-  /** Tuning-set recall and latency per candidate value, ascending, up to the first value reaching the target. */
+  /** Tuning-set recall, its bound and latency per measured value, ascending: the sweep up to the first value whose bound reaches the target, and the bisection steps below it. */
   readonly curve: readonly CurvePoint[];
   /** Every validation run, in order (more than one when validation missed and it stepped up). */
   readonly validations: readonly ValidationPoint[];
   readonly tuningQueries: number;
   readonly validationQueries: number;
-  /** Indexes the measured search scanned (`EXPLAIN` of the first query). */
+  /** Indexes the measured search scanned (`EXPLAIN` of the first query; every measured value is checked to scan `index`). */
   readonly usedIndexes: readonly string[];
+  /** How the planner was steered to `index` when the target has other vector indexes. */
+  readonly notes: readonly string[];
   /** Why this value, in one sentence. */
   readonly why: string;
 }
@@ -58,49 +67,55 @@ export interface TuneSearchResult {
 /** The one HNSW/IVFFlat index the search uses, or NO_TUNABLE_INDEX. */
 function tunableIndex(fn: string, context: SearchContext) {
   const methods = [...new Set(context.indexes.map((i) => i.method))];
-  if (methods.length === 1) return context.indexes[0]!;
+  if (methods.length === 1 && context.indexes.length === 1) return context.indexes[0]!;
+  const names = context.indexes.map((i) => `'${i.name}'`).join(' or ');
   throw pgVectorError(
     'NO_TUNABLE_INDEX',
     methods.length === 0
       ? `${fn}(${context.target.label}): no HNSW or IVFFlat index with '${context.metric}' is declared on this target, so there is no efSearch/probes to tune (the search is exact). Declare one with hnswIndex(…).on(${context.target.label}, '${context.metric}'), or pass the metric of an existing index.`
-      : `${fn}(${context.target.label}): both an HNSW and an IVFFlat index with '${context.metric}' cover this target (${context.indexes.map((i) => i.name).join(', ')}); the planner picks one, so tuning either would be guesswork. Drop one of them.`,
+      : `${fn}(${context.target.label}): ${context.indexes.length} vector indexes with '${context.metric}' cover this target (${context.indexes.map((i) => `${i.name}: ${i.method}`).join(', ')}), and the planner picks one by estimated cost. Pass index: ${names} to tune that one, or drop the other.`,
     { target: context.target.label, metric: context.metric, indexes: context.indexes.map((i) => ({ name: i.name, method: i.method })) },
   );
 }
 
 /**
- * The smallest `efSearch` (HNSW) or `probes` (IVFFlat) that reaches `targetRecall` (recall@k against the exact
- * answer, see {@link measureRecall}), checked on held-out queries.
+ * The smallest `efSearch` (HNSW) or `probes` (IVFFlat) whose recall@k (against the exact answer, see
+ * {@link measureRecall}) reaches `targetRecall` with 95 % confidence, checked on held-out queries.
  *
  * The queries (explicit, or `sampleSize` rows sampled with `seed`, default 200) are shuffled with `seed` and split
  * in half: a tuning set and a validation set. In one transaction the exact neighbours of all of them are computed
- * once (index scans off), then every candidate value is measured on the tuning set through `nearest` (seq scans
- * off) — the `curve` — in ascending order up to the first value that reaches the target (all of them when none
- * does). That value is then measured on the validation set; if validation misses, the next candidates are validated in turn. `met` is true only when the
- * validation set reached the target; otherwise `why` says what was found and what to do. Nothing is written.
+ * once (index scans off, with `where`), then candidate values are measured on the tuning set through `nearest`
+ * (seq scans off, with `where`) in ascending order up to the first whose **lower confidence bound** (mean per-query
+ * recall − 1.645 × its standard error: one-sided 95 %) reaches the target, and bisected between it and the last
+ * value that did not (up to 5 steps) — the `curve`. The smallest passing value is then measured on the validation
+ * set; if its recall misses the target, the larger passing values and candidates are validated in turn. `met` is
+ * true only when validation reached the target. Every measured value is checked with EXPLAIN to scan the tuned
+ * index (`INDEX_NOT_USED` otherwise). Nothing is written.
  *
  * @throws PgVectorError `INVALID_TUNING_OPTION` (e.g. targetRecall 1.5, k, sampleSize, candidates, unknown
- *   options), `NO_TUNABLE_INDEX`, `PRIMARY_KEY_REQUIRED`, `METRIC_REQUIRED`, `UNSUPPORTED_METRIC`, the value codes
- *   for a bad query vector — all before any SQL.
+ *   options), `NO_TUNABLE_INDEX`, `UNKNOWN_INDEX`, `PRIMARY_KEY_REQUIRED`, `METRIC_REQUIRED`, `UNSUPPORTED_METRIC`,
+ *   the value codes for a bad query vector — all before any SQL; `INDEX_NOT_USED` when the planner scans another plan.
  *
  * @example
  * ```ts
  * const tuned = await tuneSearch(db, items.embedding, { targetRecall: 0.95, k: 10, sampleSize: 200 });
- * // { method: 'hnsw', setting: 'efSearch', value: 40, met: true, validationRecall: 0.962, curve: [{ value: 11, recall: 0.81, … }, …] }
+ * // { method: 'hnsw', setting: 'efSearch', value: 96, met: true, lowerBound: 0.951, validationRecall: 0.962, curve: [{ value: 11, recall: 0.81, lowerBound: 0.79, … }, …] }
  * await nearest(db, items.embedding, q, { k: 10, settings: tuned.settings });
- * // per candidate and query: SAVEPOINT …; SET LOCAL hnsw.ef_search = 40; select … order by "items"."embedding" <-> $1::vector(32) limit 11
+ * // per measured value and query: SAVEPOINT …; SET LOCAL hnsw.ef_search = 96; select … order by "items"."embedding" <-> $1::vector(32) limit 11
+ * // two indexes on the column: name the one to tune
+ * await tuneSearch(db, items.embedding, { targetRecall: 0.95, k: 10, index: 'items_embedding_ivfflat' });
  * ```
  */
 export async function tuneSearch(db: AnyPgDatabase, target: VectorTargetInput, options: TuneSearchOptions): Promise<TuneSearchResult> {
   const fn = 'tuneSearch';
   checkDatabase(fn, db);
-  const o = optionObject(fn, options, ['targetRecall', 'queries', 'sampleSize', 'k', 'metric', 'where', 'seed', 'candidates']);
+  const o = optionObject(fn, options, ['targetRecall', 'queries', 'sampleSize', 'k', 'metric', 'index', 'where', 'seed', 'candidates']);
   const targetRecall = parseTargetRecall(fn, o['targetRecall']);
   const metric = o['metric'];
-  const context = searchContext(fn, target, typeof metric === 'string' ? (metric as Metric) : undefined);
+  const context = searchContext(fn, target, typeof metric === 'string' ? (metric as Metric) : undefined, o['index']);
   const parsed = parseQueryOptions(fn, context.target, o, DEFAULT_TUNING_SAMPLE_SIZE);
   if (parsed.queries === undefined) requirePrimaryKey(fn, context);
-  const index = tunableIndex(fn, context);
+  const index = context.index ?? tunableIndex(fn, context);
   const setting = index.method === 'hnsw' ? 'efSearch' : 'probes';
   const fetch = parsed.queries === undefined ? parsed.k + 1 : parsed.k;
   const given = parseCandidates(fn, o['candidates'], setting, setting === 'efSearch' ? fetch : 1);
@@ -108,28 +123,42 @@ export async function tuneSearch(db: AnyPgDatabase, target: VectorTargetInput, o
     invalidTuning(fn, `k = ${parsed.k} needs ${fetch} rows per query, more than an HNSW scan returns at the largest efSearch; lower k.`, { option: 'k', value: parsed.k });
   }
   const where = parsed.where;
-  const settingsFor = (value: number): VectorSettings => (setting === 'efSearch' ? { efSearch: value } : { probes: value });
 
   return inPlannerTransaction(db, async (tx) => {
+    const steering = await steerTo(tx, context, index);
+    const settingsFor = (value: number): VectorSettings => ({ [setting]: value, ...steering.settings });
     const candidates = given ?? (setting === 'efSearch' ? efSearchCandidates(fetch) : probesCandidates(await listsOf(tx, context, index)));
     const queries = await querySet(tx, context, parsed);
     const { tuning, validation } = splitQueries(queries, parsed.seed);
     const exactAll = await exactInTransaction(tx, context, [...tuning, ...validation], parsed.k, where);
     const exactTuning = exactAll.slice(0, tuning.length);
     const exactValidation = exactAll.slice(tuning.length);
-    const used = await usedIndexes(tx, context, tuning[0]!, parsed.k, { settings: settingsFor(candidates[0]!), where });
-    const curve: CurvePoint[] = [];
-    for (const value of candidates) {
-      const m = await measureInTransaction(tx, context, tuning, exactTuning, parsed.k, { settings: settingsFor(value), where });
-      curve.push({ value, recall: m.recall, meanMs: m.meanMs, p95Ms: m.p95Ms });
-      if (m.recall >= targetRecall) break;
-    }
+    let firstUsed: string[] | undefined;
+    const checked = new Set<number>();
+    /** EXPLAIN once per value: the tuned index must be the one scanned. */
+    const check = async (value: number): Promise<void> => {
+      if (checked.has(value)) return;
+      const used = await usedIndexes(tx, context, tuning[0]!, parsed.k, { settings: settingsFor(value), where });
+      firstUsed ??= used;
+      checkIndexUsed(fn, context, index, used, settingsFor(value), where !== undefined);
+      checked.add(value);
+    };
+    const run = async (value: number, set: readonly RecallQuery[], exact: readonly (readonly string[])[]) => {
+      await check(value);
+      return measureInTransaction(tx, context, set, exact, parsed.k, { settings: settingsFor(value), where });
+    };
     const choice = await chooseSetting({
       setting,
       candidates,
-      curve,
       targetRecall,
-      validate: async (value) => (await measureInTransaction(tx, context, validation, exactValidation, parsed.k, { settings: settingsFor(value), where })).recall,
+      measure: async (value) => {
+        const m = await run(value, tuning, exactTuning);
+        return { value, recall: m.recall, standardError: m.standardError, lowerBound: m.lowerBound, meanMs: m.meanMs, p95Ms: m.p95Ms };
+      },
+      validate: async (value) => {
+        const m = await run(value, validation, exactValidation);
+        return { value, recall: m.recall, lowerBound: m.lowerBound };
+      },
     });
     return {
       method: index.method,
@@ -141,12 +170,16 @@ export async function tuneSearch(db: AnyPgDatabase, target: VectorTargetInput, o
       targetRecall,
       k: parsed.k,
       metric: context.metric,
+      confidence: RECALL_CONFIDENCE,
+      recall: choice.curve.find((p) => p.value === choice.value)?.recall ?? choice.validationRecall,
+      lowerBound: choice.lowerBound,
       validationRecall: choice.validationRecall,
-      curve,
+      curve: choice.curve,
       validations: choice.validations,
       tuningQueries: tuning.length,
       validationQueries: validation.length,
-      usedIndexes: used,
+      usedIndexes: firstUsed ?? [],
+      notes: steering.notes,
       why: choice.why,
     };
   });

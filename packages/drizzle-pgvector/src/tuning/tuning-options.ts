@@ -19,8 +19,13 @@ export interface RecallQueryOptions {
   sampleSize?: number;
   /** Neighbours per query, an integer 1..NEAREST_MAX_K (1..NEAREST_MAX_K − 1 when sampling: k + 1 rows are fetched). */
   k: number;
-  /** Distance metric, as for `nearest` (optional when the target's indexes use one metric). */
+  /** Distance metric, as for `nearest` (optional when the target's indexes use one metric, or with `index`). */
   metric?: Metric;
+  /**
+   * The declared vector index to measure, by name — for a target with more than one (e.g. an HNSW and an IVFFlat
+   * index on one column). The other method's setting is raised so the planner picks this one, and EXPLAIN checks it.
+   */
+  index?: string;
   /** Filter applied to both the index search and the exact search. */
   where?: SQL;
   /** Seed of the deterministic row sample (and of the tuning/validation split); default 1. */

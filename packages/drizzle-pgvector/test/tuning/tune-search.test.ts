@@ -1,7 +1,7 @@
 import { integer, pgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
-import { hnswIndex, ivfflatIndex, measureRecall, tuneSearch, vector, type TuneSearchResult } from '../../src/index.js';
+import { EF_SEARCH_CANDIDATES, hnswIndex, ivfflatIndex, measureRecall, tuneSearch, vector, type TuneSearchResult } from '../../src/index.js';
 import { clustered, load } from './data.js';
 
 /**
@@ -30,24 +30,31 @@ let database: PgvectorTestDatabase;
 /** The closing-note table: the curve and the validation runs. */
 function table(result: TuneSearchResult): string {
   const lines = [
-    `${database.backend}: ${result.method} ${result.setting}, k = ${result.k}, target ${result.targetRecall}, ${result.tuningQueries} tuning / ${result.validationQueries} validation queries → ${result.value}, met ${result.met}, validation ${result.validationRecall.toFixed(3)}`,
-    `| ${result.setting} | tuning recall | mean ms | p95 ms |`,
+    `${database.backend}: ${result.method} ${result.setting}, k = ${result.k}, target ${result.targetRecall}, ${result.tuningQueries} tuning / ${result.validationQueries} validation queries → ${result.value}, met ${result.met}, bound ${result.lowerBound.toFixed(3)}, validation ${result.validationRecall.toFixed(3)}`,
+    `| ${result.setting} | tuning recall | lower bound | mean ms | p95 ms |`,
   ];
-  for (const p of result.curve) lines.push(`| ${p.value} | ${p.recall.toFixed(3)} | ${p.meanMs.toFixed(2)} | ${p.p95Ms.toFixed(2)} |`);
+  for (const p of result.curve) lines.push(`| ${p.value} | ${p.recall.toFixed(3)} | ${p.lowerBound.toFixed(3)} | ${p.meanMs.toFixed(2)} | ${p.p95Ms.toFixed(2)} |`);
   lines.push(`validations: ${result.validations.map((v) => `${v.value} → ${v.recall.toFixed(3)}`).join(', ')}`);
   return lines.join('\n');
 }
 
-/** What every result must satisfy: ascending curve, stopping at the first value reaching the target; met ⇒ validation reached it. */
+/**
+ * What every result must satisfy: an ascending curve whose values below the choice have a lower bound under the
+ * target (the choice is the smallest measured value whose bound reaches it); met ⇒ the bound and validation reached it.
+ */
 function checkResult(result: TuneSearchResult): void {
   const values = result.curve.map((p) => p.value);
-  expect(values).toEqual([...values].sort((a, b) => a - b));
-  for (const p of result.curve.slice(0, -1)) expect(p.recall).toBeLessThan(result.targetRecall);
-  if (result.met) {
-    expect(result.validationRecall).toBeGreaterThanOrEqual(result.targetRecall);
-    expect(result.value).toBeGreaterThanOrEqual(result.curve.at(-1)!.value);
+  expect(values).toEqual([...new Set(values)].sort((a, b) => a - b));
+  for (const p of result.curve) {
+    expect(p.lowerBound).toBeCloseTo(Math.max(0, p.recall - 1.645 * p.standardError), 10);
+    if (result.met && p.value < result.value) expect(p.lowerBound).toBeLessThan(result.targetRecall);
   }
-  expect(result.validations.at(-1)!.value === result.value || !result.met).toBe(true);
+  if (result.met) {
+    expect(result.lowerBound).toBeGreaterThanOrEqual(result.targetRecall);
+    expect(result.validationRecall).toBeGreaterThanOrEqual(result.targetRecall);
+    expect(result.validations.at(-1)!.value).toBe(result.value);
+  }
+  expect(result.confidence).toBe(0.95);
 }
 
 beforeAll(async () => {
@@ -72,6 +79,9 @@ describe('tuneSearch on 20k clustered vectors', () => {
     // the sweep starts at k + 1 rows, and there recall is clearly below the target: tuning mattered.
     expect(result.curve[0]!.value).toBe(11);
     expect(result.curve[0]!.recall).toBeLessThan(0.9);
+    // bisection: a value between two sweep candidates was measured
+    expect(result.curve.some((p) => !EF_SEARCH_CANDIDATES.includes(p.value) && p.value !== 11)).toBe(true);
+    expect(result.notes).toEqual([]);
     checkResult(result);
   }, 120_000);
 
@@ -83,10 +93,10 @@ describe('tuneSearch on 20k clustered vectors', () => {
     expect(result.curve[0]!.recall).toBeLessThan(0.95);
     expect(result.usedIndexes).toEqual(['t_points_ivf']);
     checkResult(result);
-    // A third, fresh set of queries at the chosen setting (100 queries: allow sampling noise of a few points).
+    // A third, fresh set of queries at the chosen setting (100 queries: the bound leaves room for their sampling noise).
     const fresh = await measureRecall(database.db, points.embedding, { queries: data.points(100), k: 10, metric: 'cosine', settings: result.settings });
     console.log(`fresh queries at probes = ${result.value}: recall ${fresh.recall.toFixed(3)}, mean ${fresh.meanMs.toFixed(2)} ms`);
-    expect(fresh.recall).toBeGreaterThanOrEqual(result.targetRecall - 0.03);
+    expect(fresh.recall).toBeGreaterThanOrEqual(result.targetRecall - 0.01);
   }, 120_000);
 
   it('an unreachable target is reported as not met, with the best value found', async () => {
@@ -96,8 +106,9 @@ describe('tuneSearch on 20k clustered vectors', () => {
     expect(result.curve.map((p) => p.value)).toEqual([11, 20]);
     const best = result.curve.reduce((a, b) => (b.recall > a.recall ? b : a));
     expect(result.value).toBe(best.value);
-    expect(result.validations).toEqual([{ value: best.value, recall: result.validationRecall }]);
+    expect(result.lowerBound).toBe(best.lowerBound);
+    expect(result.validations).toEqual([{ value: best.value, recall: result.validationRecall, lowerBound: expect.any(Number) }]);
     expect(result.validationRecall).toBeLessThan(1);
-    expect(result.why).toMatch(/^no efSearch in \[11, 20\] reached recall 1/);
+    expect(result.why).toMatch(/^no efSearch in \[11, 20\] reached recall 1 on the tuning queries with 95 % confidence/);
   }, 120_000);
 });

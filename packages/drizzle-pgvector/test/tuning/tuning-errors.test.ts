@@ -117,8 +117,16 @@ describe('bad input is rejected with a code before any SQL', () => {
 
   it('no index to tune, two kinds of index, no primary key to sample with', async () => {
     await rejected((db) => tuneSearch(db, small.plain, { targetRecall: 0.9, k: 5, metric: 'l2' }), 'NO_TUNABLE_INDEX', 'no HNSW or IVFFlat index', 'hnswIndex(');
-    await rejected((db) => tuneSearch(db, small.both, { targetRecall: 0.9, k: 5 }), 'NO_TUNABLE_INDEX', 'e_items_both_hnsw', 'e_items_both_ivf');
+    await rejected((db) => tuneSearch(db, small.both, { targetRecall: 0.9, k: 5 }), 'NO_TUNABLE_INDEX', 'e_items_both_hnsw', 'e_items_both_ivf', "Pass index: 'e_items_both_hnsw' or 'e_items_both_ivf'");
     await rejected((db) => tuneSearch(db, keyless.embedding, { targetRecall: 0.9, k: 5 }), 'PRIMARY_KEY_REQUIRED', 'primary key', 'queries');
+  });
+
+  it('index: a name the target does not declare (listing the ones it does), or a metric the named index does not use', async () => {
+    await rejected((db) => tuneSearch(db, small.both, { targetRecall: 0.9, k: 5, index: 'e_items_both_hsnw' }), 'UNKNOWN_INDEX', '"e_items_both_hsnw"', `"e_items_both_hnsw" (hnsw 'l2'), "e_items_both_ivf" (ivfflat 'l2')`);
+    await rejected((db) => measureRecall(db, small.embedding, { k: 5, index: 'e_items_both_ivf' }), 'UNKNOWN_INDEX', 'not a vector index declared on this target', `"e_items_hnsw" (hnsw 'l2')`);
+    await rejected((db) => measureRecall(db, small.plain, { k: 5, index: 'e_items_hnsw' }), 'UNKNOWN_INDEX', 'Declared on "e_items"."plain": none. Declare one');
+    await rejected((db) => measureRecall(db, small.both, { k: 5, index: 42 as never }), 'UNKNOWN_INDEX', 'index number 42');
+    await rejected((db) => tuneSearch(db, small.both, { targetRecall: 0.9, k: 5, index: 'e_items_both_ivf', metric: 'cosine' }), 'INVALID_TUNING_OPTION', "an ivfflat index for 'l2'", "metric 'cosine'");
   });
 
   it('an empty table cannot be sampled (an error after the read-only sample, nothing changed)', async () => {
