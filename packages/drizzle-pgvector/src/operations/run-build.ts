@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { BUILD_PHASES, PROGRESS_POLL, type IndexMethod } from '../catalog/index.js';
 import { queryRows, type Driver, type SqlExecutor } from '../driver/index.js';
+import { breaksConnection } from '../driver/errors.js';
 import type { RowQuery } from './invalid-index.js';
 import { resetStatements, settingStatements, type BuildSettings } from './build-settings.js';
 
@@ -140,11 +141,21 @@ export async function runBuild(driver: Driver, run: BuildRun): Promise<BuildOutc
         const [row] = await c.query('SELECT pg_catalog.pg_backend_pid() AS pid');
         startPolling(Number(row?.['pid']));
         for (const s of settingStatements(run.settings, false)) await c.query(s);
+        let failure: unknown;
         try {
           await runStatement(() => c.query(run.statement));
-        } finally {
-          for (const s of resetStatements(run.settings)) await c.query(s);
+        } catch (e) {
+          failure = e;
         }
+        // A connection the failure ended (pg_terminate_backend, a restart) cannot be reset and is discarded by the
+        // driver; a RESET error must never hide the build's own. A live one is reset before it goes back.
+        if (failure === undefined || !breaksConnection(failure)) {
+          for (const s of resetStatements(run.settings)) {
+            if (failure === undefined) await c.query(s);
+            else await c.query(s).catch(() => undefined);
+          }
+        }
+        if (failure !== undefined) throw failure;
       });
     } else {
       await driver.transaction(async (tx) => {
