@@ -6,7 +6,7 @@ import { pgVectorError } from '../errors/index.js';
 import { indexDdl } from './index-ddl.js';
 import { checkBuildSettings, checkRunOptions, checkVectorTable, declaredIndex, type BuildSettingsOptions } from './operation-input.js';
 import { pollInterval, type BuildProgress } from './run-build.js';
-import { swapIndex } from './swap-index.js';
+import { swapIndex, swapTemplate } from './swap-index.js';
 
 /** Options of {@link replaceIndex}. */
 export interface ReplaceIndexOptions extends BuildSettingsOptions {
@@ -91,7 +91,7 @@ export async function replaceIndex(db: AnyPgDatabase, table: PgTable, indexName:
     );
   }
   const declared = indexDdl(t, index);
-  const template = indexDdl(t, index, { concurrently: true }).replace(/^(CREATE (?:UNIQUE )?INDEX CONCURRENTLY )"(?:[^"]|"")*"/, '$1{{name}}').replace(/;$/, '');
+  const template = swapTemplate(declared);
   const { schema, name: tableName } = getTableConfig(t);
   const outcome = await swapIndex(
     FN,

@@ -64,6 +64,24 @@ export function temporaryIndexName(name: string): string {
 }
 
 /**
+ * @internal The swap's three statements for the index `name` in `schema`, from the new definition's template
+ * (`CREATE INDEX CONCURRENTLY {{name}} ON …`): what `swapIndex` runs and what drift findings print.
+ */
+export function swapStatements(template: string, schema: string, name: string): { build: string; drop: string; rename: string } {
+  const temporary = temporaryIndexName(name);
+  return {
+    build: template.replace('{{name}}', quoteIdent(temporary)),
+    drop: `DROP INDEX CONCURRENTLY IF EXISTS ${qualified(schema, name)}`,
+    rename: `ALTER INDEX ${qualified(schema, temporary)} RENAME TO ${quoteIdent(name)}`,
+  };
+}
+
+/** @internal `CREATE INDEX CONCURRENTLY {{name}} ON …` from a `CREATE [UNIQUE] INDEX [CONCURRENTLY] "x" ON …;` statement. */
+export function swapTemplate(createStatement: string): string {
+  return createStatement.replace(/^CREATE (UNIQUE )?INDEX (?:CONCURRENTLY )?(?:IF NOT EXISTS )?"(?:[^"]|"")*"/, 'CREATE $1INDEX CONCURRENTLY {{name}}').replace(/;\s*$/, '');
+}
+
+/**
  * @internal Swap in the new definition:
  *
  * ```sql
