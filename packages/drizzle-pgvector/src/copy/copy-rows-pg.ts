@@ -1,7 +1,7 @@
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Client, Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { describe, pgVectorError } from '../errors/index.js';
+import { describe, faultError, pgVectorError, tableNameOf } from '../errors/index.js';
 import { BinaryWriter, copyHeader, copyTrailer } from './binary-writer.js';
 import { copySql } from './copy-plan.js';
 import {
@@ -201,7 +201,8 @@ export async function copyRows<TTable extends PgTable>(
     });
   } catch (error) {
     reader.close();
-    throw error;
+    // A lost connection, statement_timeout or lock_timeout: its own code; the transaction never committed.
+    throw faultError(`copyRows into "${tableNameOf(table)}"`, error, 'Nothing was written: the load runs in one transaction, which did not commit.') ?? error;
   } finally {
     guard.dispose();
     if (connection !== undefined) {

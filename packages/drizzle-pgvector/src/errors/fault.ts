@@ -1,4 +1,5 @@
-import type { ServerErrorInfo } from './server-error.js';
+import { PgVectorError, pgVectorError } from './pgvector-error.js';
+import { describeServerError, serverError, type ServerErrorInfo } from './server-error.js';
 
 /** The faults a long operation reports with their own code instead of its generic failure code. */
 export type FaultCode = 'CONNECTION_LOST' | 'STATEMENT_TIMEOUT' | 'LOCK_TIMEOUT';
@@ -35,4 +36,16 @@ export function faultAdvice(fault: FaultCode): string {
     case 'LOCK_TIMEOUT':
       return 'lock_timeout ended it while it waited for a lock another session held. Run it again when the table is less busy, or raise lock_timeout.';
   }
+}
+
+/**
+ * @internal `error` as a PgVectorError with its fault code when it is one (the SQLSTATE in `details.sqlState`, the
+ * driver's error as `cause`), else undefined. `what` says what happened to the work (`Nothing was written.`).
+ */
+export function faultError(fn: string, error: unknown, what: string): PgVectorError | undefined {
+  if (PgVectorError.is(error)) return undefined;
+  const info = serverError(error);
+  const fault = faultCode(info);
+  if (fault === undefined) return undefined;
+  return pgVectorError(fault, `${fn} failed: ${describeServerError(info)}. ${what} ${faultAdvice(fault)}`, { sqlState: info.code ?? null }, info.error);
 }

@@ -184,6 +184,24 @@ export function driverRows(driver: Driver): RowQuery {
   return (text, params) => driver.connection((c) => c.query(text, params));
 }
 
+/**
+ * @internal Row objects for cleaning up after a failed build (dropping its INVALID leftover): like
+ * {@link driverRows}, on a connection of its own (the failed build's may be gone), with `statement_timeout` off
+ * for that one statement — a build that hit `statement_timeout` must still be cleaned up. `DROP INDEX
+ * CONCURRENTLY` cannot run in a transaction block, so this is a session-level `SET`, `RESET` on the same checkout.
+ */
+export function cleanupRows(driver: Driver): RowQuery {
+  return (text, params) =>
+    driver.connection(async (c) => {
+      await c.query('SET statement_timeout = 0');
+      try {
+        return await c.query(text, params);
+      } finally {
+        await c.query('RESET statement_timeout');
+      }
+    });
+}
+
 /** @internal The poll interval option, validated. */
 export function pollInterval(value: unknown): number | undefined {
   if (value === undefined) return PROGRESS_POLL.defaultMs;

@@ -10,7 +10,7 @@ import { resolveBuildSettings, type BuildShape } from './build-settings.js';
 import { buildFailure } from './build-failure.js';
 import { dropInvalidStatement, findIndex, type IndexState } from './invalid-index.js';
 import type { BuildSettingsOptions } from './operation-input.js';
-import { driverRows, runBuild, type BuildProgress } from './run-build.js';
+import { cleanupRows, driverRows, runBuild, type BuildProgress } from './run-build.js';
 
 /** What to swap in. */
 export interface SwapTarget {
@@ -134,7 +134,7 @@ export async function swapIndex(fn: string, driver: Driver, target: SwapTarget, 
   const outcome = await runBuild(driver, { statement, concurrently: true, method: target.method, settings, onProgress: run.onProgress, signal: run.signal, pollIntervalMs: run.pollIntervalMs });
   const keep = old === undefined ? '' : ` The index ${qualified(old.schema, old.name)} is untouched and still serves searches.`;
   if (outcome.error !== undefined || outcome.cancelled) {
-    throw await buildFailure(fn, rows, outcome, { name: target.name, schema, statement, concurrently: true, leftovers: [temporary], note: keep.trim() });
+    throw await buildFailure(fn, cleanupRows(driver), outcome, { name: target.name, schema, statement, concurrently: true, leftovers: [temporary], note: keep.trim() });
   }
   const built = await findIndex(rows, temporary, schema);
   if (built === undefined || !built.valid) {
