@@ -165,7 +165,9 @@ async function loadOn(
  * committed only when the caller commits.
  *
  * @throws PgVectorError `INVALID_COPY_ROW` / value codes (row index and column in message and details),
- *   `UNSUPPORTED_COPY_COLUMN`, `INVALID_COPY_OPTION`, `COPY_ABORTED`; the source's own error; the server's error (SQLSTATE in `code`).
+ *   `UNSUPPORTED_COPY_COLUMN`, `INVALID_COPY_OPTION`, `COPY_ABORTED`; `CONNECTION_LOST` / `STATEMENT_TIMEOUT` /
+ *   `LOCK_TIMEOUT` (SQLSTATE in `details.sqlState`, the driver's error as `cause`; nothing written); the source's
+ *   own error; any other server error as it is (SQLSTATE in `code`).
  *
  * @example
  * ```ts
