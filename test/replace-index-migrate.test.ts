@@ -241,6 +241,16 @@ describe('a replacement that does not finish', () => {
     expect((await indexes())['zd_items_hnsw']).toMatchObject({ valid: true, def: expect.stringMatching(/WITH \(m='?8'?\)$/) });
   }, TIMEOUT);
 
+  it('a cancelled replacement resumed with replaceIndexes: false runs the DROP it had left to the swap, then the CREATE', async () => {
+    await generate('m12');
+    const controller = new AbortController();
+    const cancelled = await run({ replaceIndexes: { onProgress: (_index, p) => p.phase === 'start' && controller.abort(), signal: controller.signal } }).catch((e: unknown) => e);
+    expect(PgVectorError.is(cancelled, 'MIGRATION_FAILED') && cancelled.details['reason']).toBe('INDEX_BUILD_CANCELLED');
+    const result = await run({ replaceIndexes: false });
+    expect(result.applied[0]).toMatchObject({ resumedAt: 1, outsideTransaction: [], replacedIndexes: [] });
+    expect((await indexes())['zd_items_hnsw']).toMatchObject({ valid: true, def: expect.stringMatching(/WITH \(m='?12'?\)$/) });
+  }, TIMEOUT);
+
   it('rejects unknown replaceIndexes options before any SQL', async () => {
     const error = await run({ replaceIndexes: { maintenanceWorkMemory: 'auto' } as never }).catch((e: unknown) => e);
     expect(PgVectorError.is(error, 'INVALID_OPERATION_OPTION')).toBe(true);

@@ -76,8 +76,8 @@ export interface Step {
   readonly statement: SqlStatement;
   /** A CREATE INDEX that replaces an index the migration dropped before: run as a swap with `replaceIndexes`. */
   readonly replace?: IndexReplacement;
-  /** The DROP INDEX of such a pair: left to the swap with `replaceIndexes`. */
-  readonly deferred?: boolean;
+  /** The DROP INDEX of such a pair (the replacement it belongs to): left to the swap with `replaceIndexes`. */
+  readonly deferred?: IndexReplacement;
 }
 
 /** @internal */
@@ -276,7 +276,10 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
     for (let i = start; i < m.steps.length; i++) {
       const step = m.steps[i]!;
       const replacement = replacing ? step.replace : undefined;
-      if (replacing && step.deferred) continue; // the swap at the CREATE drops the old index, CONCURRENTLY
+      if (replacing && step.deferred !== undefined) continue; // the swap at the CREATE drops the old index, CONCURRENTLY
+      // An earlier run with replaceIndexes left this CREATE's DROP to its swap, and this one resumes past the DROP.
+      const dropStep = replacement === undefined && step.replace !== undefined ? m.steps.findIndex((st) => st.deferred === step.replace) : -1;
+      if (dropStep >= 0 && dropStep < start && m.steps[dropStep]!.transactional) ops.push({ migration: m, step: dropStep, query: sql.raw(m.steps[dropStep]!.sql) });
       if (step.transactional && replacement === undefined) {
         ops.push({ migration: m, step: i, query: sql.raw(step.sql) });
         continue;
@@ -360,7 +363,7 @@ function plan(file: MigrationFile): Planned {
   const chunks = file.chunks.map((chunk) => ({ chunk, statements: splitStatements(chunk) }));
   const replacements = findReplacements(chunks.flatMap((c) => c.statements));
   const roles = new Map<number, Pick<Step, 'replace' | 'deferred'>>();
-  for (const r of replacements) roles.set(r.drop, { deferred: true }).set(r.create, { replace: r });
+  for (const r of replacements) roles.set(r.drop, { deferred: r }).set(r.create, { replace: r });
   const steps: Step[] = [];
   let at = 0;
   for (const { chunk, statements } of chunks) {
