@@ -1,7 +1,8 @@
 /**
  * The `drizzle-pgvector` CLI against a Citus coordinator (CITUS_URL; see packages/drizzle-pgvector/test/settings/
- * citus.test.ts): the fixture schema's `items` and `notes` hash-distributed, then doctor, build, build --replace,
- * rebuild and tune through `--url`. Without CITUS_URL these are skipped.
+ * citus.test.ts): the fixture schema's `items` hash-distributed and `notes` a reference table, then doctor, build,
+ * build --replace, rebuild and tune through `--url`. (tune on a hash-distributed table fails: Citus cannot push down
+ * the exact search's LATERAL … LIMIT — see the closing note of issue 18.) Without CITUS_URL these are skipped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureSql, runCli, scratchProject, SCHEMA, serverDatabase, type CliDatabase } from './helpers/cli.js';
@@ -16,7 +17,7 @@ describe.runIf(url !== undefined)('drizzle-pgvector on a Citus coordinator', () 
   beforeAll(async () => {
     db = await serverDatabase(url!);
     await db.exec(fixtureSql(2000));
-    await db.exec(`select create_distributed_table('cli_e2e.items', 'id'); select create_distributed_table('cli_e2e.notes', 'id')`);
+    await db.exec(`select create_distributed_table('cli_e2e.items', 'id'); select create_reference_table('cli_e2e.notes')`);
     project = scratchProject({});
   }, 300_000);
   afterAll(async () => {
@@ -49,9 +50,11 @@ describe.runIf(url !== undefined)('drizzle-pgvector on a Citus coordinator', () 
     expect(index?.distribution?.shards).toBeGreaterThan(1);
   }, 300_000);
 
-  it('tune: the smallest efSearch reaching the target, through the coordinator', async () => {
-    const run = await cli('tune', 'cli_e2e.items.embedding', '--recall', '0.9', '--k', '5', '--sample', '60', '--json');
+  it('tune on the reference table: the smallest probes reaching the target, through the coordinator', async () => {
+    const built = await cli('build', 'notes_embedding_ivf', '--json');
+    expect(built.code, built.stderr).toBe(0);
+    const run = await cli('tune', 'cli_e2e.notes.embedding', '--recall', '0.9', '--k', '5', '--sample', '60', '--json');
     expect(run.code, run.stderr).toBe(0);
-    expect(run.json).toMatchObject({ result: { met: true, setting: 'efSearch' } });
+    expect(run.json).toMatchObject({ result: { met: true, setting: 'probes' } });
   }, 300_000);
 });
