@@ -82,6 +82,7 @@ export async function main(argv: readonly string[], streams: CliStreams = { stdo
     .option('--max-maintenance-work-mem <size>', "with 'auto': the most it may set (default 4GB)")
     .option('--parallel-workers <n>', 'max_parallel_maintenance_workers for the build', integerArg('--parallel-workers', 0, 1024))
     .option('--concurrently', 'CREATE INDEX CONCURRENTLY (writes continue; default: as declared)')
+    .option('--replace', 'replace the live index by its changed declaration without downtime (replaceIndex: build CONCURRENTLY under a temporary name, drop the old one CONCURRENTLY, rename)')
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print one JSON document')
     .action(async (index: string, opts) => emit('build', await build(index, opts)));

@@ -102,6 +102,21 @@ for (const backend of backends) {
       expect((rebuilt.json as { result: { sql: string } }).result.sql).toMatch(/^REINDEX INDEX "cli_e2e"\."notes_embedding_ivf"/);
     });
 
+    it('build --replace: the declared index built CONCURRENTLY under a temporary name and swapped in', async () => {
+      const run = await cli('build', 'items_embedding_hnsw', '--replace', '--json');
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.json).toMatchObject({ command: 'build', ok: true, result: { name: 'items_embedding_hnsw', temporary: 'items_embedding_hnsw_pgv_new', status: 'replaced' } });
+      expect((run.json as { result: { statements: string[] } }).result.statements).toEqual([
+        'CREATE INDEX CONCURRENTLY "items_embedding_hnsw_pgv_new" ON "cli_e2e"."items" USING hnsw ("embedding" vector_cosine_ops)',
+        'DROP INDEX CONCURRENTLY IF EXISTS "cli_e2e"."items_embedding_hnsw"',
+        'ALTER INDEX "cli_e2e"."items_embedding_hnsw_pgv_new" RENAME TO "items_embedding_hnsw"',
+      ]);
+      expect((await indexesOf(db)).map((r) => r.indexname)).not.toContain('items_embedding_hnsw_pgv_new');
+      const text = await cli('build', 'items_embedding_hnsw', '--replace', '--concurrently');
+      expect(text.code).toBe(2);
+      expect(text.stderr + text.stdout).toContain('always builds CONCURRENTLY');
+    });
+
     it('rebuild of an index that does not exist: UNKNOWN_INDEX, exit 2', async () => {
       const run = await cli('rebuild', 'no_such_index', '--json');
       expect(run.code).toBe(2);

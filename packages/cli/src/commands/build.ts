@@ -1,4 +1,15 @@
-import { buildIndex, getVectorIndexes, PgVectorError, rebuildIndex, type BuildIndexResult, type BuildProgress, type MemorySize, type RebuildIndexResult } from 'drizzle-pgvector';
+import {
+  buildIndex,
+  getVectorIndexes,
+  PgVectorError,
+  rebuildIndex,
+  replaceIndex,
+  type BuildIndexResult,
+  type BuildProgress,
+  type MemorySize,
+  type RebuildIndexResult,
+  type ReplaceIndexResult,
+} from 'drizzle-pgvector';
 import type { ConfigFlags } from '../config/load-config.js';
 import type { SchemaTable } from '../config/load-schema.js';
 import { EXIT } from '../errors.js';
@@ -13,6 +24,8 @@ export interface BuildFlags extends ConfigFlags {
   maxMaintenanceWorkMem?: MemorySize;
   parallelWorkers?: number;
   concurrently?: boolean;
+  /** `build --replace`: replaceIndex instead of buildIndex. */
+  replace?: boolean;
   progress: boolean;
   json: boolean;
 }
@@ -22,8 +35,8 @@ export interface BuildDocument {
   readonly index: string;
   readonly table: string | undefined;
   readonly database: string;
-  /** `build`: BuildIndexResult; `rebuild`: RebuildIndexResult (both: name, sql, maintenanceWorkMem, parallelWorkers, estimate, elapsedMs, progressEvents). */
-  readonly result: BuildIndexResult | RebuildIndexResult;
+  /** `build`: BuildIndexResult (`--replace`: ReplaceIndexResult); `rebuild`: RebuildIndexResult (all: name, sql, maintenanceWorkMem, parallelWorkers, estimate, elapsedMs, progressEvents). */
+  readonly result: BuildIndexResult | RebuildIndexResult | ReplaceIndexResult;
   /** The last progress report (phase `done` after a build that reported progress). */
   readonly lastProgress: BuildProgress | undefined;
 }
@@ -60,16 +73,20 @@ export async function build(name: string, flags: BuildFlags): Promise<CommandRes
     const bar = buildProgressBar(name, flags.progress && !flags.json);
     let lastProgress: BuildProgress | undefined;
     try {
-      const result = await withInterrupt((signal) =>
-        buildIndex(database.db, t.table, name, {
-          ...settingsOf(flags),
-          signal,
-          onProgress: (p) => {
-            lastProgress = p;
-            bar.update(p);
-          },
-        }),
-      );
+      const onProgress = (p: BuildProgress): void => {
+        lastProgress = p;
+        bar.update(p);
+      };
+      const result = await withInterrupt<BuildIndexResult | ReplaceIndexResult>((signal) => {
+        if (!flags.replace) return buildIndex(database.db, t.table, name, { ...settingsOf(flags), signal, onProgress });
+        if (flags.concurrently !== undefined) {
+          throw new PgVectorError('INVALID_OPERATION_OPTION', 'build --replace always builds CONCURRENTLY (the old index keeps serving until the swap); leave out --concurrently.', {
+            details: { option: 'concurrently' },
+          });
+        }
+        const { concurrently: _c, ...settings } = settingsOf(flags);
+        return replaceIndex(database.db, t.table, name, { ...settings, signal, onProgress });
+      });
       bar.stop();
       const document: BuildDocument = { index: name, table: t.qualified, database: database.description, result, lastProgress };
       return { exitCode: EXIT.ok, document, text: () => renderBuild('build', document) };
@@ -117,10 +134,14 @@ function renderBuild(command: 'build' | 'rebuild', d: BuildDocument): string {
   const lines: string[] = [];
   if ('status' in r && r.status === 'exists') {
     lines.push(`${d.index} already exists and is valid: nothing to do.`);
+  } else if ('temporary' in r) {
+    const how = r.status === 'finished' ? 'finished an interrupted replacement of' : r.status === 'created' ? 'created (nothing to replace)' : 'replaced';
+    lines.push(`${how[0]!.toUpperCase()}${how.slice(1)} ${d.index}${d.table ? ` on ${d.table}` : ''} without downtime in ${duration(r.elapsedMs)} (${d.database}):`);
+    for (const s of r.statements) lines.push(`  ${s};`);
   } else {
     lines.push(`${command === 'build' ? 'Built' : 'Rebuilt'} ${d.index}${d.table ? ` on ${d.table}` : ''} in ${duration(r.elapsedMs)} (${d.database}).`);
   }
-  lines.push(`  ${r.sql}`);
+  if (!('temporary' in r)) lines.push(`  ${r.sql}`);
   if (r.maintenanceWorkMem) lines.push(`  maintenance_work_mem = ${r.maintenanceWorkMem}${r.estimate ? ` (estimate ${bytes(r.estimate.bytes)}: ${r.estimate.why})` : ''}`);
   if (r.parallelWorkers !== undefined) lines.push(`  max_parallel_maintenance_workers = ${r.parallelWorkers}`);
   if ('droppedInvalid' in r && r.droppedInvalid) lines.push('  an INVALID index of that name (a failed CONCURRENTLY build) was dropped first');

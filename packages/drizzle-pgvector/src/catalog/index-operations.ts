@@ -31,3 +31,15 @@ export const BUILD_PHASES = Object.freeze({
 
 /** IVFFlat `lists` further than this factor from `recommendIvfflat({ rows })` means: rebuild with the advised lists. */
 export const IVFFLAT_LISTS_DRIFT_FACTOR = 2;
+
+/**
+ * pgvector releases that fixed HNSW vacuuming (CHANGELOG.md): an HNSW index vacuumed under an older version may be
+ * corrupt (0.8.3) or make VACUUM fail with `hnsw graph not repaired` / inserts during a vacuum fail (0.8.4).
+ */
+export const HNSW_VACUUM_FIXES = Object.freeze([
+  Object.freeze({ version: '0.8.3', fix: 'possible index corruption with HNSW vacuuming' }),
+  Object.freeze({ version: '0.8.4', fix: '`hnsw graph not repaired` error with HNSW vacuuming; possible error with inserts during HNSW vacuuming' }),
+] as const);
+
+/** pgvector versions whose index builds use parallel workers (CHANGELOG.md: IVFFlat 0.5.0, HNSW 0.6.0). */
+export const PARALLEL_BUILD_SINCE = Object.freeze({ ivfflat: '0.5.0', hnsw: '0.6.0' } as const);

@@ -1,7 +1,7 @@
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Client, Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { describe, pgVectorError } from '../errors/index.js';
+import { describe, faultError, pgVectorError, tableNameOf } from '../errors/index.js';
 import { BinaryWriter, copyHeader, copyTrailer } from './binary-writer.js';
 import { copySql } from './copy-plan.js';
 import {
@@ -165,7 +165,9 @@ async function loadOn(
  * committed only when the caller commits.
  *
  * @throws PgVectorError `INVALID_COPY_ROW` / value codes (row index and column in message and details),
- *   `UNSUPPORTED_COPY_COLUMN`, `INVALID_COPY_OPTION`, `COPY_ABORTED`; the source's own error; the server's error (SQLSTATE in `code`).
+ *   `UNSUPPORTED_COPY_COLUMN`, `INVALID_COPY_OPTION`, `COPY_ABORTED`; `CONNECTION_LOST` / `STATEMENT_TIMEOUT` /
+ *   `LOCK_TIMEOUT` (SQLSTATE in `details.sqlState`, the driver's error as `cause`; nothing written); the source's
+ *   own error; any other server error as it is (SQLSTATE in `code`).
  *
  * @example
  * ```ts
@@ -201,7 +203,8 @@ export async function copyRows<TTable extends PgTable>(
     });
   } catch (error) {
     reader.close();
-    throw error;
+    // A lost connection, statement_timeout or lock_timeout: its own code; the transaction never committed.
+    throw faultError(`copyRows into "${tableNameOf(table)}"`, error, 'Nothing was written: the load runs in one transaction, which did not commit.') ?? error;
   } finally {
     guard.dispose();
     if (connection !== undefined) {

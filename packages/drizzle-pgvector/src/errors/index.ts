@@ -3,3 +3,5 @@ export type { PgVectorErrorCode, PgVectorErrorOptions } from './pgvector-error.j
 export { describe, tableNameOf } from './describe.js';
 export { describeServerError, serverError } from './server-error.js';
 export type { ServerErrorInfo } from './server-error.js';
+export { faultAdvice, faultCode, faultError } from './fault.js';
+export type { FaultCode } from './fault.js';

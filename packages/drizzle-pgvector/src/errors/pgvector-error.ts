@@ -58,6 +58,10 @@ export type PgVectorErrorCode =
   | 'INDEX_BUILD_MEMORY_EXCEEDED'
   | 'INDEX_BUILD_FAILED'
   | 'INDEX_BUILD_CANCELLED'
+  // faults during long operations (buildIndex, rebuildIndex, replaceIndex, copyRows, migrate)
+  | 'CONNECTION_LOST'
+  | 'STATEMENT_TIMEOUT'
+  | 'LOCK_TIMEOUT'
   // inspection (vectorIndexes, columnDimensions)
   | 'UNKNOWN_COLUMN'
   | 'NOT_A_VECTOR_COLUMN'

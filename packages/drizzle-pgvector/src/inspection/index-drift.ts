@@ -1,20 +1,13 @@
-import { INDEX_OPTIONS } from '../catalog/index.js';
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import type { DeclaredIndex } from './declared-indexes.js';
 import { qualified } from '../driver/index.js';
+import { swapStatements, swapTemplate } from '../operations/swap-index.js';
 import type { LiveIndex } from './live-indexes.js';
 import { schemaLineOf } from './schema-line.js';
 import type { IndexDrift, IndexDriftKind } from './types.js';
 
 /** Compared in this order; each difference is one drift entry. */
 type Difference = Exclude<IndexDriftKind, 'table-missing' | 'missing' | 'undeclared' | 'renamed'>;
-
-/** `m = 8, ef_construction = 64`: the declared options in effect, by SQL name. */
-function setOptions(index: LiveIndex): string {
-  return INDEX_OPTIONS.filter((o) => o.method === index.method)
-    .map((o) => `${o.sqlName} = ${String((index.options as Record<string, number>)[o.key])}`)
-    .join(', ');
-}
 
 function optionsText(index: LiveIndex): string {
   return Object.entries(index.options)
@@ -70,19 +63,15 @@ export function tableDrift(
     if (n === undefined) continue;
     const target = qualified(l.schema, l.name);
     for (const diff of differences(n, l)) {
-      const fix =
-        diff.kind === 'options'
-          ? [
-              `ALTER INDEX ${target} SET (${setOptions(n)});`,
-              `REINDEX INDEX CONCURRENTLY ${target};`,
-            ]
-          : [`DROP INDEX IF EXISTS ${target};`, d.ddl];
+      // The declared definition swapped in without downtime, as replaceIndex() does it.
+      const swap = swapStatements(swapTemplate(d.ddl), l.schema, l.name);
+      const fix = [`${swap.build};`, `${swap.drop};`, `${swap.rename};`];
       out.push({
         kind: diff.kind,
         schema,
         table: tableName,
         index: d.name,
-        message: `${target}: the schema declares ${LABEL[diff.kind]} ${diff.declared}, the database has ${diff.live}.${diff.kind === 'options' ? ' Change the options and rebuild it.' : ' Drop it and create it as declared.'}`,
+        message: `${target}: the schema declares ${LABEL[diff.kind]} ${diff.declared}, the database has ${diff.live}. Replace it without downtime: replaceIndex(db, ${tableName}, '${d.name}') (CLI: build ${d.name} --replace) builds the declared index CONCURRENTLY and swaps it in, or run the SQL outside a transaction.`,
         declared: n.definition,
         live: l.definition,
         sql: fix,

@@ -16,3 +16,5 @@ export type {
 } from './types.js';
 export { vectorIndexes } from './vector-indexes.js';
 export { columnDimensions } from './column-dimensions.js';
+export { operationalChecks } from './operational-checks.js';
+export type { OperationalCheckKind, OperationalChecksOptions, OperationalFinding } from './operational-checks.js';

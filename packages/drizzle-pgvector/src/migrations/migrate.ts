@@ -3,13 +3,17 @@
 import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { isTransaction, NEW_MIGRATIONS_TABLE_HAS_NAME } from '../compat/index.js';
-import { queryRows, quoteIdent, type SqlExecutor, type TransactionalDatabase } from '../driver/index.js';
+import { driverOf, queryRows, quoteIdent, type AnyPgDatabase, type SqlExecutor, type TransactionalDatabase } from '../driver/index.js';
 import { describeServerError, pgVectorError, serverError } from '../errors/index.js';
 import { ensureVectorExtension, type EnsureVectorExtensionOptions, type VectorExtensionInfo } from '../extension/ensure-vector-extension.js';
 import { dropInvalidIndex, dropInvalidStatement, findIndex } from '../operations/invalid-index.js';
-import { catalogQuery, createdIndex, dropLeftover, type Leftover } from './invalid-leftover.js';
+import { swapIndex, type SwapOutcome } from '../operations/swap-index.js';
+import { checkReplaceOptions, replaceFailure, replaceRun, type ReplaceIndexesOptions } from './replace-options.js';
+import { findReplacements, replacementTarget, type IndexReplacement } from './index-replacement.js';
+import { catalogQuery, createdIndex, dropLeftover } from './invalid-leftover.js';
+import { outsideFailure, shown, transactionFailure } from './migrate-failures.js';
 import { readMigrations, type MigrationFile } from './migration-folder.js';
-import { concurrentIndexName, runsOutsideTransaction, splitStatements, type SqlStatement } from './statements.js';
+import { runsOutsideTransaction, splitStatements, type SqlStatement } from './statements.js';
 
 /** Options of {@link migrate}; the first three are Drizzle's own `MigrationConfig`. */
 export interface MigrateConfig {
@@ -28,6 +32,15 @@ export interface MigrateConfig {
    * creates the extension (see `vectorExtensionMigration`) or the migration role may not create extensions.
    */
   ensureExtension?: boolean | EnsureVectorExtensionOptions;
+  /**
+   * Replace a changed vector index without downtime (default `true`, with `maintenanceWorkMem: 'auto'`): a
+   * migration's `DROP INDEX "x"` followed by `CREATE INDEX "x" … USING hnsw|ivfflat` (what drizzle-kit generates
+   * when an index's `m`, `lists`, metric, expression or `WHERE` changed) runs as `replaceIndex` does — the new
+   * definition is built `CONCURRENTLY` as `x_pgv_new`, checked valid, the old index dropped `CONCURRENTLY` and the
+   * new one renamed to `x`. Pass build settings and `onProgress` / `signal` as an object, or `false` to run
+   * drizzle-kit's statements exactly as written.
+   */
+  replaceIndexes?: boolean | ReplaceIndexesOptions;
 }
 
 /** A migration {@link migrate} applied (or finished) in this call. */
@@ -42,6 +55,8 @@ export interface AppliedMigration {
   readonly outsideTransaction: readonly string[];
   /** 0-based statement the run resumed at after an earlier failure, or `undefined` for a fresh run. */
   readonly resumedAt: number | undefined;
+  /** Indexes replaced without downtime (`replaceIndexes`), in order: their statements are in `outsideTransaction` too. */
+  readonly replacedIndexes: readonly SwapOutcome[];
 }
 
 /** What {@link migrate} did. */
@@ -52,20 +67,27 @@ export interface MigrateResult {
   readonly extension: VectorExtensionInfo | undefined;
 }
 
-interface Step {
+/** @internal */
+export interface Step {
   /** SQL sent to the server. */
   readonly sql: string;
   readonly transactional: boolean;
   /** Parsed statement (for messages); for a multi-statement transactional chunk, its first statement. */
   readonly statement: SqlStatement;
+  /** A CREATE INDEX that replaces an index the migration dropped before: run as a swap with `replaceIndexes`. */
+  readonly replace?: IndexReplacement;
+  /** The DROP INDEX of such a pair (the replacement it belongs to): left to the swap with `replaceIndexes`. */
+  readonly deferred?: IndexReplacement;
 }
 
-interface Planned extends MigrationFile {
+/** @internal */
+export interface Planned extends MigrationFile {
   readonly steps: readonly Step[];
   readonly hasOutside: boolean;
 }
 
-interface ProgressRow {
+/** @internal */
+export interface ProgressRow {
   statements_done: unknown;
   done_hash: unknown;
   created_at: unknown;
@@ -73,7 +95,6 @@ interface ProgressRow {
 
 const DEFAULT_TABLE = '__drizzle_migrations';
 const DEFAULT_SCHEMA = 'drizzle';
-const SHOWN_STATEMENT_CHARS = 400;
 
 /**
  * Apply drizzle-kit migrations like Drizzle's `migrate()` — same folder (either layout: drizzle-kit 0.x's journal or
@@ -102,6 +123,13 @@ const SHOWN_STATEMENT_CHARS = 400;
  * - Before a `CREATE INDEX CONCURRENTLY`, an INVALID index of the same name is dropped; after it, the index must be
  *   valid (`pg_index.indisvalid`): a migration is never recorded while its index is INVALID.
  * - With `ensureExtension` (default), `CREATE EXTENSION IF NOT EXISTS vector` runs first when pgvector is missing.
+ * - With `replaceIndexes` (default), drizzle-kit's `DROP INDEX "x"` + `CREATE INDEX "x" … USING hnsw|ivfflat` pair
+ *   is one non-transactional step at the CREATE's place: the statements before it commit (in one transaction, the
+ *   DROP left out), then `CREATE INDEX CONCURRENTLY "x_pgv_new" …`, a validity check, `DROP INDEX CONCURRENTLY "x"`,
+ *   `ALTER INDEX "x_pgv_new" RENAME TO "x"`, then the statements after it commit together with the bookkeeping
+ *   insert. The table keeps a usable index and takes writes all along. If the build fails or is cancelled, its
+ *   INVALID leftover is dropped, the old index is untouched and the migration is not recorded: the next
+ *   `migrate()` resumes with the replacement.
  *
  * No lock is taken: as with Drizzle's `migrate()`, run one migrator at a time.
  *
@@ -147,7 +175,11 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
   const progressRef = sql`${sql.identifier(schema)}.${sql.identifier(progressTable)}`;
   const progressName = `${schema}.${progressTable}`;
 
+  const replacing = config.replaceIndexes !== false;
+  const run = replaceRun(checkReplaceOptions(config.replaceIndexes));
   const planned = readMigrations(config.migrationsFolder).map(plan);
+  /** Has statements outside a transaction this time (CONCURRENTLY ones, or index swaps). */
+  const outsideOf = (m: Planned): boolean => m.hasOutside || (replacing && m.steps.some((st) => st.replace !== undefined));
 
   const extension =
     config.ensureExtension === false
@@ -186,7 +218,7 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
   const quotedProgress = `${quoteIdent(schema)}.${quoteIdent(progressTable)}`;
   const [presence] = await queryRows<{ present: unknown }>(db, sql`SELECT to_regclass(${quotedProgress}) IS NOT NULL AS present`);
   let hasProgressTable = presence?.present === true || presence?.present === 't';
-  if (!hasProgressTable && pending.some((m) => m.hasOutside)) {
+  if (!hasProgressTable && pending.some(outsideOf)) {
     await db.execute(sql`
       CREATE TABLE IF NOT EXISTS ${progressRef} (
         created_at bigint PRIMARY KEY,
@@ -240,14 +272,32 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
   for (const m of pending) {
     const start = resumePoint(m, progress.get(m.folderMillis), schema, table, progressName, named);
     const outside: string[] = [];
+    const replaced: SwapOutcome[] = [];
     for (let i = start; i < m.steps.length; i++) {
       const step = m.steps[i]!;
-      if (step.transactional) {
+      const replacement = replacing ? step.replace : undefined;
+      if (replacing && step.deferred !== undefined) continue; // the swap at the CREATE drops the old index, CONCURRENTLY
+      // An earlier run with replaceIndexes left this CREATE's DROP to its swap, and this one resumes past the DROP.
+      const dropStep = replacement === undefined && step.replace !== undefined ? m.steps.findIndex((st) => st.deferred === step.replace) : -1;
+      if (dropStep >= 0 && dropStep < start && m.steps[dropStep]!.transactional) ops.push({ migration: m, step: dropStep, query: sql.raw(m.steps[dropStep]!.sql) });
+      if (step.transactional && replacement === undefined) {
         ops.push({ migration: m, step: i, query: sql.raw(step.sql) });
         continue;
       }
       if (i > 0) ops.push({ migration: m, step: undefined, query: saveProgress(m, i) });
       await flush();
+      if (replacement !== undefined) {
+        let outcome: SwapOutcome;
+        try {
+          outcome = await swapIndex('migrate', driverOf(db as unknown as AnyPgDatabase), await replacementTarget(db, replacement), run(replacement.name));
+        } catch (error) {
+          throw replaceFailure(m.tag, i, m.steps.length, step.sql, replacement, error, progressName, `${quoteIdent(schema)}.${quoteIdent(table)}`);
+        }
+        replaced.push(outcome);
+        outside.push(...outcome.statements);
+        await db.execute(saveProgress(m, i + 1));
+        continue;
+      }
       const created = step.transactional ? undefined : createdIndex(step.statement);
       if (created) {
         // An INVALID index of this name is what an earlier failed attempt left: with IF NOT EXISTS the statement
@@ -290,31 +340,44 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
         ? sql`insert into ${migrationsRef} ("hash", "created_at", "name") values(${m.hash}, ${m.folderMillis}, ${m.tag})`
         : sql`insert into ${migrationsRef} ("hash", "created_at") values(${m.hash}, ${m.folderMillis})`,
     });
-    if (hasProgressTable && (m.hasOutside || progress.has(m.folderMillis))) {
+    if (hasProgressTable && (outsideOf(m) || progress.has(m.folderMillis))) {
       ops.push({ migration: m, step: undefined, query: sql`DELETE FROM ${progressRef} WHERE created_at = ${m.folderMillis}` });
     }
     // A migration with non-transactional statements is recorded on its own, so that a failure in a later
     // migration cannot roll its record back after its CONCURRENTLY statements already ran.
-    if (m.hasOutside) await flush();
-    applied.push(Object.freeze({ tag: m.tag, createdAt: m.folderMillis, hash: m.hash, outsideTransaction: Object.freeze(outside), resumedAt: start > 0 ? start : undefined }));
+    if (outsideOf(m)) await flush();
+    applied.push(
+      Object.freeze({ tag: m.tag, createdAt: m.folderMillis, hash: m.hash, outsideTransaction: Object.freeze(outside), resumedAt: start > 0 ? start : undefined, replacedIndexes: Object.freeze(replaced) }),
+    );
   }
   await flush();
   return Object.freeze({ applied: Object.freeze(applied), extension });
 }
 
-/** Turn a migration's chunks into steps: ordinary chunks as they are, non-transactional statements on their own. */
+/**
+ * Turn a migration's chunks into steps: ordinary chunks as they are, non-transactional statements and both halves
+ * of an index replacement on their own (the same steps whether `replaceIndexes` is on or off, so a run can resume
+ * under either).
+ */
 function plan(file: MigrationFile): Planned {
+  const chunks = file.chunks.map((chunk) => ({ chunk, statements: splitStatements(chunk) }));
+  const replacements = findReplacements(chunks.flatMap((c) => c.statements));
+  const roles = new Map<number, Pick<Step, 'replace' | 'deferred'>>();
+  for (const r of replacements) roles.set(r.drop, { deferred: r }).set(r.create, { replace: r });
   const steps: Step[] = [];
-  for (const chunk of file.chunks) {
-    const statements = splitStatements(chunk);
+  let at = 0;
+  for (const { chunk, statements } of chunks) {
+    const first = at;
+    at += statements.length;
     if (statements.length === 0) continue;
     const outside = statements.map(runsOutsideTransaction);
-    if (!outside.some(Boolean)) {
+    const paired = statements.some((_, k) => roles.has(first + k));
+    if (!outside.some(Boolean) && !paired) {
       steps.push({ sql: chunk, transactional: true, statement: statements[0]! });
     } else if (statements.length === 1) {
-      steps.push({ sql: chunk, transactional: false, statement: statements[0]! });
+      steps.push({ sql: chunk, transactional: !outside[0], statement: statements[0]!, ...roles.get(first) });
     } else {
-      statements.forEach((statement, k) => steps.push({ sql: statement.text, transactional: !outside[k], statement }));
+      statements.forEach((statement, k) => steps.push({ sql: statement.text, transactional: !outside[k], statement, ...roles.get(first + k) }));
     }
   }
   return { ...file, steps, hasOutside: steps.some((s) => !s.transactional) };
@@ -335,73 +398,6 @@ function resumePoint(m: Planned, row: ProgressRow | undefined, schema: string, t
     'MIGRATION_FAILED',
     `Migration "${m.tag}" was partly applied by an earlier migrate() (its first ${String(row.statements_done)} statement(s) committed, see ${progressName}), but those statements are no longer the same in ${m.file}, so it cannot be resumed safely. Restore them as they were (you may change the statements after them), or finish the migration by hand and record it: INSERT INTO ${quoteIdent(schema)}.${quoteIdent(table)} ("hash", "created_at"${named ? ', "name"' : ''}) VALUES ('${m.hash}', ${m.folderMillis}${named ? `, '${m.tag.replace(/'/g, "''")}'` : ''}); DELETE FROM ${progressName} WHERE created_at = ${m.folderMillis};`,
     { migration: m.tag, statementsDone: done, createdAt: m.folderMillis },
-  );
-}
-
-function shown(text: string): string {
-  const t = text.trim().replace(/\s+/g, ' ');
-  return t.length > SHOWN_STATEMENT_CHARS ? `${t.slice(0, SHOWN_STATEMENT_CHARS)}…` : t;
-}
-
-function transactionFailure(
-  m: Planned,
-  step: number | undefined,
-  error: unknown,
-  batch: readonly { migration: Planned }[],
-  progress: ReadonlyMap<number, ProgressRow>,
-): Error {
-  const info = serverError(error);
-  const tags = [...new Set(batch.map((op) => op.migration.tag))];
-  const where = step === undefined ? 'while saving its progress or committing.\n' : `at statement ${step + 1} of ${m.steps.length}:\n  ${shown(m.steps[step]!.sql)}\n`;
-  const resumable = progress.has(m.folderMillis) || m.steps.slice(0, step ?? 0).some((s) => !s.transactional);
-  return pgVectorError(
-    'MIGRATION_FAILED',
-    `Migration "${m.tag}" failed ${where}Server error: ${describeServerError(info)}.\nThe transaction was rolled back, so nothing of it was applied (it held ${tags.map((t) => `"${t}"`).join(', ')}).${
-      resumable ? ' Statements of this migration that ran before it, outside that transaction, stay applied; the next migrate() resumes after them.' : ''
-    } Fix the cause and run migrate() again.`,
-    {
-      migration: m.tag,
-      statementIndex: step ?? null,
-      statement: step === undefined ? null : m.steps[step]!.sql.trim(),
-      phase: 'transaction',
-      rolledBack: tags,
-      sqlState: info.code ?? null,
-    },
-    info.error,
-  );
-}
-
-function outsideFailure(m: Planned, i: number, step: Step, error: unknown, schema: string, table: string, progressName: string, leftover?: Leftover): Error {
-  const info = serverError(error);
-  const index = concurrentIndexName(step.statement);
-  const reindex = /^reindex\b/i.test(step.statement.code);
-  const cleanup =
-    index?.kind === 'create'
-      ? leftover && 'dropped' in leftover
-        ? ` The INVALID index ${leftover.dropped.schema}.${leftover.dropped.name} the failed build left was dropped (${dropInvalidStatement(leftover.dropped)}); fix the cause and run migrate() again — it rebuilds the index.`
-        : leftover && 'failed' in leftover
-          ? ` The failed build left an INVALID index that could not be dropped (${leftover.failed}): run DROP INDEX CONCURRENTLY IF EXISTS ${index.name}; yourself, fix the cause and run migrate() again.`
-          : ' Fix the cause and run migrate() again (an INVALID index of this name, if any, is dropped before the retry).'
-      : index?.kind === 'drop'
-        ? ` The index ${index.name} may be left INVALID; run migrate() again to finish dropping it.`
-        : reindex
-          ? ' A failed REINDEX CONCURRENTLY may leave INVALID indexes named *_ccnew / *_ccold: drop them with DROP INDEX CONCURRENTLY, then run migrate() again.'
-          : ' Fix the cause and run migrate() again.';
-  return pgVectorError(
-    'MIGRATION_FAILED',
-    `Migration "${m.tag}" failed at statement ${i + 1} of ${m.steps.length}, which runs outside a transaction:\n  ${shown(step.sql)}\nServer error: ${describeServerError(info)}.\n${
-      i > 0 ? `Statements 1–${i} of this migration are committed (progress kept in ${progressName}); ` : ''
-    }the migration is not recorded in ${quoteIdent(schema)}.${quoteIdent(table)}, so the next migrate() resumes at this statement (you may edit it to fix the cause).${cleanup}`,
-    {
-      migration: m.tag,
-      statementIndex: i,
-      statement: step.sql.trim(),
-      phase: 'outside-transaction',
-      invalidIndex: index?.kind === 'create' ? index.name : null,
-      droppedInvalidIndex: leftover && 'dropped' in leftover ? leftover.dropped.name : null,
-      sqlState: info.code ?? null,
-    },
-    info.error,
   );
 }
 

@@ -8,7 +8,7 @@ import { buildFailure } from './build-failure.js';
 import { indexDdl } from './index-ddl.js';
 import { findIndex } from './invalid-index.js';
 import { checkBuildSettings, checkRunOptions, checkVectorTable, declaredIndex, type BuildSettingsOptions } from './operation-input.js';
-import { driverRows, pollInterval, runBuild, type BuildProgress } from './run-build.js';
+import { cleanupRows, driverRows, pollInterval, runBuild, type BuildProgress } from './run-build.js';
 
 /** Options of {@link buildIndex}. */
 export interface BuildIndexOptions extends BuildSettingsOptions {
@@ -131,7 +131,7 @@ export async function buildIndex(db: AnyPgDatabase, table: PgTable, indexName: s
   }
   const outcome = await runBuild(driver, { statement, concurrently, method: info.method, settings, onProgress: options.onProgress, signal: options.signal, pollIntervalMs: poll });
   if (outcome.error !== undefined || outcome.cancelled) {
-    throw await buildFailure(FN, rows, outcome, { name: info.name, schema, statement, concurrently, leftovers: [info.name] });
+    throw await buildFailure(FN, cleanupRows(driver), outcome, { name: info.name, schema, statement, concurrently, leftovers: [info.name] });
   }
   return Object.freeze({
     name: info.name,

@@ -6,7 +6,7 @@ import { resolveBuildSettings } from './build-settings.js';
 import { buildFailure } from './build-failure.js';
 import { readLiveIndexes } from '../inspection/live-indexes.js';
 import { checkBuildSettings, checkRunOptions, type BuildSettingsOptions } from './operation-input.js';
-import { driverRows, pollInterval, runBuild, type BuildProgress } from './run-build.js';
+import { cleanupRows, driverRows, pollInterval, runBuild, type BuildProgress } from './run-build.js';
 
 /** Options of {@link rebuildIndex}. */
 export interface RebuildIndexOptions extends BuildSettingsOptions {
@@ -107,7 +107,7 @@ export async function rebuildIndex(db: AnyPgDatabase, indexName: string, options
   });
   const outcome = await runBuild(driver, { statement, concurrently, method, settings, onProgress: options.onProgress, signal: options.signal, pollIntervalMs: poll });
   if (outcome.error !== undefined || outcome.cancelled) {
-    throw await buildFailure(FN, rows, outcome, { name: index.name, schema: index.schema, statement, concurrently, leftovers: [`${index.name}_ccnew`, `${index.name}_ccold`] });
+    throw await buildFailure(FN, cleanupRows(driver), outcome, { name: index.name, schema: index.schema, statement, concurrently, leftovers: [`${index.name}_ccnew`, `${index.name}_ccold`] });
   }
   return Object.freeze({
     name: index.name,

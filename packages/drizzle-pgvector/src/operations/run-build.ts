@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { BUILD_PHASES, PROGRESS_POLL, type IndexMethod } from '../catalog/index.js';
 import { queryRows, type Driver, type SqlExecutor } from '../driver/index.js';
+import { breaksConnection } from '../driver/errors.js';
 import type { RowQuery } from './invalid-index.js';
 import { resetStatements, settingStatements, type BuildSettings } from './build-settings.js';
 
@@ -140,11 +141,21 @@ export async function runBuild(driver: Driver, run: BuildRun): Promise<BuildOutc
         const [row] = await c.query('SELECT pg_catalog.pg_backend_pid() AS pid');
         startPolling(Number(row?.['pid']));
         for (const s of settingStatements(run.settings, false)) await c.query(s);
+        let failure: unknown;
         try {
           await runStatement(() => c.query(run.statement));
-        } finally {
-          for (const s of resetStatements(run.settings)) await c.query(s);
+        } catch (e) {
+          failure = e;
         }
+        // A connection the failure ended (pg_terminate_backend, a restart) cannot be reset and is discarded by the
+        // driver; a RESET error must never hide the build's own. A live one is reset before it goes back.
+        if (failure === undefined || !breaksConnection(failure)) {
+          for (const s of resetStatements(run.settings)) {
+            if (failure === undefined) await c.query(s);
+            else await c.query(s).catch(() => undefined);
+          }
+        }
+        if (failure !== undefined) throw failure;
       });
     } else {
       await driver.transaction(async (tx) => {
@@ -171,6 +182,24 @@ export async function runBuild(driver: Driver, run: BuildRun): Promise<BuildOutc
 /** @internal Row objects through the driver's held-connection path (catalog reads with bound parameters). */
 export function driverRows(driver: Driver): RowQuery {
   return (text, params) => driver.connection((c) => c.query(text, params));
+}
+
+/**
+ * @internal Row objects for cleaning up after a failed build (dropping its INVALID leftover): like
+ * {@link driverRows}, on a connection of its own (the failed build's may be gone), with `statement_timeout` off
+ * for that one statement — a build that hit `statement_timeout` must still be cleaned up. `DROP INDEX
+ * CONCURRENTLY` cannot run in a transaction block, so this is a session-level `SET`, `RESET` on the same checkout.
+ */
+export function cleanupRows(driver: Driver): RowQuery {
+  return (text, params) =>
+    driver.connection(async (c) => {
+      await c.query('SET statement_timeout = 0');
+      try {
+        return await c.query(text, params);
+      } finally {
+        await c.query('RESET statement_timeout');
+      }
+    });
 }
 
 /** @internal The poll interval option, validated. */

@@ -78,7 +78,7 @@ describe(`copyRows (drizzle-pgvector/pg) on ${process.env.PGVECTOR_TEST_BACKEND 
     expect(await harness.db.$count(items)).toBe(15);
   });
 
-  it('a connection the server drops rejects with its error (SQLSTATE kept), is released as broken, and does not crash', async () => {
+  it('a connection the server drops rejects with CONNECTION_LOST (SQLSTATE kept), is released as broken, and does not crash', async () => {
     await pool.query('truncate copy_items');
     const pid = rowsOf<{ pid: number }>(await pool.query('select pg_backend_pid() as pid'))[0]!.pid;
     let killing: Promise<unknown> | undefined;
@@ -101,7 +101,7 @@ describe(`copyRows (drizzle-pgvector/pg) on ${process.env.PGVECTOR_TEST_BACKEND 
         yield row;
       }
     }
-    let error: (Error & { code?: string }) | undefined;
+    let error: (Error & { code?: string; details?: Record<string, unknown> }) | undefined;
     try {
       await copyRows(pool, items, source(), {
         onProgress: () => {
@@ -109,10 +109,12 @@ describe(`copyRows (drizzle-pgvector/pg) on ${process.env.PGVECTOR_TEST_BACKEND 
         },
       });
     } catch (e) {
-      error = e as Error & { code?: string };
+      error = e as Error & { code?: string; details?: Record<string, unknown> };
     }
     await killing;
-    expect(error?.code).toBe('57P01');
+    expect(error?.code).toBe('CONNECTION_LOST');
+    expect(error?.details?.['sqlState']).toBe('57P01');
+    expect((error?.cause as { code?: string } | undefined)?.code).toBe('57P01');
     // The pool dropped the broken client and hands out a working one.
     expect(pool.totalCount).toBe(0);
     expect(rowsOf<{ n: number }>(await pool.query('select count(*)::int as n from copy_items'))[0]!.n).toBe(0);

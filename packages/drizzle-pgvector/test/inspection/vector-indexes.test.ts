@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, pgSchema, pgTable, text } from 'drizzle-orm/pg-core';
+import { onKitLine } from '../../../../test/helpers/drizzle-kit.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
 import { asHalfvec, binaryQuantize, hnswIndex, ivfflatIndex, vector, vectorIndexes, type IndexDrift } from '../../src/index.js';
@@ -114,14 +115,23 @@ describe('vectorIndexes: drift', () => {
     const get = (kind: string) => drift.find((d) => d.kind === kind)!;
     expect(get('options').message).toContain('m = 8, efConstruction = 64');
     expect(get('options').message).toContain('m = 12, efConstruction = 64');
-    expect(get('options').sql).toEqual(['ALTER INDEX "public"."vi_options" SET (m = 8, ef_construction = 64);', 'REINDEX INDEX CONCURRENTLY "public"."vi_options";']);
+    // Every definition drift is fixed by replaceIndex's swap: build CONCURRENTLY under <name>_pgv_new, drop, rename.
+    expect(get('options').message).toContain("replaceIndex(db, vi_drift, 'vi_options')");
+    expect(get('options').sql).toEqual([
+      onKitLine(['CREATE INDEX CONCURRENTLY "vi_options_pgv_new" ON "vi_drift" USING hnsw ("embedding" vector_cosine_ops) WITH (m=8);'])[0],
+      'DROP INDEX CONCURRENTLY IF EXISTS "public"."vi_options";',
+      'ALTER INDEX "public"."vi_options_pgv_new" RENAME TO "vi_options";',
+    ]);
     expect(get('opclass').message).toContain('vector_l2_ops');
     expect(get('opclass').message).toContain('vector_ip_ops');
     expect(get('predicate').message).toContain('tag = 1');
     expect(get('predicate').message).toContain('tag = 2');
     expect(get('expression').live).toContain('subvector(embedding, 1, 3)');
-    expect(get('method').sql[0]).toBe('DROP INDEX IF EXISTS "public"."vi_method";');
-    expect(get('method').sql[1]).toBe('CREATE INDEX "vi_method" ON "vi_drift" USING hnsw ("embedding" vector_l2_ops);');
+    expect(get('method').sql).toEqual([
+      'CREATE INDEX CONCURRENTLY "vi_method_pgv_new" ON "vi_drift" USING hnsw ("embedding" vector_l2_ops);',
+      'DROP INDEX CONCURRENTLY IF EXISTS "public"."vi_method";',
+      'ALTER INDEX "public"."vi_method_pgv_new" RENAME TO "vi_method";',
+    ]);
     expect(get('missing').sql).toEqual(['CREATE INDEX "vi_missing" ON "vi_drift" USING hnsw ("embedding" vector_ip_ops);']);
     expect(get('missing').live).toBeUndefined();
     expect(get('missing').declared).toBe('CREATE INDEX vi_missing ON public.vi_drift USING hnsw (embedding vector_ip_ops)');

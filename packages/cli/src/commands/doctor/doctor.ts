@@ -1,5 +1,5 @@
 import { getTableConfig } from 'drizzle-orm/pg-core';
-import { estimateIndexBuildMemory, parseMemorySize, vectorIndexes, type IndexDrift, type VectorIndexStatus } from 'drizzle-pgvector';
+import { vectorIndexes, type IndexDrift, type VectorIndexStatus } from 'drizzle-pgvector';
 import type { ConfigFlags } from '../../config/load-config.js';
 import { EXIT } from '../../errors.js';
 
@@ -7,6 +7,7 @@ import type { CommandResult } from '../command.js';
 import { withDatabase } from '../context.js';
 import { inspectColumns, type ColumnReport } from './columns.js';
 import { finding, type Finding } from './findings.js';
+import { operationalFindings } from './operations.js';
 import { renderDoctor } from './render.js';
 import { inspectServer, type ServerReport, type SettingReport } from './server.js';
 
@@ -31,9 +32,7 @@ export interface DoctorDocument {
   readonly summary: { readonly action: number; readonly warning: number; readonly info: number };
 }
 
-const quote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
-
-function indexFindings(indexes: readonly VectorIndexStatus[], drift: readonly IndexDrift[], maintenanceWorkMem: string | undefined, serverVersion: number): Finding[] {
+function indexFindings(indexes: readonly VectorIndexStatus[], drift: readonly IndexDrift[]): Finding[] {
   const out: Finding[] = [];
   for (const i of indexes) {
     for (const p of i.problems) out.push(finding('action', p.kind === 'invalid' ? 'index-invalid' : p.kind, i.name, p.message, p.sql));
@@ -41,35 +40,6 @@ function indexFindings(indexes: readonly VectorIndexStatus[], drift: readonly In
   for (const d of drift) {
     const hint = d.kind === 'missing' ? ` Or: drizzle-pgvector build ${d.index}` : '';
     out.push(finding('action', `drift-${d.kind}`, d.index, `${d.message}${hint}`, d.sql, d.schemaLine));
-  }
-  const available = maintenanceWorkMem === undefined ? undefined : parseMemorySize(maintenanceWorkMem);
-  for (const i of indexes) {
-    if (!i.valid || i.type === undefined || i.dimensions === undefined || available === undefined || i.rows === 0) continue;
-    let estimate;
-    try {
-      estimate = estimateIndexBuildMemory({
-        method: i.method,
-        type: i.type,
-        dimensions: i.dimensions,
-        rows: Math.max(0, Math.round(i.rows)),
-        serverVersion,
-        ...(i.method === 'hnsw' && i.options.m !== undefined ? { m: i.options.m } : {}),
-        ...(i.method === 'ivfflat' && i.options.lists !== undefined ? { lists: i.options.lists } : {}),
-      });
-    } catch {
-      continue; // a shape the estimate does not model (sparsevec without a non-zero count, …)
-    }
-    if (estimate.bytes > available) {
-      out.push(
-        finding(
-          'warning',
-          'build-memory',
-          i.name,
-          `Rebuilding ${i.name} (${Math.round(i.rows)} rows) needs maintenance_work_mem ≈ ${estimate.maintenanceWorkMem}; the server's is ${maintenanceWorkMem}. ${i.method === 'ivfflat' ? 'IVFFlat refuses to build with less ("memory required is …").' : 'HNSW would build much more slowly on disk once the graph no longer fits.'} Raise it for the rebuild only (drizzle-pgvector rebuild ${i.name} --maintenance-work-mem auto does).`,
-          [`SET maintenance_work_mem = '${estimate.maintenanceWorkMem}';`, `REINDEX INDEX CONCURRENTLY ${quote(i.schema)}.${quote(i.name)};`, 'RESET maintenance_work_mem;'],
-        ),
-      );
-    }
   }
   return out;
 }
@@ -92,8 +62,8 @@ export async function doctor(flags: DoctorFlags): Promise<CommandResult<DoctorDo
       const report = await vectorIndexes(db, { ...(tables.length > 0 ? { tables: vectorTables.map((t) => t.table) } : {}), rows: flags.exactCounts ? 'count' : 'estimate' });
       indexes = report.indexes;
       drift = report.drift;
-      const mwm = settings.find((s) => s.name === 'maintenance_work_mem')?.value;
-      findings.push(...indexFindings(indexes, drift, mwm, server.versionNum));
+      findings.push(...indexFindings(indexes, drift));
+      findings.push(...(await operationalFindings(db, indexes)));
     }
     const { columns, findings: columnFindings } = server.extension.installed !== undefined ? await inspectColumns(db, tables, indexes) : { columns: [], findings: [] };
     findings.push(...columnFindings);

@@ -4,7 +4,7 @@ export type Severity = 'action' | 'warning' | 'info';
 /** One thing `doctor` found, with the exact SQL or schema line that changes it. */
 export interface Finding {
   readonly severity: Severity;
-  /** Stable kind: `extension-missing`, `extension-update`, `index-invalid`, `lists-too-few`, …, `drift-missing`, `drift-opclass`, …, `column-dimensions-differ`, `mixed-dimensions`, `unindexed-column`, `build-memory`. */
+  /** Stable kind: `extension-missing`, `extension-update`, `index-invalid`, `lists-too-few`, …, `drift-missing`, `drift-opclass`, …, `column-dimensions-differ`, `mixed-dimensions`, `unindexed-column`, `build-memory`, `hnsw-vacuum-fixes`, `ivfflat-probes-seqscan`, `parallel-maintenance-off`. */
   readonly kind: string;
   /** What it is about: an index, `table.column`, a setting, the extension. */
   readonly subject: string;
