@@ -1,4 +1,5 @@
-import { getTableColumns, is, sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
+import { isEntity } from '../compat/entity.js';
 import { getTableConfig, PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { INDEX_METHODS_LIST, METRICS_LIST, VECTOR_TYPES, type IndexMethod, type Metric, type VectorType } from '../catalog/index.js';
 import { driverOf, qualified, queryRows, quoteIdent, relationName, type AnyPgDatabase } from '../driver/index.js';
@@ -28,9 +29,9 @@ function resolveColumn(table: PgTable, column: unknown): VectorColumnInfo {
   });
   let found: PgColumn | undefined;
   if (typeof column === 'string') found = columns[column] ?? Object.values(columns).find((c) => c.name === column);
-  else if (is(column, PgColumn)) found = Object.values(columns).find((c) => c === column);
+  else if (isEntity(column, PgColumn)) found = Object.values(columns).find((c) => c === column);
   if (found === undefined) {
-    const what = typeof column === 'string' ? `"${column}"` : is(column, PgColumn) ? `"${(column as PgColumn).name}" (a column of another table)` : describe(column);
+    const what = typeof column === 'string' ? `"${column}"` : isEntity(column, PgColumn) ? `"${(column as PgColumn).name}" (a column of another table)` : describe(column);
     throw pgVectorError(
       'UNKNOWN_COLUMN',
       `${FN}: table "${tableName}" has no column ${what}. Pass one of its vector columns (the column, e.g. ${tableName}.${vectorNames[0] ?? 'embedding'}, or its name): ${vectorNames.join(', ')}.`,

@@ -16,3 +16,4 @@ export type {
 } from './types.js';
 export { vectorIndexes } from './vector-indexes.js';
 export { columnDimensions } from './column-dimensions.js';
+export { schemaTables, type SchemaTable } from './schema-tables.js';

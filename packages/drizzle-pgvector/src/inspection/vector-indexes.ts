@@ -1,11 +1,13 @@
-import { getTableName, is, sql } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import { isEntity } from '../compat/entity.js';
 import { driverOf, qualified, queryRows, relationName, type AnyPgDatabase } from '../driver/index.js';
 import { describe, pgVectorError } from '../errors/index.js';
 import { checkVectorTable, vectorColumnsOf } from '../operations/operation-input.js';
 import { declaredVectorIndexes, normaliseDeclared } from './declared-indexes.js';
 import { tableDrift } from './index-drift.js';
 import { indexStatus } from './index-health.js';
+import { schemaTables } from './schema-tables.js';
 import { citusIndexSize, estimatedRows, readDistribution, readLiveIndexes, resolveTables, type LiveIndex } from './live-indexes.js';
 import type { IndexDrift, VectorIndexesOptions, VectorIndexesReport, VectorIndexStatus } from './types.js';
 
@@ -20,16 +22,16 @@ export function tablesOption(value: unknown): PgTable[] | undefined {
   if (value === undefined) return undefined;
   if (Array.isArray(value)) {
     return value.map((t, i) => {
-      if (!is(t, PgTable)) invalid(`tables[${i}] must be a Drizzle table (pgTable(…)), got ${describe(t)}.`, { option: 'tables', index: i, received: describe(t) });
+      if (!isEntity(t, PgTable)) invalid(`tables[${i}] must be a Drizzle table (pgTable(…)), got ${describe(t)}.`, { option: 'tables', index: i, received: describe(t) });
       return checkVectorTable(FN, t);
     });
   }
-  if (value !== null && typeof value === 'object' && !is(value, PgTable)) {
+  if (value !== null && typeof value === 'object' && !isEntity(value, PgTable)) {
     // A schema module: its tables with vector columns (relations, enums and plain tables are not about vectors).
-    return Object.values(value as Record<string, unknown>).filter((t): t is PgTable => is(t, PgTable) && vectorColumnsOf(t).length > 0);
+    return schemaTables(value, FN).flatMap(({ table }) => (vectorColumnsOf(table).length > 0 ? [table] : []));
   }
   return invalid(
-    `tables must be an array of Drizzle tables or a schema module (import * as schema from './schema'), got ${describe(value)}${is(value, PgTable) ? ` — wrap the table in an array: { tables: [${getTableName(value as PgTable)}] }` : ''}.`,
+    `tables must be an array of Drizzle tables or a schema module (import * as schema from './schema'), got ${describe(value)}${isEntity(value, PgTable) ? ` — wrap the table in an array: { tables: [${getTableName(value)}] }` : ''}.`,
     { option: 'tables', received: describe(value) },
   );
 }

@@ -1,4 +1,4 @@
-import { is } from 'drizzle-orm';
+import { isEntity } from '../compat/entity.js';
 import { getTableConfig, PgTable, type Index } from 'drizzle-orm/pg-core';
 import { PARALLEL_MAINTENANCE_WORKERS } from '../catalog/index.js';
 import { toMaintenanceWorkMem, type MemorySize } from '../advice/memory-size.js';
@@ -22,7 +22,7 @@ export function vectorColumnsOf(table: PgTable): VectorColumnInfo[] {
 
 /** @internal `table` must be a Drizzle table with at least one vector column. */
 export function checkVectorTable(fn: string, table: unknown): PgTable {
-  if (!is(table, PgTable)) {
+  if (!isEntity(table, PgTable)) {
     throw pgVectorError('INVALID_OPERATION_OPTION', `${fn}: expected a Drizzle table (pgTable(…)), got ${describe(table)}.`, { received: describe(table) });
   }
   if (vectorColumnsOf(table).length === 0) {

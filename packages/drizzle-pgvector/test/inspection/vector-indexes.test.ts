@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { index, integer, pgSchema, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
-import { asHalfvec, binaryQuantize, hnswIndex, ivfflatIndex, vector, vectorIndexes, type IndexDrift } from '../../src/index.js';
+import { asHalfvec, binaryQuantize, hnswIndex, ivfflatIndex, schemaTables, vector, vectorIndexes, type IndexDrift } from '../../src/index.js';
+import * as schemaModule from './fixtures/schema-module.js';
 import { expectCodeAsync } from '../helpers.js';
 
 /**
@@ -145,6 +146,23 @@ describe('vectorIndexes: drift', () => {
     expect(drift).toHaveLength(1);
     expect(drift[0]).toMatchObject({ kind: 'table-missing', table: 'vi_not_created', sql: [] });
     expect(drift[0]!.message).toContain('migrations');
+  });
+
+  it('accepts a real ES module namespace (import * as schema: no prototype), nested namespaces and prototype-less values in it', async () => {
+    expect(Object.getPrototypeOf(schemaModule)).toBeNull();
+    await database.query('create table vi_ns_items (id integer primary key, embedding vector(3))');
+    try {
+      await database.query('create index vi_ns_items_hnsw on vi_ns_items using hnsw (embedding vector_l2_ops)');
+      const { indexes, drift } = await vectorIndexes(database.db, { tables: schemaModule });
+      expect(indexes.map((i) => i.name)).toEqual(['vi_ns_items_hnsw']);
+      expect(drift).toEqual([]);
+      expect(schemaTables(schemaModule).map((t) => t.exportName)).toEqual(['nsItems', 'nsUsers']);
+      // A namespace where one table is expected: the usual error, not drizzle-orm's TypeError.
+      const e = await expectCodeAsync(() => vectorIndexes(database.db, { tables: [schemaModule as never] }), 'INVALID_OPERATION_OPTION');
+      expect(e.message).toContain('got module namespace');
+    } finally {
+      await database.query('drop table vi_ns_items');
+    }
   });
 
   it('applying the fix SQL of every drift makes the drift disappear', async () => {
