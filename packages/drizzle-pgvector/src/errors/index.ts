@@ -3,3 +3,4 @@ export type { PgVectorErrorCode, PgVectorErrorOptions } from './pgvector-error.j
 export { describe, tableNameOf } from './describe.js';
 export { describeServerError, serverError } from './server-error.js';
 export type { ServerErrorInfo } from './server-error.js';
+export { checkOptionKeys, closestName, didYouMean } from './option-keys.js';

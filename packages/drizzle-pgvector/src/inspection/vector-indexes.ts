@@ -2,7 +2,7 @@ import { getTableName, sql } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { isEntity } from '../compat/entity.js';
 import { driverOf, qualified, queryRows, relationName, type AnyPgDatabase } from '../driver/index.js';
-import { describe, pgVectorError } from '../errors/index.js';
+import { checkOptionKeys, describe, pgVectorError } from '../errors/index.js';
 import { checkVectorTable, vectorColumnsOf } from '../operations/operation-input.js';
 import { declaredVectorIndexes, normaliseDeclared } from './declared-indexes.js';
 import { tableDrift } from './index-drift.js';
@@ -41,9 +41,7 @@ function checkOptions(options: unknown): { tables: PgTable[] | undefined; rows: 
     return invalid(`options must be an object ({ tables?, rows? }), got ${describe(options)}.`, { options: describe(options) });
   }
   const o = options as { tables?: unknown; rows?: unknown };
-  const known = new Set(['tables', 'rows']);
-  const unknown = Object.keys(o).filter((k) => !known.has(k));
-  if (unknown.length) invalid(`unknown option ${unknown.map((k) => `"${k}"`).join(', ')}; the options are tables and rows.`, { unknown });
+  checkOptionKeys(FN, o, ['tables', 'rows'], 'INVALID_OPERATION_OPTION');
   if (o.rows !== undefined && o.rows !== 'estimate' && o.rows !== 'count') {
     invalid(`rows must be 'estimate' (pg_class.reltuples, free) or 'count' (count(*), exact), got ${describe(o.rows)}.`, { option: 'rows', value: o.rows });
   }

@@ -40,6 +40,10 @@ export interface BuildIndexResult {
 }
 
 const FN = 'buildIndex';
+/** Every key of {@link BuildIndexOptions} (the record makes the compiler keep it complete). */
+const OPTION_KEYS = Object.keys({
+  concurrently: true, onProgress: true, signal: true, pollIntervalMs: true, maintenanceWorkMem: true, maxMaintenanceWorkMem: true, parallelWorkers: true,
+} satisfies Record<keyof BuildIndexOptions, true>);
 const IVFFLAT_DEFAULT_LISTS = INDEX_OPTIONS.find((o) => o.key === 'lists')!.default;
 const DIALECT = new PgDialect();
 
@@ -73,13 +77,13 @@ const DIALECT = new PgDialect();
  * r.status; // 'built'
  * ```
  *
- * @throws PgVectorError `UNKNOWN_INDEX`, `NO_VECTOR_COLUMNS`, `INVALID_OPERATION_OPTION` (also: CONCURRENTLY asked
+ * @throws PgVectorError `UNKNOWN_INDEX`, `NO_VECTOR_COLUMNS`, `INVALID_OPERATION_OPTION` (an unknown or misspelled option, with the one meant; also: CONCURRENTLY asked
  *   of a transaction), `INVALID_MEMORY_SIZE` (before any SQL); `INDEX_BUILD_MEMORY_EXCEEDED` ('auto' estimate above
  *   `maxMaintenanceWorkMem` or the server's maximum; nothing changed);
  *   `INDEX_BUILD_FAILED` / `INDEX_BUILD_CANCELLED` (the build failed / was cancelled; `cause` is the server's error).
  */
 export async function buildIndex(db: AnyPgDatabase, table: PgTable, indexName: string, options: BuildIndexOptions = {}): Promise<BuildIndexResult> {
-  checkRunOptions(FN, options);
+  checkRunOptions(FN, options, OPTION_KEYS);
   const t = checkVectorTable(FN, table);
   const { index, info } = declaredIndex(FN, t, indexName);
   checkBuildSettings(FN, options);

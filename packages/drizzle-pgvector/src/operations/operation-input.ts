@@ -2,7 +2,7 @@ import { isEntity } from '../compat/entity.js';
 import { getTableConfig, PgTable, type Index } from 'drizzle-orm/pg-core';
 import { PARALLEL_MAINTENANCE_WORKERS } from '../catalog/index.js';
 import { toMaintenanceWorkMem, type MemorySize } from '../advice/memory-size.js';
-import { describe, pgVectorError } from '../errors/index.js';
+import { checkOptionKeys, describe, pgVectorError } from '../errors/index.js';
 import { getVectorIndexes, type VectorIndexInfo } from '../indexes/index.js';
 import { vectorColumnInfo, type VectorColumnInfo } from '../targets/column-info.js';
 import { indexNameOf } from './index-ddl.js';
@@ -85,11 +85,15 @@ export function checkBuildSettings(fn: string, options: BuildSettingsOptions): v
   }
 }
 
-/** @internal Options must be an object; `onProgress` a function; `signal` an AbortSignal that has not fired. */
-export function checkRunOptions(fn: string, options: unknown): void {
+/**
+ * @internal Options must be an object of the `allowed` keys (a misspelled one is rejected with "did you mean", so
+ * `concurrenty: true` never runs a blocking build); `onProgress` a function; `signal` an AbortSignal that has not fired.
+ */
+export function checkRunOptions(fn: string, options: unknown, allowed: readonly string[]): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw pgVectorError('INVALID_OPERATION_OPTION', `${fn}: options must be an object, got ${describe(options)}.`, { options });
   }
+  checkOptionKeys(fn, options, allowed, 'INVALID_OPERATION_OPTION');
   const o = options as { onProgress?: unknown; signal?: unknown; pollIntervalMs?: unknown };
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
     throw pgVectorError('INVALID_OPERATION_OPTION', `${fn}: onProgress must be a function, got ${describe(o.onProgress)}.`, { option: 'onProgress' });

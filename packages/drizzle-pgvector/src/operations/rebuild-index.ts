@@ -33,6 +33,10 @@ export interface RebuildIndexResult {
 }
 
 const FN = 'rebuildIndex';
+/** Every key of {@link RebuildIndexOptions} (the record makes the compiler keep it complete). */
+const OPTION_KEYS = Object.keys({
+  concurrently: true, schema: true, onProgress: true, signal: true, pollIntervalMs: true, maintenanceWorkMem: true, maxMaintenanceWorkMem: true, parallelWorkers: true,
+} satisfies Record<keyof RebuildIndexOptions, true>);
 
 
 /**
@@ -57,7 +61,7 @@ const FN = 'rebuildIndex';
  *   `INVALID_MEMORY_SIZE`, `INDEX_BUILD_MEMORY_EXCEEDED`, `INDEX_BUILD_FAILED`, `INDEX_BUILD_CANCELLED`.
  */
 export async function rebuildIndex(db: AnyPgDatabase, indexName: string, options: RebuildIndexOptions = {}): Promise<RebuildIndexResult> {
-  checkRunOptions(FN, options);
+  checkRunOptions(FN, options, OPTION_KEYS);
   if (typeof indexName !== 'string' || indexName.length === 0) {
     throw pgVectorError('UNKNOWN_INDEX', `${FN}: the index name must be a non-empty string, got ${describe(indexName)}.`, { name: indexName });
   }

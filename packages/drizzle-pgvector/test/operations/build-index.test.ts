@@ -239,6 +239,23 @@ describe('buildIndex: bad input is rejected before any SQL', () => {
     { name: 'pollIntervalMs out of range', run: () => buildIndex(mock, items, 'op_items_hnsw', { pollIntervalMs: 5 }), code: 'INVALID_OPERATION_OPTION' },
     { name: 'concurrently not a boolean', run: () => buildIndex(mock, items, 'op_items_hnsw', { concurrently: 'yes' as never }), code: 'INVALID_OPERATION_OPTION' },
     { name: 'options not an object', run: () => buildIndex(mock, items, 'op_items_hnsw', 'auto' as never), code: 'INVALID_OPERATION_OPTION' },
+    ...(
+      [
+        ['concurrenty', 'concurrently'],
+        ['maintenanceWorkMemory', 'maintenanceWorkMem'],
+        ['onProgres', 'onProgress'],
+        ['parallel_workers', 'parallelWorkers'],
+      ] as const
+    ).map(([typo, meant]) => ({
+      name: `a misspelled option '${typo}' (did you mean '${meant}')`,
+      run: () => buildIndex(mock, items, 'op_items_hnsw', { [typo]: true } as never),
+      code: 'INVALID_OPERATION_OPTION' as const,
+      check: (m: string, d: Record<string, unknown>) => {
+        expect(m).toContain(`buildIndex: unknown option '${typo}'. Did you mean '${meant}'? Options: concurrently, onProgress, signal, pollIntervalMs, maintenanceWorkMem`);
+        expect(d).toMatchObject({ option: typo, suggestion: meant });
+      },
+    })),
+    { name: 'an unknown option nothing is near', run: () => buildIndex(mock, items, 'op_items_hnsw', { verbose: true } as never), code: 'INVALID_OPERATION_OPTION', check: (m) => expect(m).not.toContain('Did you mean') },
   ];
   for (const c of cases) {
     it(`${c.name}: ${c.code}`, async () => {
