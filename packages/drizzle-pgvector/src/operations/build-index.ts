@@ -1,9 +1,9 @@
 import { getTableConfig, PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import { INDEX_OPTIONS, PROGRESS_POLL } from '../catalog/index.js';
-import { driverOf, isTransaction, type AnyPgDatabase } from '../driver/index.js';
+import { driverOf, isTransaction, qualified, relationName, type AnyPgDatabase } from '../driver/index.js';
 import type { IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { pgVectorError } from '../errors/index.js';
-import { resolveBuildSettings } from './build-settings.js';
+import { buildRows, resolveBuildSettings } from './build-settings.js';
 import { buildFailure } from './build-failure.js';
 import { indexDdl } from './index-ddl.js';
 import { findIndex } from './invalid-index.js';
@@ -117,7 +117,8 @@ export async function buildIndex(db: AnyPgDatabase, table: PgTable, indexName: s
       estimate: undefined, droppedInvalid: false, elapsedMs: 0, progressEvents: 0,
     });
   }
-  const tableSql = `${schema ? `"${schema.replace(/"/g, '""')}".` : ''}"${tableName.replace(/"/g, '""')}"`;
+  const tableSql = relationName(schema, tableName);
+  const predicateSql = info.predicate ? DIALECT.sqlToQuery(info.predicate).sql : undefined;
   const settings = await resolveBuildSettings(FN, rows, options, async () => ({
     method: info.method,
     type: info.target.type,
@@ -126,14 +127,17 @@ export async function buildIndex(db: AnyPgDatabase, table: PgTable, indexName: s
     // An IVFFlat index without `lists` gets pgvector's default (100), not the advice for the row count.
     ...(info.method === 'ivfflat' ? { lists: info.options.lists ?? IVFFLAT_DEFAULT_LISTS } : {}),
     tableSql,
-    ...(info.predicate ? { predicateSql: DIALECT.sqlToQuery(info.predicate).sql } : {}),
+    ...(predicateSql === undefined ? {} : { predicateSql }),
   }));
   let droppedInvalid = false;
   if (existing && !existing.valid) {
-    await rows(`DROP INDEX ${concurrently ? 'CONCURRENTLY ' : ''}IF EXISTS "${existing.schema.replace(/"/g, '""')}"."${existing.name.replace(/"/g, '""')}"`, []);
+    await rows(`DROP INDEX ${concurrently ? 'CONCURRENTLY ' : ''}IF EXISTS ${qualified(existing.schema, existing.name)}`, []);
     droppedInvalid = true;
   }
-  const outcome = await runBuild(driver, { statement, concurrently, method: info.method, settings, onProgress: options.onProgress, signal: options.signal, pollIntervalMs: poll });
+  const progressRows = options.onProgress ? await buildRows(rows, { tableSql, ...(predicateSql === undefined ? {} : { predicateSql }) }, settings.rows) : 0;
+  const outcome = await runBuild(driver, {
+    statement, concurrently, method: info.method, settings, onProgress: options.onProgress, signal: options.signal, pollIntervalMs: poll, rows: progressRows,
+  });
   if (outcome.error !== undefined || outcome.cancelled) {
     throw await buildFailure(FN, rows, outcome, { name: info.name, schema, statement, concurrently, leftovers: [info.name] });
   }

@@ -2,7 +2,7 @@ import { operatorClassByName, PROGRESS_POLL } from '../catalog/index.js';
 import { driverOf, isTransaction, qualified, type AnyPgDatabase } from '../driver/index.js';
 import type { IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { describe, pgVectorError } from '../errors/index.js';
-import { resolveBuildSettings } from './build-settings.js';
+import { buildRows, resolveBuildSettings } from './build-settings.js';
 import { buildFailure } from './build-failure.js';
 import { readLiveIndexes } from '../inspection/live-indexes.js';
 import { checkBuildSettings, checkRunOptions, type BuildSettingsOptions } from './operation-input.js';
@@ -109,7 +109,10 @@ export async function rebuildIndex(db: AnyPgDatabase, indexName: string, options
       ...(predicate ? { predicateSql: predicate } : {}),
     };
   });
-  const outcome = await runBuild(driver, { statement, concurrently, method, settings, onProgress: options.onProgress, signal: options.signal, pollIntervalMs: poll });
+  const progressRows = options.onProgress
+    ? await buildRows(rows, { tableSql: qualified(index.schema, index.table), ...(index.predicate ? { predicateSql: index.predicate } : {}) }, settings.rows, index)
+    : 0;
+  const outcome = await runBuild(driver, { statement, concurrently, method, settings, onProgress: options.onProgress, signal: options.signal, pollIntervalMs: poll, rows: progressRows });
   if (outcome.error !== undefined || outcome.cancelled) {
     throw await buildFailure(FN, rows, outcome, { name: index.name, schema: index.schema, statement, concurrently, leftovers: [`${index.name}_ccnew`, `${index.name}_ccold`] });
   }

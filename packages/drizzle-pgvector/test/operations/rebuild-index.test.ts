@@ -45,6 +45,9 @@ describe('rebuildIndex', () => {
     expect(log.events.at(-1)).toMatchObject({ phase: 'done', fraction: 1 });
     if (database.backend === 'pglite') expect(log.events.map((e) => e.phase)).toEqual(['start', 'done']);
     expect(r.progressEvents).toBe(log.events.length);
+    // The table's rows are the total from the start; 'done' keeps (completes) the count.
+    expect(log.events[0]).toMatchObject({ tuplesDone: 0, tuplesTotal: 4000 });
+    expect(log.events.at(-1)).toMatchObject({ tuplesDone: 4000, tuplesTotal: 4000 });
   });
 
   it('REINDEX CONCURRENTLY builds a new index and swaps it in (new oid), leaving no _ccnew/_ccold behind', async () => {
