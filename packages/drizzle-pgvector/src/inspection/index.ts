@@ -7,6 +7,7 @@ export type {
   IndexDriftKind,
   IndexProblem,
   IndexProblemKind,
+  IndexProblemSeverity,
   IvfflatAdvice,
   LiveIndexOptions,
   PartialIndexSuggestion,

@@ -86,6 +86,7 @@ function tableText(table: PgTable): string {
  *   FROM pg_index i JOIN pg_class c … WHERE am.amname IN ('hnsw', 'ivfflat') AND …;
  * SELECT count(*) FROM "public"."items";                                        -- rows: 'count', or never analysed
  * BEGIN;                                                                         -- per table, for drift
+ * SET LOCAL client_min_messages = warning;                                       -- no NOTICE from the probe
  * CREATE TEMP TABLE "items" (LIKE "public"."items");
  * CREATE INDEX "items_embedding_hnsw" ON pg_temp."items" USING hnsw ("embedding" vector_cosine_ops) WITH (m=16);
  * SELECT … FROM pg_index … WHERE i.indrelid = to_regclass('pg_temp."items"');
