@@ -59,6 +59,7 @@ const DIALECT = new PgDialect();
  * ```sql
  * SELECT … FROM pg_class c JOIN pg_index i … WHERE c.relname = $1;                  -- exists? valid?
  * SELECT count(*) FROM "items"; SELECT pg_relation_size(…);                          -- only for 'auto'
+ * SELECT reltuples, relpages, pg_relation_size(…) FROM pg_class WHERE oid = $1::regclass; -- with onProgress: the rows (tuplesTotal)
  * BEGIN;
  * SELECT pg_backend_pid();
  * SET LOCAL maintenance_work_mem = '1234MB'; SET LOCAL max_parallel_maintenance_workers = 2;

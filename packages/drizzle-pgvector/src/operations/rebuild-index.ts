@@ -48,6 +48,7 @@ const OPTION_KEYS = Object.keys({
  * SQL it runs:
  * ```sql
  * SELECT … FROM pg_index i JOIN pg_class c … WHERE c.relname = $4;     -- the index, its method, opclass, dimensions
+ * SELECT count(*) FROM "public"."items";                                -- with onProgress, only for a partial index or a table never analysed
  * BEGIN; SET LOCAL maintenance_work_mem = '…'; REINDEX INDEX "public"."items_embedding_ivf"; COMMIT;
  * -- concurrently: SET maintenance_work_mem = '…'; REINDEX INDEX CONCURRENTLY "public"."items_embedding_ivf"; RESET maintenance_work_mem;
  * ```
@@ -57,8 +58,8 @@ const OPTION_KEYS = Object.keys({
  * const r = await rebuildIndex(db, 'items_embedding_ivf', { concurrently: true, maintenanceWorkMem: 'auto', onProgress: console.log });
  * ```
  *
- * @throws PgVectorError `UNKNOWN_INDEX` (no vector index of that name), `INVALID_OPERATION_OPTION`,
- *   `INVALID_MEMORY_SIZE`, `INDEX_BUILD_MEMORY_EXCEEDED`, `INDEX_BUILD_FAILED`, `INDEX_BUILD_CANCELLED`.
+ * @throws PgVectorError `UNKNOWN_INDEX` (no vector index of that name), `INVALID_OPERATION_OPTION` (before any
+ *   SQL; also an unknown or misspelled option, with "did you mean"), `INVALID_MEMORY_SIZE`, `INDEX_BUILD_MEMORY_EXCEEDED`, `INDEX_BUILD_FAILED`, `INDEX_BUILD_CANCELLED`.
  */
 export async function rebuildIndex(db: AnyPgDatabase, indexName: string, options: RebuildIndexOptions = {}): Promise<RebuildIndexResult> {
   checkRunOptions(FN, options, OPTION_KEYS);
