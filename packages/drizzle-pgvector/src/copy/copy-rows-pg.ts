@@ -1,3 +1,4 @@
+import type { InferInsertModel } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Client, Pool, PoolClient } from 'pg';
 import type { from as CopyFrom } from 'pg-copy-streams';
@@ -191,8 +192,8 @@ async function loadOn(
 export async function copyRows<TTable extends PgTable>(
   client: PgCopyClient,
   table: TTable,
-  rows: CopyRowSource<TTable['$inferInsert']>,
-  options: CopyRowsOptions<TTable['$inferInsert']> = {},
+  rows: CopyRowSource<InferInsertModel<TTable>>,
+  options: CopyRowsOptions<InferInsertModel<TTable>> = {},
 ): Promise<CopyResult> {
   checkCopyArguments(table, rows, options);
   const target = resolveClient(client);
