@@ -10,12 +10,13 @@
 //    TypeScript.
 // 4. Type-checks an app importing every public subpath with `skipLibCheck: false` (our declarations included),
 //    compiles it, and runs it: PGlite, CREATE EXTENSION, a vector(3) table, insert, nearest; it also require()s
-//    the ESM entry points (Node ≥ 20.19).
+//    the ESM entry points (Node ≥ 20.19), and calls copyRows from drizzle-pgvector/pg without pg-copy-streams
+//    installed (an optional peer: MISSING_PEER_DEPENDENCY with the install command).
 // 5. Runs the installed `drizzle-pgvector` bin (built dist/, plain node, no tsx): `advise --json`, then `doctor` and
 //    `build` on a PGlite data folder through a drizzle.config.ts and a TypeScript schema (loaded by jiti).
 // Ends with one line "pack-check: all N checks passed in S s" (or which failed); exits 1 on any failure.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkList } from './lib/checks.mjs';
 import { checkTarballContents, manifestOf, packTarball, scratch } from './lib/pack.mjs';
@@ -124,6 +125,28 @@ try {
 `,
 );
 writeFileSync(
+  join(app, 'src', 'copy-check.ts'),
+  `// copyRows from drizzle-pgvector/pg in an app that installed pg but not its optional peer pg-copy-streams: the
+// entry loads, and the call says what to install (before connecting: the pool points nowhere).
+import { integer, pgTable } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import { PgVectorError, vector } from 'drizzle-pgvector';
+import { copyRows } from 'drizzle-pgvector/pg';
+
+const items = pgTable('items', { id: integer('id').primaryKey(), embedding: vector('embedding', { dimensions: 3 }).notNull() });
+const pool = new pg.Pool({ connectionString: 'postgres://127.0.0.1:1/nowhere' });
+try {
+  await copyRows(pool, items, [{ id: 1, embedding: [1, 2, 3] }]);
+  throw new Error('copyRows ran without pg-copy-streams');
+} catch (error) {
+  if (!(error instanceof PgVectorError) || error.code !== 'MISSING_PEER_DEPENDENCY') throw error;
+  console.log(\`\${error.code}: \${error.message}\`);
+} finally {
+  await pool.end();
+}
+`,
+);
+writeFileSync(
   join(app, 'src', 'vitest-usage.ts'),
   `// Type-checked only (vitest, an optional peer, is not installed here): the subpath's declarations must stand alone.
 import { withTestDatabase, type TestDatabaseHandle } from '@drizzle-pgvector/testing/vitest';
@@ -181,6 +204,12 @@ if (installed) {
     const output = run(process.execPath, [join(app, 'dist', 'main.js')], app);
     console.log(output.trimEnd().replace(/^/gm, '     '));
     if (!output.includes('| y,x ')) throw new Error('unexpected output');
+  });
+  await check('copyRows (drizzle-pgvector/pg) without pg-copy-streams installed: MISSING_PEER_DEPENDENCY with the install command', () => {
+    if (existsSync(join(app, 'node_modules', 'pg-copy-streams'))) throw new Error('pg-copy-streams is installed in the scratch app: this check needs an app without it');
+    const output = run(process.execPath, [join(app, 'dist', 'copy-check.js')], app);
+    console.log(output.trimEnd().replace(/^/gm, '     '));
+    if (!output.includes('MISSING_PEER_DEPENDENCY') || !output.includes('npm install pg-copy-streams')) throw new Error(output);
   });
   await check('require() of the ESM entry points from CommonJS', () => {
     const output = run(process.execPath, [join(app, 'dist', 'require-check.cjs')], app);

@@ -2,8 +2,9 @@
 //
 //   node scripts/quickstart-check.mjs [--drizzle=1] [--keep]
 //
-// 1. Packs drizzle-pgvector (`npm pack`, as pack-check does) and runs the README's Install commands in a scratch
-//    app in the system temp folder ("type": "module"), drizzle-pgvector replaced by the tarball and every other
+// 1. Packs drizzle-pgvector (`npm pack`, as pack-check does), starts a scratch app in the system temp folder with
+//    `npm init -y` exactly as a user does (npm ≥ 10.9 writes "type": "commonjs": the quickstart must say what to
+//    change) and runs the README's Install commands there, drizzle-pgvector replaced by the tarball and every other
 //    package pinned to the version this workspace tests with (--drizzle=1: drizzle-orm / drizzle-kit 1.0.0-rc.5).
 // 2. Serves an embedded pgvector database (PGlite + pglite-pgvector from this workspace) over a socket and sets
 //    DATABASE_URL to it, without creating the vector extension: the quickstart's migrate() has to.
@@ -115,8 +116,12 @@ await check('drizzle-pgvector: npm pack builds a tarball with every exported fil
 
 let installed = false;
 if (quickstart && tarball) {
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'quickstart-app', private: true, type: 'module' }, null, 2));
-  installed = await check(`README Install commands (pinned: ${Object.entries(PINS).map(([n, v]) => `${n}@${v}`).join(', ')})`, () => {
+  const initialised = await check('npm init -y: a new app, with the package.json npm writes', () => {
+    run('npm', ['init', '-y'], app);
+    const { type } = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
+    console.log(`     package.json "type": ${JSON.stringify(type ?? null)}`);
+  });
+  installed = initialised && await check(`README Install commands (pinned: ${Object.entries(PINS).map(([n, v]) => `${n}@${v}`).join(', ')})`, () => {
     for (const command of quickstart.installCommands) run('npm', pinnedInstall(command, tarball), app);
   });
   if (!installed && drizzleLine === '1') {

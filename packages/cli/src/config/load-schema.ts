@@ -1,5 +1,5 @@
-import { is } from 'drizzle-orm';
-import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
+import { schemaTables } from 'drizzle-pgvector';
 import { globSync } from 'tinyglobby';
 import { CliError } from '../errors.js';
 import { loadModule } from './load-module.js';
@@ -36,11 +36,12 @@ export async function loadSchema(patterns: readonly string[], cwd = process.cwd(
     } catch (error) {
       throw new CliError('SCHEMA_LOAD_FAILED', `Loading the schema file ${file} failed: ${error instanceof Error ? error.message : String(error)}`, { file }, error);
     }
-    for (const [exportName, value] of Object.entries(mod)) {
-      if (!is(value, PgTable) || seen.has(value)) continue;
-      seen.add(value);
-      const { name, schema } = getTableConfig(value);
-      out.push({ table: value, name, schema, qualified: schema ? `${schema}.${name}` : name, exportName });
+    // A module namespace has no prototype: schemaTables reads it (and skips relations, enums, nested namespaces).
+    for (const { exportName, table } of schemaTables(mod)) {
+      if (seen.has(table)) continue;
+      seen.add(table);
+      const { name, schema } = getTableConfig(table);
+      out.push({ table, name, schema, qualified: schema ? `${schema}.${name}` : name, exportName });
     }
   }
   return out;

@@ -2,6 +2,7 @@ import { CHOOSE_INDEX_RULES, IVFFLAT_RULES, VECTOR_TYPES, operatorClassFor, type
 import { checkCount, checkDimensions, checkMetric, checkOptions, checkType } from './advice-input.js';
 import { estimateIndexBuildMemory } from './estimate-index-build-memory.js';
 import { formatMemorySize, parseMemorySize, type MemorySize } from './memory-size.js';
+import { ivfflatTrainingNote, recommendIvfflat } from './recommend-ivfflat.js';
 
 /** Options of {@link chooseIndex}. */
 export interface ChooseIndexOptions {
@@ -120,7 +121,7 @@ export function chooseIndex(options: ChooseIndexOptions): IndexChoice {
     forced ??= 'hnsw';
     say(
       'small-table',
-      `${rows} rows is too few to train IVFFlat well (it needs several thousand; pgvector samples up to ${IVFFLAT_RULES.minTrainingRows}): use HNSW, or build IVFFlat later.` +
+      ivfflatTrainingNote(rows, recommendIvfflat({ rows }).lists) +
         (rows < CHOOSE_INDEX_RULES.exactSearchRows ? ' At this size an exact search (no index) is often fast enough.' : ''),
     );
   }

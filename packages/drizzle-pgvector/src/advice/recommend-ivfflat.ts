@@ -1,4 +1,4 @@
-import { INDEX_OPTIONS, IVFFLAT_RULES, SETTINGS } from '../catalog/index.js';
+import { INDEX_OPTIONS, IVFFLAT_BUILD_MEMORY, IVFFLAT_RULES, SETTINGS } from '../catalog/index.js';
 import { checkCount, checkOptions } from './advice-input.js';
 
 const LISTS = INDEX_OPTIONS.find((o) => o.key === 'lists') ?? { min: 1, max: 32768 };
@@ -51,12 +51,26 @@ export function recommendIvfflat(options: RecommendIvfflatOptions): IvfflatRecom
       : `above ${sqrtAboveRows} rows lists = sqrt(rows) = sqrt(${rows}) ≈ ${lists}`;
   const capped = Math.round(raw) !== lists ? ` (kept within pgvector's ${LISTS.min} .. ${LISTS.max})` : '';
   const tooSmall = rows < minTrainingRows;
-  const warning = tooSmall
-    ? ` Warning: ${rows} rows is too few to train IVFFlat well — k-means needs a few thousand rows (pgvector samples up to ${minTrainingRows}) to place its centers, and rows added later keep the old centers. Build the index later, when the table has its data, or use HNSW, which needs no training.`
-    : '';
+  const warning = tooSmall ? ` Warning: ${ivfflatTrainingNote(rows, lists)}` : '';
   const why =
     `${rule}${capped}; start with probes = sqrt(lists) ≈ ${probes} (more probes: better recall, slower queries; probes = lists is an exact search).` +
     ' Rebuild (REINDEX … CONCURRENTLY) after large changes to the data.' +
     warning;
   return Object.freeze({ lists, probes, tooSmall, why });
+}
+
+/**
+ * @internal The one wording of IVFFlat's training rule, for a table below `IVFFLAT_RULES.minTrainingRows` (used by
+ * recommendIvfflat, chooseIndex and vectorIndexes' `too-few-rows`): pgvector trains the k-means centres on a sample
+ * of max(50 × lists, 10,000) rows (`IVFFLAT_BUILD_MEMORY`, src/ivfbuild.c); a smaller table gives it every row it
+ * has, fewer than that, and rows added later are assigned to those centres.
+ */
+export function ivfflatTrainingNote(rows: number, lists: number): string {
+  const { samplesPerList, minSamples } = IVFFLAT_BUILD_MEMORY;
+  const target = Math.max(samplesPerList * lists, minSamples);
+  return (
+    `${rows} rows is too few to train IVFFlat well: pgvector trains its k-means centres on a sample of max(${samplesPerList} × lists, ${minSamples}) rows ` +
+    `(${target} for lists = ${lists}), and rows added later keep the centres trained on these few. Build (or rebuild) it once the table has at least ` +
+    `${IVFFLAT_RULES.minTrainingRows} rows, or use HNSW, which needs no training.`
+  );
 }

@@ -1,4 +1,5 @@
-import { entityKind, is, type SQL } from 'drizzle-orm';
+import { entityKind, type SQL } from 'drizzle-orm';
+import { isEntity } from './entity.js';
 import type { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, pgVectorError } from '../errors/index.js';
 import { PG_TRANSACTION_CLASS, prepareOn, sessionSchemaArgument, type PreparedLike, type QueryLike } from './drizzle-line.js';
@@ -74,7 +75,7 @@ export function sessionKind(session: SessionLike): string | undefined {
 
 /** @internal True when `db` is a transaction (settings must then be restored, not just dropped at COMMIT). */
 export function isTransaction(db: AnyPgDatabase): boolean {
-  return is(db, PG_TRANSACTION_CLASS);
+  return isEntity(db, PG_TRANSACTION_CLASS);
 }
 
 /**

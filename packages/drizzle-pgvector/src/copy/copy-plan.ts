@@ -1,4 +1,5 @@
-import { SQL, getTableColumns, is } from 'drizzle-orm';
+import { SQL, getTableColumns } from 'drizzle-orm';
+import { isEntity } from '../compat/entity.js';
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { MAX_COPY_COLUMNS } from '../catalog/index.js';
 import { describe } from '../errors/index.js';
@@ -178,7 +179,7 @@ export function encodeRow(plan: CopyPlan, w: BinaryWriter, row: unknown, index: 
     if (value === undefined) {
       if (c.clientDefault !== undefined) {
         value = c.clientDefault();
-        if (is(value, SQL)) invalidRow(index, c, `the $defaultFn of column "${c.name}" returned an SQL expression, which COPY cannot send. Return a value, or use db.insert().`);
+        if (isEntity(value, SQL)) invalidRow(index, c, `the $defaultFn of column "${c.name}" returned an SQL expression, which COPY cannot send. Return a value, or use db.insert().`);
       } else if (c.serverDefault) {
         invalidRow(
           index,
@@ -193,7 +194,7 @@ export function encodeRow(plan: CopyPlan, w: BinaryWriter, row: unknown, index: 
       w.nullField();
       continue;
     }
-    if (is(value, SQL)) invalidRow(index, c, `column "${c.name}" has an SQL expression, which COPY cannot send. Pass a value, or use db.insert().`);
+    if (isEntity(value, SQL)) invalidRow(index, c, `column "${c.name}" has an SQL expression, which COPY cannot send. Pass a value, or use db.insert().`);
     try {
       c.encode(w, value);
     } catch (error) {

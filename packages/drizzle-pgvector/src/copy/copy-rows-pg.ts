@@ -1,9 +1,11 @@
+import type { InferInsertModel } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Client, Pool, PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import type { from as CopyFrom } from 'pg-copy-streams';
 import { describe, faultError, pgVectorError, tableNameOf } from '../errors/index.js';
 import { BinaryWriter, copyHeader, copyTrailer } from './binary-writer.js';
 import { copySql } from './copy-plan.js';
+import { importPeer } from './peer-dependency.js';
 import {
   AbortGuard,
   ProgressMeter,
@@ -20,7 +22,15 @@ import {
 export type PgCopyClient = Pool | Client | PoolClient | { readonly $client: Pool | Client | PoolClient };
 
 type Queryable = Client | PoolClient;
-type CopyStream = ReturnType<typeof copyFrom>;
+type CopyStream = ReturnType<typeof CopyFrom>;
+
+/** pg-copy-streams' `from`, imported on first use: `drizzle-pgvector/pg` loads without it. */
+function loadCopyFrom(): Promise<typeof CopyFrom> {
+  return importPeer('pg-copy-streams', 'copyRows (drizzle-pgvector/pg)', async () => {
+    const mod = (await import('pg-copy-streams')) as { from?: typeof CopyFrom; default?: { from: typeof CopyFrom } };
+    return mod.from ?? mod.default!.from;
+  });
+}
 
 const SAVEPOINT = 'drizzle_pgvector_copy';
 
@@ -91,6 +101,7 @@ async function loadOn(
   options: CopyRowsOptions,
   guard: AbortGuard,
   markBroken: (error: unknown) => void,
+  copyFrom: typeof CopyFrom,
 ): Promise<CopyResult> {
   const { first, plan } = await openLoad(reader, guard, table, options.columns as readonly string[] | undefined);
   const progress = new ProgressMeter(options.onProgress);
@@ -164,10 +175,13 @@ async function loadOn(
  * client already inside a transaction, the load runs in a SAVEPOINT: it is rolled back alone on failure and
  * committed only when the caller commits.
  *
+ * Needs the optional peer dependency `pg-copy-streams` (`npm install pg-copy-streams`), imported on the first call.
+ *
  * @throws PgVectorError `INVALID_COPY_ROW` / value codes (row index and column in message and details),
- *   `UNSUPPORTED_COPY_COLUMN`, `INVALID_COPY_OPTION`, `COPY_ABORTED`; `CONNECTION_LOST` / `STATEMENT_TIMEOUT` /
- *   `LOCK_TIMEOUT` (SQLSTATE in `details.sqlState`, the driver's error as `cause`; nothing written); the source's
- *   own error; any other server error as it is (SQLSTATE in `code`).
+ *   `UNSUPPORTED_COPY_COLUMN`, `INVALID_COPY_OPTION`, `COPY_ABORTED`, `MISSING_PEER_DEPENDENCY` (pg-copy-streams
+ *   is not installed; before connecting); `CONNECTION_LOST` / `STATEMENT_TIMEOUT` / `LOCK_TIMEOUT` (SQLSTATE in
+ *   `details.sqlState`, the driver's error as `cause`; nothing written); the source's own error; any other server
+ *   error as it is (SQLSTATE in `code`).
  *
  * @example
  * ```ts
@@ -180,11 +194,12 @@ async function loadOn(
 export async function copyRows<TTable extends PgTable>(
   client: PgCopyClient,
   table: TTable,
-  rows: CopyRowSource<TTable['$inferInsert']>,
-  options: CopyRowsOptions<TTable['$inferInsert']> = {},
+  rows: CopyRowSource<InferInsertModel<TTable>>,
+  options: CopyRowsOptions<InferInsertModel<TTable>> = {},
 ): Promise<CopyResult> {
   checkCopyArguments(table, rows, options);
   const target = resolveClient(client);
+  const copyFrom = await loadCopyFrom();
   const guard = new AbortGuard(options.signal);
   const reader = new RowReader(rows as CopyRowSource<unknown>);
   let connection: Queryable | undefined;
@@ -198,9 +213,17 @@ export async function copyRows<TTable extends PgTable>(
     connection = target.client ?? (await (target.pool as Pool).connect());
     // A server that drops the connection mid-load makes pg emit 'error' on the client: keep it from crashing the process.
     connection.on('error', onError);
-    return await loadOn(connection, table, reader, options as CopyRowsOptions, guard, (error) => {
-      broken ??= error;
-    });
+    return await loadOn(
+      connection,
+      table,
+      reader,
+      options as CopyRowsOptions,
+      guard,
+      (error) => {
+        broken ??= error;
+      },
+      copyFrom,
+    );
   } catch (error) {
     reader.close();
     // A lost connection, statement_timeout or lock_timeout: its own code; the transaction never committed.

@@ -1,3 +1,4 @@
+import type { InferInsertModel } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { describe, pgVectorError } from '../errors/index.js';
 import { BinaryWriter, copyHeader, copyTrailer } from './binary-writer.js';
@@ -117,8 +118,8 @@ async function runBatches(
 export async function copyRows<TTable extends PgTable>(
   client: PgliteCopyClient,
   table: TTable,
-  rows: CopyRowSource<TTable['$inferInsert']>,
-  options: PgliteCopyRowsOptions<TTable['$inferInsert']> = {},
+  rows: CopyRowSource<InferInsertModel<TTable>>,
+  options: PgliteCopyRowsOptions<InferInsertModel<TTable>> = {},
 ): Promise<CopyResult> {
   checkCopyArguments(table, rows, options);
   const batchBytes = options.batchBytes ?? DEFAULT_PGLITE_BATCH_BYTES;

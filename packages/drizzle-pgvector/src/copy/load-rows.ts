@@ -1,4 +1,4 @@
-import { is } from 'drizzle-orm';
+import { isEntity } from '../compat/entity.js';
 import { PgTable } from 'drizzle-orm/pg-core';
 import { describe } from '../errors/index.js';
 import { pgVectorError, type PgVectorError } from '../errors/index.js';
@@ -46,7 +46,7 @@ export type CopyRowSource<T> = Iterable<T> | AsyncIterable<T>;
 
 /** Check the arguments shared by both entries; throws INVALID_COPY_OPTION. */
 export function checkCopyArguments(table: unknown, rows: unknown, options: unknown): void {
-  if (!is(table, PgTable)) {
+  if (!isEntity(table, PgTable)) {
     throw pgVectorError('INVALID_COPY_OPTION', `copyRows: expected a Drizzle pgTable as the table, got ${describe(table)}.`, { option: 'table' });
   }
   const iterable = rows !== null && typeof rows === 'object' && (Symbol.iterator in rows || Symbol.asyncIterator in rows);

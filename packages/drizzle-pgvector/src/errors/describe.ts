@@ -10,6 +10,7 @@ export function describe(value: unknown): string {
   if (typeof value === 'symbol') return `symbol ${String(value.description ?? '')}`;
   if (Array.isArray(value)) return `array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}`;
+  if (Object.getPrototypeOf(value) === null) return (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Module' ? 'module namespace' : 'object without prototype';
   return (value as object).constructor?.name ?? 'object';
 }
 

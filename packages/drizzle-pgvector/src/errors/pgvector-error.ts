@@ -51,6 +51,7 @@ export type PgVectorErrorCode =
   | 'INVALID_COPY_ROW'
   | 'UNSUPPORTED_COPY_COLUMN'
   | 'COPY_ABORTED'
+  | 'MISSING_PEER_DEPENDENCY'
   // index operations (buildIndex, rebuildIndex, vectorIndexes, columnDimensions)
   | 'UNKNOWN_INDEX'
   | 'NO_VECTOR_COLUMNS'

@@ -1,7 +1,8 @@
-import { is, Param, SQL } from 'drizzle-orm';
+import { Param, SQL } from 'drizzle-orm';
+import { isEntity } from '../compat/entity.js';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { INDEX_METHOD_LABELS, INDEX_OPTIONS, INDEX_RULES, VECTOR_TYPES, metricsFor, type IndexMethod, type OperatorClassInfo } from '../catalog/index.js';
-import { pgVectorError } from '../errors/index.js';
+import { didYouMean, pgVectorError } from '../errors/index.js';
 import { operatorClassForTarget, type VectorTarget } from '../targets/index.js';
 import type { VectorIndexOptions } from './vector-index.js';
 
@@ -93,7 +94,7 @@ export function checkOptions<M extends IndexMethod>(method: M, name: string, opt
           ? `${where}: '${key}' is an ${INDEX_METHOD_LABELS[other.method]} option; ${INDEX_METHOD_LABELS[method]} takes ${allowed}.`
           : other
             ? `${where}: use '${other.key}' instead of '${key}'.`
-            : `${where}: unknown option '${key}'; ${INDEX_METHOD_LABELS[method]} takes ${allowed}.`,
+            : `${where}: unknown option '${key}'.${didYouMean(key, own.map((o) => o.key))} ${INDEX_METHOD_LABELS[method]} takes ${allowed}.`,
         { option: key, allowed: own.map((o) => o.key) },
       );
     }
@@ -124,8 +125,8 @@ export function checkOptions<M extends IndexMethod>(method: M, name: string, opt
 /** Index predicates are emitted verbatim into DDL: bound parameters would appear as `$1` there. */
 export function checkNoParams(method: IndexMethod, name: string, condition: SQL): void {
   const visit = (chunk: unknown): boolean => {
-    if (is(chunk, Param)) return true;
-    if (is(chunk, SQL)) return chunk.queryChunks.some(visit);
+    if (isEntity(chunk, Param)) return true;
+    if (isEntity(chunk, SQL)) return chunk.queryChunks.some(visit);
     if (chunk !== null && typeof chunk === 'object' && 'getSQL' in chunk && !('name' in chunk && 'table' in chunk)) return false;
     return typeof chunk === 'string' || typeof chunk === 'number' || typeof chunk === 'boolean' || typeof chunk === 'bigint';
   };

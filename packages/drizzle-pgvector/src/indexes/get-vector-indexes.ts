@@ -1,4 +1,5 @@
-import { is, SQL } from 'drizzle-orm';
+import { SQL } from 'drizzle-orm';
+import { isEntity } from '../compat/entity.js';
 import { IndexedColumn, getTableConfig } from 'drizzle-orm/pg-core';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { INDEX_OPTIONS, operatorClassByName } from '../catalog/index.js';
@@ -31,7 +32,7 @@ export function getVectorIndexes(table: PgTable): readonly VectorIndexInfo[] {
     const ic = index.config as { name?: string; method?: string; columns: unknown[]; where?: SQL; with?: Record<string, unknown>; concurrently?: boolean };
     if ((ic.method !== 'hnsw' && ic.method !== 'ivfflat') || ic.columns.length !== 1) continue;
     const col = ic.columns[0];
-    if (!is(col, IndexedColumn) || !col.indexConfig.opClass) continue;
+    if (!isEntity(col, IndexedColumn) || !col.indexConfig.opClass) continue;
     const row = operatorClassByName(col.indexConfig.opClass);
     const column = Object.values(config.columns).find((c) => c.name === col.name);
     if (!row || !column) continue;

@@ -1,4 +1,5 @@
-import { entityKind, is, SQL, sql } from 'drizzle-orm';
+import { entityKind, SQL, sql } from 'drizzle-orm';
+import { isEntity } from '../compat/entity.js';
 import { Index, IndexBuilder, IndexedColumn } from 'drizzle-orm/pg-core';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { INDEX_OPTIONS, type IndexMethod, type Metric, type OperatorClassInfo } from '../catalog/index.js';
@@ -126,7 +127,7 @@ export class VectorIndexBuilder<M extends IndexMethod = IndexMethod> extends Ind
    * ```
    */
   override where(condition: SQL): this {
-    if (!is(condition, SQL)) {
+    if (!isEntity(condition, SQL)) {
       throw pgVectorError('INVALID_INDEX_DEFINITION', `${BUILDER_FN[this.state.method]}('${this.state.name}').where(…): expected an sql\`…\` condition.`, {});
     }
     checkNoParams(this.state.method, this.state.name, condition);

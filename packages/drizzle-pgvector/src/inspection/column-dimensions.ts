@@ -1,8 +1,9 @@
-import { getTableColumns, is, sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
+import { isEntity } from '../compat/entity.js';
 import { getTableConfig, PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { INDEX_METHODS_LIST, METRICS_LIST, VECTOR_TYPES, type IndexMethod, type Metric, type VectorType } from '../catalog/index.js';
 import { driverOf, qualified, queryRows, quoteIdent, relationName, type AnyPgDatabase } from '../driver/index.js';
-import { describe, PgVectorError, pgVectorError } from '../errors/index.js';
+import { checkOptionKeys, describe, PgVectorError, pgVectorError } from '../errors/index.js';
 import { hnswIndex, ivfflatIndex } from '../indexes/index.js';
 import { indexDdl } from '../operations/index-ddl.js';
 import { checkVectorTable } from '../operations/operation-input.js';
@@ -28,9 +29,9 @@ function resolveColumn(table: PgTable, column: unknown): VectorColumnInfo {
   });
   let found: PgColumn | undefined;
   if (typeof column === 'string') found = columns[column] ?? Object.values(columns).find((c) => c.name === column);
-  else if (is(column, PgColumn)) found = Object.values(columns).find((c) => c === column);
+  else if (isEntity(column, PgColumn)) found = Object.values(columns).find((c) => c === column);
   if (found === undefined) {
-    const what = typeof column === 'string' ? `"${column}"` : is(column, PgColumn) ? `"${(column as PgColumn).name}" (a column of another table)` : describe(column);
+    const what = typeof column === 'string' ? `"${column}"` : isEntity(column, PgColumn) ? `"${(column as PgColumn).name}" (a column of another table)` : describe(column);
     throw pgVectorError(
       'UNKNOWN_COLUMN',
       `${FN}: table "${tableName}" has no column ${what}. Pass one of its vector columns (the column, e.g. ${tableName}.${vectorNames[0] ?? 'embedding'}, or its name): ${vectorNames.join(', ')}.`,
@@ -62,10 +63,7 @@ function checkOptions(options: unknown): { method: IndexMethod; metric: Metric }
     throw pgVectorError('INVALID_OPERATION_OPTION', `${FN}: options must be an object ({ method?, metric? }), got ${describe(options)}.`, { options: describe(options) });
   }
   const o = options as { method?: unknown; metric?: unknown };
-  const unknown = Object.keys(o).filter((k) => k !== 'method' && k !== 'metric');
-  if (unknown.length) {
-    throw pgVectorError('INVALID_OPERATION_OPTION', `${FN}: unknown option ${unknown.map((k) => `"${k}"`).join(', ')}; the options are method and metric.`, { unknown });
-  }
+  checkOptionKeys(FN, o, ['method', 'metric'], 'INVALID_OPERATION_OPTION');
   if (o.method !== undefined && !(INDEX_METHODS_LIST as readonly unknown[]).includes(o.method)) {
     throw pgVectorError('INVALID_OPERATION_OPTION', `${FN}: method must be one of ${INDEX_METHODS_LIST.join(', ')}, got ${describe(o.method)}.`, { option: 'method', value: o.method });
   }

@@ -42,6 +42,7 @@ const ROLLBACK = new Error('drizzle-pgvector: roll back the declared-index copy'
  *
  * ```sql
  * BEGIN;
+ * SET LOCAL client_min_messages = warning;
  * CREATE TEMP TABLE "items" (LIKE "public"."items");
  * CREATE INDEX "items_embedding_hnsw" ON pg_temp."items" USING hnsw ("embedding" vector_cosine_ops) WITH (m=16);
  * SELECT … FROM pg_index … WHERE i.indrelid = to_regclass('pg_temp."items"');
@@ -62,6 +63,10 @@ export async function normaliseDeclared(driver: Driver, table: PgTable, schema: 
   try {
     await driver.transaction(async (raw) => {
       const tx = raw as AnyPgDatabase;
+      // Our probe, not the application's business: the IVFFlat builds on the empty copy raise "ivfflat index created
+      // with little data" NOTICEs, which would reach the application's notice listener. Scoped to this rolled-back
+      // transaction (or savepoint), so the session's own level is back afterwards.
+      await tx.execute(sql.raw('SET LOCAL client_min_messages = warning'));
       await tx.execute(sql.raw(`CREATE TEMP TABLE ${quoteIdent(name)} (LIKE ${quoteIdent(schema)}.${quoteIdent(name)})`));
       for (const d of declared) {
         current = d;

@@ -1,4 +1,5 @@
-import { IVFFLAT_LISTS_DRIFT_FACTOR, IVFFLAT_RULES, operatorClassByName } from '../catalog/index.js';
+import { IVFFLAT_LISTS_DRIFT_FACTOR, operatorClassByName } from '../catalog/index.js';
+import { ivfflatTrainingNote } from '../advice/recommend-ivfflat.js';
 import { recommendIvfflat } from '../advice/index.js';
 import { qualified } from '../driver/index.js';
 import type { LiveIndex } from './live-indexes.js';
@@ -20,6 +21,7 @@ export function indexStatus(index: LiveIndex, rows: number, rowsSource: 'estimat
   if (!index.valid) {
     problems.push({
       kind: 'invalid',
+      severity: 'action',
       message: `${name} is INVALID (a CREATE INDEX CONCURRENTLY or REINDEX CONCURRENTLY failed or was cancelled): queries do not use it, but every write still updates it. Drop it and build it again.`,
       sql: [`DROP INDEX CONCURRENTLY IF EXISTS ${name};`, `${index.definition.replace(/^CREATE INDEX /, 'CREATE INDEX CONCURRENTLY ')};`],
     });
@@ -37,12 +39,14 @@ export function indexStatus(index: LiveIndex, rows: number, rowsSource: 'estimat
     if (lists * IVFFLAT_LISTS_DRIFT_FACTOR < advice.lists) {
       problems.push({
         kind: 'lists-too-few',
+        severity: 'action',
         message: `${name} has lists = ${lists}, but ${counted} call for about ${advice.lists} (rows / 1000 up to 1M rows, sqrt(rows) above): each list holds ${Math.round(indexRows / Math.max(lists, 1))} rows, so every probe scans far more rows than it should — the table has grown since the index was built. ${tail}`,
         sql: fix,
       });
     } else if (lists > advice.lists * IVFFLAT_LISTS_DRIFT_FACTOR) {
       problems.push({
         kind: 'lists-too-many',
+        severity: 'action',
         message: `${name} has lists = ${lists}, but ${counted} call for about ${advice.lists}: with so many lists each holds about ${Math.round(indexRows / Math.max(lists, 1))} rows, and recall at a given probes drops. ${tail}`,
         sql: fix,
       });
@@ -50,12 +54,13 @@ export function indexStatus(index: LiveIndex, rows: number, rowsSource: 'estimat
     if (advice.tooSmall || indexRows < lists) {
       problems.push({
         kind: 'too-few-rows',
-        message: `${name} is an IVFFlat index on ${counted}${indexRows < lists ? `, fewer than its ${lists} lists (some lists are empty)` : ''}: k-means needs a few thousand rows (pgvector samples up to ${IVFFLAT_RULES.minTrainingRows}) to place its centres, and rows added later keep the old centres. Rebuild it once the table has its data (REINDEX INDEX CONCURRENTLY ${name}), or use HNSW, which needs no training.`,
-        sql: [],
+        severity: 'warning',
+        message: `${name} is an IVFFlat index on ${counted}${indexRows < lists ? `, fewer than its ${lists} lists (some lists are empty)` : ''}. ${ivfflatTrainingNote(indexRows, Math.max(lists, 1))} Nothing to run now: the SQL below is the rebuild for then.`,
+        sql: [`REINDEX INDEX CONCURRENTLY ${name};`],
       });
     }
   }
-  const rebuild = problems.filter((p) => p.kind !== 'too-few-rows');
+  const rebuild = problems.filter((p) => p.severity === 'action');
   const opclass = operatorClassByName(index.opclass);
   return Object.freeze({
     schema: index.schema,
@@ -78,6 +83,7 @@ export function indexStatus(index: LiveIndex, rows: number, rowsSource: 'estimat
     rowsSource,
     distribution: distribution === undefined ? undefined : Object.freeze({ ...distribution }),
     ivfflat: ivfflat === undefined ? undefined : Object.freeze(ivfflat),
+    health: !index.valid ? 'invalid' : rebuild.length > 0 ? 'needs-rebuild' : problems.length > 0 ? 'warning' : 'ok',
     needsRebuild: rebuild.length > 0,
     reason: rebuild.length > 0 ? rebuild.map((p) => p.message).join(' ') : undefined,
     problems: Object.freeze(problems.map((p) => Object.freeze({ ...p, sql: Object.freeze([...p.sql]) }))),

@@ -7,6 +7,7 @@ export type {
   IndexDriftKind,
   IndexProblem,
   IndexProblemKind,
+  IndexProblemSeverity,
   IvfflatAdvice,
   LiveIndexOptions,
   PartialIndexSuggestion,
@@ -18,3 +19,4 @@ export { vectorIndexes } from './vector-indexes.js';
 export { columnDimensions } from './column-dimensions.js';
 export { operationalChecks } from './operational-checks.js';
 export type { OperationalCheckKind, OperationalChecksOptions, OperationalFinding } from './operational-checks.js';
+export { schemaTables, type SchemaTable } from './schema-tables.js';

@@ -43,9 +43,17 @@ export type IndexProblemKind =
   /** IVFFlat on a table with fewer rows than k-means needs to train (or fewer rows than lists): poor recall. */
   | 'too-few-rows';
 
+/**
+ * How much a problem asks for: `'action'` — rebuild now (`invalid`, `lists-too-few`, `lists-too-many`; sets
+ * `needsRebuild`); `'warning'` — nothing helps today, its `sql` is for later (`too-few-rows`: rebuild once the data
+ * is there). The CLI's `doctor` shows problems with these severities (and exits 1 on an `'action'`).
+ */
+export type IndexProblemSeverity = 'action' | 'warning';
+
 /** One health problem of one index, with the SQL that fixes it. */
 export interface IndexProblem {
   readonly kind: IndexProblemKind;
+  readonly severity: IndexProblemSeverity;
   readonly message: string;
   /** Statements that fix it (run them in order; `CONCURRENTLY` ones outside a transaction block). Empty when the fix is not SQL. */
   readonly sql: readonly string[];
@@ -108,7 +116,13 @@ export interface VectorIndexStatus {
   readonly distribution: CitusDistribution | undefined;
   /** IVFFlat only: lists against the advice for today's rows (on Citus: for the rows of one shard). */
   readonly ivfflat: IvfflatAdvice | undefined;
-  /** True when the index should be rebuilt (REINDEX, or rebuilt with other `lists`). */
+  /**
+   * The index's health in one word, from its `problems` (the one source `doctor` renders): `'invalid'`;
+   * `'needs-rebuild'` (a problem of severity `'action'`); `'warning'` (only `'warning'` problems: nothing to run
+   * now); `'ok'` (no problems).
+   */
+  readonly health: 'ok' | 'warning' | 'needs-rebuild' | 'invalid';
+  /** True when the index should be rebuilt (REINDEX, or rebuilt with other `lists`): a problem of severity `'action'`. */
   readonly needsRebuild: boolean;
   /** Why it needs a rebuild (the problems' messages), undefined when it does not. */
   readonly reason: string | undefined;

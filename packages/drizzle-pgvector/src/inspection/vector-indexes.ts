@@ -1,11 +1,13 @@
-import { getTableName, is, sql } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import { isEntity } from '../compat/entity.js';
 import { driverOf, qualified, queryRows, relationName, type AnyPgDatabase } from '../driver/index.js';
-import { describe, pgVectorError } from '../errors/index.js';
+import { checkOptionKeys, describe, pgVectorError } from '../errors/index.js';
 import { checkVectorTable, vectorColumnsOf } from '../operations/operation-input.js';
 import { declaredVectorIndexes, normaliseDeclared } from './declared-indexes.js';
 import { tableDrift } from './index-drift.js';
 import { indexStatus } from './index-health.js';
+import { schemaTables } from './schema-tables.js';
 import { citusIndexSize, estimatedRows, readDistribution, readLiveIndexes, resolveTables, type LiveIndex } from './live-indexes.js';
 import type { IndexDrift, VectorIndexesOptions, VectorIndexesReport, VectorIndexStatus } from './types.js';
 
@@ -20,16 +22,16 @@ export function tablesOption(value: unknown): PgTable[] | undefined {
   if (value === undefined) return undefined;
   if (Array.isArray(value)) {
     return value.map((t, i) => {
-      if (!is(t, PgTable)) invalid(`tables[${i}] must be a Drizzle table (pgTable(…)), got ${describe(t)}.`, { option: 'tables', index: i, received: describe(t) });
+      if (!isEntity(t, PgTable)) invalid(`tables[${i}] must be a Drizzle table (pgTable(…)), got ${describe(t)}.`, { option: 'tables', index: i, received: describe(t) });
       return checkVectorTable(FN, t);
     });
   }
-  if (value !== null && typeof value === 'object' && !is(value, PgTable)) {
+  if (value !== null && typeof value === 'object' && !isEntity(value, PgTable)) {
     // A schema module: its tables with vector columns (relations, enums and plain tables are not about vectors).
-    return Object.values(value as Record<string, unknown>).filter((t): t is PgTable => is(t, PgTable) && vectorColumnsOf(t).length > 0);
+    return schemaTables(value, FN).flatMap(({ table }) => (vectorColumnsOf(table).length > 0 ? [table] : []));
   }
   return invalid(
-    `tables must be an array of Drizzle tables or a schema module (import * as schema from './schema'), got ${describe(value)}${is(value, PgTable) ? ` — wrap the table in an array: { tables: [${getTableName(value as PgTable)}] }` : ''}.`,
+    `tables must be an array of Drizzle tables or a schema module (import * as schema from './schema'), got ${describe(value)}${isEntity(value, PgTable) ? ` — wrap the table in an array: { tables: [${getTableName(value)}] }` : ''}.`,
     { option: 'tables', received: describe(value) },
   );
 }
@@ -39,9 +41,7 @@ function checkOptions(options: unknown): { tables: PgTable[] | undefined; rows: 
     return invalid(`options must be an object ({ tables?, rows? }), got ${describe(options)}.`, { options: describe(options) });
   }
   const o = options as { tables?: unknown; rows?: unknown };
-  const known = new Set(['tables', 'rows']);
-  const unknown = Object.keys(o).filter((k) => !known.has(k));
-  if (unknown.length) invalid(`unknown option ${unknown.map((k) => `"${k}"`).join(', ')}; the options are tables and rows.`, { unknown });
+  checkOptionKeys(FN, o, ['tables', 'rows'], 'INVALID_OPERATION_OPTION');
   if (o.rows !== undefined && o.rows !== 'estimate' && o.rows !== 'count') {
     invalid(`rows must be 'estimate' (pg_class.reltuples, free) or 'count' (count(*), exact), got ${describe(o.rows)}.`, { option: 'rows', value: o.rows });
   }
@@ -86,6 +86,7 @@ function tableText(table: PgTable): string {
  *   FROM pg_index i JOIN pg_class c … WHERE am.amname IN ('hnsw', 'ivfflat') AND …;
  * SELECT count(*) FROM "public"."items";                                        -- rows: 'count', or never analysed
  * BEGIN;                                                                         -- per table, for drift
+ * SET LOCAL client_min_messages = warning;                                       -- no NOTICE from the probe
  * CREATE TEMP TABLE "items" (LIKE "public"."items");
  * CREATE INDEX "items_embedding_hnsw" ON pg_temp."items" USING hnsw ("embedding" vector_cosine_ops) WITH (m=16);
  * SELECT … FROM pg_index … WHERE i.indrelid = to_regclass('pg_temp."items"');

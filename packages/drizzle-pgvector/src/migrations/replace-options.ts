@@ -1,7 +1,6 @@
 import { PROGRESS_POLL } from '../catalog/index.js';
 import { describe, describeServerError, pgVectorError, serverError, PgVectorError } from '../errors/index.js';
 import { checkBuildSettings, checkRunOptions, type BuildSettingsOptions } from '../operations/operation-input.js';
-import { checkOptionKeys } from '../operations/replace-index.js';
 import { pollInterval, type BuildProgress } from '../operations/run-build.js';
 import { temporaryIndexName, type SwapRun } from '../operations/swap-index.js';
 import type { IndexReplacement } from './index-replacement.js';
@@ -26,8 +25,7 @@ export function checkReplaceOptions(value: unknown): ReplaceIndexesOptions & { p
     throw pgVectorError('INVALID_OPERATION_OPTION', `${FN}: replaceIndexes must be true, false or an object of build options, got ${describe(value)}.`, { option: 'replaceIndexes' });
   }
   const options = value as ReplaceIndexesOptions;
-  checkRunOptions(`${FN} replaceIndexes`, options);
-  checkOptionKeys(`${FN} replaceIndexes`, options, KEYS);
+  checkRunOptions(`${FN} replaceIndexes`, options, KEYS);
   checkBuildSettings(`${FN} replaceIndexes`, options);
   const poll = pollInterval(options.pollIntervalMs);
   if (poll === undefined) {

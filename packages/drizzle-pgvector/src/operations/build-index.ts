@@ -1,9 +1,9 @@
 import { getTableConfig, PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import { INDEX_OPTIONS, PROGRESS_POLL } from '../catalog/index.js';
-import { driverOf, isTransaction, type AnyPgDatabase } from '../driver/index.js';
+import { driverOf, isTransaction, qualified, relationName, type AnyPgDatabase } from '../driver/index.js';
 import type { IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { pgVectorError } from '../errors/index.js';
-import { resolveBuildSettings } from './build-settings.js';
+import { buildRows, resolveBuildSettings } from './build-settings.js';
 import { buildFailure } from './build-failure.js';
 import { indexDdl } from './index-ddl.js';
 import { findIndex } from './invalid-index.js';
@@ -40,6 +40,10 @@ export interface BuildIndexResult {
 }
 
 const FN = 'buildIndex';
+/** Every key of {@link BuildIndexOptions} (the record makes the compiler keep it complete). */
+const OPTION_KEYS = Object.keys({
+  concurrently: true, onProgress: true, signal: true, pollIntervalMs: true, maintenanceWorkMem: true, maxMaintenanceWorkMem: true, parallelWorkers: true,
+} satisfies Record<keyof BuildIndexOptions, true>);
 const IVFFLAT_DEFAULT_LISTS = INDEX_OPTIONS.find((o) => o.key === 'lists')!.default;
 const DIALECT = new PgDialect();
 
@@ -55,6 +59,7 @@ const DIALECT = new PgDialect();
  * ```sql
  * SELECT … FROM pg_class c JOIN pg_index i … WHERE c.relname = $1;                  -- exists? valid?
  * SELECT count(*) FROM "items"; SELECT pg_relation_size(…);                          -- only for 'auto'
+ * SELECT reltuples, relpages, pg_relation_size(…) FROM pg_class WHERE oid = $1::regclass; -- with onProgress: the rows (tuplesTotal)
  * BEGIN;
  * SELECT pg_backend_pid();
  * SET LOCAL maintenance_work_mem = '1234MB'; SET LOCAL max_parallel_maintenance_workers = 2;
@@ -73,13 +78,13 @@ const DIALECT = new PgDialect();
  * r.status; // 'built'
  * ```
  *
- * @throws PgVectorError `UNKNOWN_INDEX`, `NO_VECTOR_COLUMNS`, `INVALID_OPERATION_OPTION` (also: CONCURRENTLY asked
+ * @throws PgVectorError `UNKNOWN_INDEX`, `NO_VECTOR_COLUMNS`, `INVALID_OPERATION_OPTION` (an unknown or misspelled option, with the one meant; also: CONCURRENTLY asked
  *   of a transaction), `INVALID_MEMORY_SIZE` (before any SQL); `INDEX_BUILD_MEMORY_EXCEEDED` ('auto' estimate above
  *   `maxMaintenanceWorkMem` or the server's maximum; nothing changed);
  *   `INDEX_BUILD_FAILED` / `INDEX_BUILD_CANCELLED` (the build failed / was cancelled; `cause` is the server's error).
  */
 export async function buildIndex(db: AnyPgDatabase, table: PgTable, indexName: string, options: BuildIndexOptions = {}): Promise<BuildIndexResult> {
-  checkRunOptions(FN, options);
+  checkRunOptions(FN, options, OPTION_KEYS);
   const t = checkVectorTable(FN, table);
   const { index, info } = declaredIndex(FN, t, indexName);
   checkBuildSettings(FN, options);
@@ -113,7 +118,8 @@ export async function buildIndex(db: AnyPgDatabase, table: PgTable, indexName: s
       estimate: undefined, droppedInvalid: false, elapsedMs: 0, progressEvents: 0,
     });
   }
-  const tableSql = `${schema ? `"${schema.replace(/"/g, '""')}".` : ''}"${tableName.replace(/"/g, '""')}"`;
+  const tableSql = relationName(schema, tableName);
+  const predicateSql = info.predicate ? DIALECT.sqlToQuery(info.predicate).sql : undefined;
   const settings = await resolveBuildSettings(FN, rows, options, async () => ({
     method: info.method,
     type: info.target.type,
@@ -122,14 +128,17 @@ export async function buildIndex(db: AnyPgDatabase, table: PgTable, indexName: s
     // An IVFFlat index without `lists` gets pgvector's default (100), not the advice for the row count.
     ...(info.method === 'ivfflat' ? { lists: info.options.lists ?? IVFFLAT_DEFAULT_LISTS } : {}),
     tableSql,
-    ...(info.predicate ? { predicateSql: DIALECT.sqlToQuery(info.predicate).sql } : {}),
+    ...(predicateSql === undefined ? {} : { predicateSql }),
   }));
   let droppedInvalid = false;
   if (existing && !existing.valid) {
-    await rows(`DROP INDEX ${concurrently ? 'CONCURRENTLY ' : ''}IF EXISTS "${existing.schema.replace(/"/g, '""')}"."${existing.name.replace(/"/g, '""')}"`, []);
+    await rows(`DROP INDEX ${concurrently ? 'CONCURRENTLY ' : ''}IF EXISTS ${qualified(existing.schema, existing.name)}`, []);
     droppedInvalid = true;
   }
-  const outcome = await runBuild(driver, { statement, concurrently, method: info.method, settings, onProgress: options.onProgress, signal: options.signal, pollIntervalMs: poll });
+  const progressRows = options.onProgress ? await buildRows(rows, { tableSql, ...(predicateSql === undefined ? {} : { predicateSql }) }, settings.rows) : 0;
+  const outcome = await runBuild(driver, {
+    statement, concurrently, method: info.method, settings, onProgress: options.onProgress, signal: options.signal, pollIntervalMs: poll, rows: progressRows,
+  });
   if (outcome.error !== undefined || outcome.cancelled) {
     throw await buildFailure(FN, cleanupRows(driver), outcome, { name: info.name, schema, statement, concurrently, leftovers: [info.name] });
   }

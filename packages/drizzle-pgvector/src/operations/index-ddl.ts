@@ -1,4 +1,5 @@
-import { getTableName, is, SQL } from 'drizzle-orm';
+import { getTableName, SQL } from 'drizzle-orm';
+import { isEntity } from '../compat/entity.js';
 import { getTableConfig, IndexedColumn, PgDialect, type Index, type PgTable } from 'drizzle-orm/pg-core';
 import { drizzleLine } from '../compat/index.js';
 import { quoteIdent, relationName } from '../driver/identifiers.js';
@@ -17,7 +18,7 @@ const DIALECT = new PgDialect();
 export function indexNameOf(table: PgTable, index: Index): string {
   const config = index.config;
   if (config.name) return config.name;
-  const columns = config.columns.map((c) => (is(c, SQL) ? '' : (c as IndexedColumn).name ?? ''));
+  const columns = config.columns.map((c) => (isEntity(c, SQL) ? '' : (c as IndexedColumn).name ?? ''));
   return `${getTableName(table)}_${columns.join('_')}_index`;
 }
 
@@ -37,7 +38,7 @@ export function indexDdl(table: PgTable, index: Index, options: IndexDdlOptions 
   const config = index.config;
   const { schema, name: tableName } = getTableConfig(table);
   const columns = config.columns.map((it) => {
-    if (is(it, SQL)) return DIALECT.sqlToQuery(it, 'indexes').sql;
+    if (isEntity(it, SQL)) return DIALECT.sqlToQuery(it, 'indexes').sql;
     const c = it as IndexedColumn;
     const asc = c.indexConfig.order === 'asc';
     const nulls = c.indexConfig.nulls ?? (c.indexConfig.order === 'desc' ? 'first' : 'last');

@@ -1,8 +1,8 @@
-import { is } from 'drizzle-orm';
+import { isEntity } from '../compat/entity.js';
 import { getTableConfig, PgTable, type Index } from 'drizzle-orm/pg-core';
 import { PARALLEL_MAINTENANCE_WORKERS } from '../catalog/index.js';
 import { toMaintenanceWorkMem, type MemorySize } from '../advice/memory-size.js';
-import { describe, pgVectorError } from '../errors/index.js';
+import { checkOptionKeys, describe, pgVectorError } from '../errors/index.js';
 import { getVectorIndexes, type VectorIndexInfo } from '../indexes/index.js';
 import { vectorColumnInfo, type VectorColumnInfo } from '../targets/column-info.js';
 import { indexNameOf } from './index-ddl.js';
@@ -22,7 +22,7 @@ export function vectorColumnsOf(table: PgTable): VectorColumnInfo[] {
 
 /** @internal `table` must be a Drizzle table with at least one vector column. */
 export function checkVectorTable(fn: string, table: unknown): PgTable {
-  if (!is(table, PgTable)) {
+  if (!isEntity(table, PgTable)) {
     throw pgVectorError('INVALID_OPERATION_OPTION', `${fn}: expected a Drizzle table (pgTable(…)), got ${describe(table)}.`, { received: describe(table) });
   }
   if (vectorColumnsOf(table).length === 0) {
@@ -85,11 +85,15 @@ export function checkBuildSettings(fn: string, options: BuildSettingsOptions): v
   }
 }
 
-/** @internal Options must be an object; `onProgress` a function; `signal` an AbortSignal that has not fired. */
-export function checkRunOptions(fn: string, options: unknown): void {
+/**
+ * @internal Options must be an object of the `allowed` keys (a misspelled one is rejected with "did you mean", so
+ * `concurrenty: true` never runs a blocking build); `onProgress` a function; `signal` an AbortSignal that has not fired.
+ */
+export function checkRunOptions(fn: string, options: unknown, allowed: readonly string[]): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw pgVectorError('INVALID_OPERATION_OPTION', `${fn}: options must be an object, got ${describe(options)}.`, { options });
   }
+  checkOptionKeys(fn, options, allowed, 'INVALID_OPERATION_OPTION');
   const o = options as { onProgress?: unknown; signal?: unknown; pollIntervalMs?: unknown };
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
     throw pgVectorError('INVALID_OPERATION_OPTION', `${fn}: onProgress must be a function, got ${describe(o.onProgress)}.`, { option: 'onProgress' });

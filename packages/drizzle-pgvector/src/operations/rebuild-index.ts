@@ -2,7 +2,7 @@ import { operatorClassByName, PROGRESS_POLL } from '../catalog/index.js';
 import { driverOf, isTransaction, qualified, type AnyPgDatabase } from '../driver/index.js';
 import type { IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { describe, pgVectorError } from '../errors/index.js';
-import { resolveBuildSettings } from './build-settings.js';
+import { buildRows, resolveBuildSettings } from './build-settings.js';
 import { buildFailure } from './build-failure.js';
 import { readLiveIndexes } from '../inspection/live-indexes.js';
 import { checkBuildSettings, checkRunOptions, type BuildSettingsOptions } from './operation-input.js';
@@ -33,6 +33,10 @@ export interface RebuildIndexResult {
 }
 
 const FN = 'rebuildIndex';
+/** Every key of {@link RebuildIndexOptions} (the record makes the compiler keep it complete). */
+const OPTION_KEYS = Object.keys({
+  concurrently: true, schema: true, onProgress: true, signal: true, pollIntervalMs: true, maintenanceWorkMem: true, maxMaintenanceWorkMem: true, parallelWorkers: true,
+} satisfies Record<keyof RebuildIndexOptions, true>);
 
 
 /**
@@ -44,6 +48,7 @@ const FN = 'rebuildIndex';
  * SQL it runs:
  * ```sql
  * SELECT … FROM pg_index i JOIN pg_class c … WHERE c.relname = $4;     -- the index, its method, opclass, dimensions
+ * SELECT count(*) FROM "public"."items";                                -- with onProgress, only for a partial index or a table never analysed
  * BEGIN; SET LOCAL maintenance_work_mem = '…'; REINDEX INDEX "public"."items_embedding_ivf"; COMMIT;
  * -- concurrently: SET maintenance_work_mem = '…'; REINDEX INDEX CONCURRENTLY "public"."items_embedding_ivf"; RESET maintenance_work_mem;
  * ```
@@ -53,11 +58,11 @@ const FN = 'rebuildIndex';
  * const r = await rebuildIndex(db, 'items_embedding_ivf', { concurrently: true, maintenanceWorkMem: 'auto', onProgress: console.log });
  * ```
  *
- * @throws PgVectorError `UNKNOWN_INDEX` (no vector index of that name), `INVALID_OPERATION_OPTION`,
- *   `INVALID_MEMORY_SIZE`, `INDEX_BUILD_MEMORY_EXCEEDED`, `INDEX_BUILD_FAILED`, `INDEX_BUILD_CANCELLED`.
+ * @throws PgVectorError `UNKNOWN_INDEX` (no vector index of that name), `INVALID_OPERATION_OPTION` (before any
+ *   SQL; also an unknown or misspelled option, with "did you mean"), `INVALID_MEMORY_SIZE`, `INDEX_BUILD_MEMORY_EXCEEDED`, `INDEX_BUILD_FAILED`, `INDEX_BUILD_CANCELLED`.
  */
 export async function rebuildIndex(db: AnyPgDatabase, indexName: string, options: RebuildIndexOptions = {}): Promise<RebuildIndexResult> {
-  checkRunOptions(FN, options);
+  checkRunOptions(FN, options, OPTION_KEYS);
   if (typeof indexName !== 'string' || indexName.length === 0) {
     throw pgVectorError('UNKNOWN_INDEX', `${FN}: the index name must be a non-empty string, got ${describe(indexName)}.`, { name: indexName });
   }
@@ -105,7 +110,10 @@ export async function rebuildIndex(db: AnyPgDatabase, indexName: string, options
       ...(predicate ? { predicateSql: predicate } : {}),
     };
   });
-  const outcome = await runBuild(driver, { statement, concurrently, method, settings, onProgress: options.onProgress, signal: options.signal, pollIntervalMs: poll });
+  const progressRows = options.onProgress
+    ? await buildRows(rows, { tableSql: qualified(index.schema, index.table), ...(index.predicate ? { predicateSql: index.predicate } : {}) }, settings.rows, index)
+    : 0;
+  const outcome = await runBuild(driver, { statement, concurrently, method, settings, onProgress: options.onProgress, signal: options.signal, pollIntervalMs: poll, rows: progressRows });
   if (outcome.error !== undefined || outcome.cancelled) {
     throw await buildFailure(FN, cleanupRows(driver), outcome, { name: index.name, schema: index.schema, statement, concurrently, leftovers: [`${index.name}_ccnew`, `${index.name}_ccold`] });
   }

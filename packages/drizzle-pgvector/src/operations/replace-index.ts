@@ -72,8 +72,7 @@ const DIALECT = new PgDialect();
  *   (`details.sqlState`); in every case the old index is left as it was.
  */
 export async function replaceIndex(db: AnyPgDatabase, table: PgTable, indexName: string, options: ReplaceIndexOptions = {}): Promise<ReplaceIndexResult> {
-  checkRunOptions(FN, options);
-  checkOptionKeys(FN, options, OPTION_KEYS);
+  checkRunOptions(FN, options, OPTION_KEYS);
   const t = checkVectorTable(FN, table);
   const { index, info } = declaredIndex(FN, t, indexName);
   checkBuildSettings(FN, options);
@@ -135,24 +134,3 @@ function settingsOf(options: BuildSettingsOptions): BuildSettingsOptions {
   };
 }
 
-/** @internal Reject keys that are not options of `fn`, suggesting the closest known one. */
-export function checkOptionKeys(fn: string, options: object, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    const near = known
-      .map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) }))
-      .sort((a, b) => a.d - b.d)[0];
-    const hint = near !== undefined && near.d <= Math.max(2, Math.floor(near.k.length / 3)) ? ` Did you mean '${near.k}'?` : '';
-    throw pgVectorError('INVALID_OPERATION_OPTION', `${fn}: unknown option '${key}'.${hint} Options: ${known.join(', ')}.`, { option: key, known: [...known], suggestion: hint ? near!.k : null });
-  }
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    previous = row;
-  }
-  return previous[b.length]!;
-}

@@ -16,6 +16,10 @@ export interface BuildProgress {
   /** 0 .. 1 over the whole build (IVFFlat: assigning tuples is the first half, loading tuples the second). */
   readonly fraction: number;
   readonly tuplesDone: number;
+  /**
+   * The server's `tuples_total` where it reports one (IVFFlat), else the rows the build reads: the table's row
+   * estimate (HNSW reports none), never below `tuplesDone`. In `'done'`: equal to `tuplesDone`.
+   */
   readonly tuplesTotal: number;
   readonly blocksDone: number;
   readonly blocksTotal: number;
@@ -33,6 +37,8 @@ export interface BuildRun {
   readonly onProgress: ((p: BuildProgress) => void) | undefined;
   readonly signal: AbortSignal | undefined;
   readonly pollIntervalMs: number;
+  /** The rows the build reads (progress total where the server reports none); 0 when unknown. */
+  readonly rows: number;
 }
 
 /** @internal How the run ended. */
@@ -69,20 +75,24 @@ export async function runBuild(driver: Driver, run: BuildRun): Promise<BuildOutc
   let events = 0;
   let last = -1;
   let callbackError: unknown;
-  const emit = (phase: string, c: { blocksDone: number; blocksTotal: number; tuplesDone: number; tuplesTotal: number }, fraction: number): void => {
+  type Counters = { blocksDone: number; blocksTotal: number; tuplesDone: number; tuplesTotal: number };
+  /** The counters of the last report: 'done' completes them instead of starting again from zero. */
+  let counters: Counters = { blocksDone: 0, blocksTotal: 0, tuplesDone: 0, tuplesTotal: run.rows };
+  const emit = (phase: string, c: Counters, fraction: number): void => {
     if (!run.onProgress) return;
     const f = Math.max(fraction, last, 0);
     last = f;
     const elapsedMs = Date.now() - started;
     events++;
+    // No tuples_total from the server (HNSW, the phases before IVFFlat's assignment): the rows the build reads.
+    counters = { ...c, tuplesTotal: c.tuplesTotal > 0 ? c.tuplesTotal : Math.max(run.rows, c.tuplesDone) };
     try {
-      run.onProgress(Object.freeze({ phase, fraction: f, ...c, elapsedMs, etaMs: f > 0 && f < 1 ? Math.round((elapsedMs * (1 - f)) / f) : f >= 1 ? 0 : undefined }));
+      run.onProgress(Object.freeze({ phase, fraction: f, ...counters, elapsedMs, etaMs: f > 0 && f < 1 ? Math.round((elapsedMs * (1 - f)) / f) : f >= 1 ? 0 : undefined }));
     } catch (error) {
       callbackError ??= error;
     }
   };
-  const zero = { blocksDone: 0, blocksTotal: 0, tuplesDone: 0, tuplesTotal: 0 };
-  emit('start', zero, 0);
+  emit('start', counters, 0);
 
   let pid: number | undefined;
   let finished = false;
@@ -173,7 +183,12 @@ export async function runBuild(driver: Driver, run: BuildRun): Promise<BuildOutc
     run.signal?.removeEventListener('abort', onAbort);
     await poller;
   }
-  if (error === undefined) emit('done', zero, 1);
+  if (error === undefined) {
+    // Finished: every tuple and block the build read is done (never fewer than the last report said).
+    const tuples = Math.max(counters.tuplesDone, counters.tuplesTotal);
+    const blocks = Math.max(counters.blocksDone, counters.blocksTotal);
+    emit('done', { blocksDone: blocks, blocksTotal: blocks, tuplesDone: tuples, tuplesTotal: tuples }, 1);
+  }
   if (callbackError !== undefined && error === undefined) throw callbackError;
   // A signal that fired after the statement had finished changes nothing: the index was built.
   return { elapsedMs: Date.now() - started, events, ...(error === undefined ? {} : { error }), cancelled: cancelled && error !== undefined };

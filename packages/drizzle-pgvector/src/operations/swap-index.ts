@@ -6,7 +6,7 @@ import type { IndexMethod } from '../catalog/index.js';
 import { qualified, quoteIdent, type Driver } from '../driver/index.js';
 import type { IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { describeServerError, faultAdvice, faultCode, pgVectorError, serverError } from '../errors/index.js';
-import { resolveBuildSettings, type BuildShape } from './build-settings.js';
+import { buildRows, resolveBuildSettings, type BuildShape } from './build-settings.js';
 import { buildFailure } from './build-failure.js';
 import { dropInvalidStatement, findIndex, type IndexState } from './invalid-index.js';
 import type { BuildSettingsOptions } from './operation-input.js';
@@ -131,7 +131,17 @@ export async function swapIndex(fn: string, driver: Driver, target: SwapTarget, 
   const settings = target.shape === undefined ? { maintenanceWorkMem: undefined, parallelWorkers: run.parallelWorkers, estimate: undefined, rows: undefined } : await resolveBuildSettings(fn, rows, run, target.shape);
   const statement = target.template.replace('{{name}}', quoteIdent(temporary));
   statements.push(statement);
-  const outcome = await runBuild(driver, { statement, concurrently: true, method: target.method, settings, onProgress: run.onProgress, signal: run.signal, pollIntervalMs: run.pollIntervalMs });
+  const progressRows = run.onProgress && target.shape !== undefined ? await buildRows(rows, await target.shape(), settings.rows) : 0;
+  const outcome = await runBuild(driver, {
+    statement,
+    concurrently: true,
+    method: target.method,
+    settings,
+    onProgress: run.onProgress,
+    signal: run.signal,
+    pollIntervalMs: run.pollIntervalMs,
+    rows: progressRows,
+  });
   const keep = old === undefined ? '' : ` The index ${qualified(old.schema, old.name)} is untouched and still serves searches.`;
   if (outcome.error !== undefined || outcome.cancelled) {
     throw await buildFailure(fn, cleanupRows(driver), outcome, { name: target.name, schema, statement, concurrently: true, leftovers: [temporary], note: keep.trim() });

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { SETTING_VALIDATION_SINCE, SETTINGS, SETTINGS_BASELINE_VERSION, versionAtLeast, type SettingInfo, type SettingKey, type SettingValue } from '../catalog/index.js';
-import { describe, pgVectorError } from '../errors/index.js';
+import { closestName, describe, pgVectorError } from '../errors/index.js';
 
 /**
  * pgvector's seven query-time settings (and no others), by drizzle-pgvector key. Ranges, defaults and the
@@ -60,8 +60,8 @@ function keyHint(key: string): string {
   const lower = key.toLowerCase();
   const byGuc = SETTINGS.find((s) => s.guc === key || s.guc.split('.')[1] === key);
   if (byGuc && byGuc.key !== key) return ` Use '${byGuc.key}' (it sets ${byGuc.guc}).`;
-  const byCase = SETTINGS.find((s) => s.key.toLowerCase() === lower);
-  if (byCase) return ` Did you mean '${byCase.key}'?`;
+  const near = closestName(key, SETTING_KEYS);
+  if (near) return ` Did you mean '${near}'?`;
   if (lower.includes('seqscan') || lower.includes('indexscan') || lower.startsWith('enable')) {
     return ' drizzle-pgvector only sets pgvector\'s own settings; set planner settings yourself inside withVectorSettings (SET LOCAL …).';
   }

@@ -1,4 +1,4 @@
-import { is } from 'drizzle-orm';
+import { isEntity } from '../compat/entity.js';
 import { PgColumn } from 'drizzle-orm/pg-core';
 import { VECTOR_TYPES_LIST, type VectorType } from '../catalog/index.js';
 import { vectorColumnConfig } from '../columns/index.js';
@@ -29,7 +29,7 @@ const DRIZZLE_BUILTIN: Readonly<Record<string, VectorType>> = {
  * @throws PgVectorError `INVALID_TARGET` when the column is not a pgvector column.
  */
 export function vectorColumnInfo(column: unknown, what = 'target'): VectorColumnInfo {
-  if (!is(column, PgColumn)) {
+  if (!isEntity(column, PgColumn)) {
     throw pgVectorError(
       'INVALID_TARGET',
       `${what}: expected a vector column (e.g. items.embedding) or an expression target (asVector, asHalfvec, binaryQuantize, subvector), got ${describe(column)}.`,

@@ -1,4 +1,5 @@
-import { entityKind, is, sql, SQL } from 'drizzle-orm';
+import { entityKind, sql, SQL } from 'drizzle-orm';
+import { isEntity } from '../compat/entity.js';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { VECTOR_TYPES, type VectorType } from '../catalog/index.js';
 import { encodeValue, type ValueSpec } from '../codec/index.js';
@@ -114,7 +115,7 @@ export class VectorTarget<TTableName extends string = string> {
 
 /** Is `value` a VectorTarget (checked by entity kind, safe across duplicated package copies)? */
 export function isVectorTarget(value: unknown): value is VectorTarget {
-  return is(value, VectorTarget);
+  return isEntity(value, VectorTarget);
 }
 
 /** Accepts a vector column or a target; returns a target (`kind: 'column'` for a bare column). */
@@ -284,5 +285,5 @@ export function subvector<TColumn extends PgColumn>(column: TColumn, start: numb
 
 /** True for an SQL object (used to accept `where` conditions). */
 export function isSQL(value: unknown): value is SQL {
-  return is(value, SQL);
+  return isEntity(value, SQL);
 }

@@ -35,7 +35,10 @@ describe('recommendIvfflat', () => {
       const r = recommendIvfflat({ rows });
       expect(r.tooSmall).toBe(true);
       expect(r.why).toMatch(/too few to train IVFFlat well/);
-      expect(r.why).toMatch(/Build the index later.*or use HNSW/);
+      expect(r.why).toMatch(/Build \(or rebuild\) it once the table has at least 10000 rows, or use HNSW/);
+      // One wording with the rule it applies (not "a few thousand" about a 5,000-row table).
+      expect(r.why).toContain(`${rows} rows is too few to train IVFFlat well: pgvector trains its k-means centres on a sample of max(50 × lists, 10000) rows`);
+      expect(r.why).not.toMatch(/few thousand/);
     }
     expect(recommendIvfflat({ rows: 10_000 }).tooSmall).toBe(false);
     expect(recommendIvfflat({ rows: 10_000 }).why).not.toMatch(/too few/);

@@ -1,9 +1,12 @@
 import { sql } from 'drizzle-orm';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
 import { index, integer, pgSchema, pgTable, text } from 'drizzle-orm/pg-core';
 import { onKitLine } from '../../../../test/helpers/drizzle-kit.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
-import { asHalfvec, binaryQuantize, hnswIndex, ivfflatIndex, vector, vectorIndexes, type IndexDrift } from '../../src/index.js';
+import { asHalfvec, binaryQuantize, hnswIndex, ivfflatIndex, schemaTables, vector, vectorIndexes, type IndexDrift } from '../../src/index.js';
+import * as schemaModule from './fixtures/schema-module.js';
 import { expectCodeAsync } from '../helpers.js';
 
 /**
@@ -157,6 +160,23 @@ describe('vectorIndexes: drift', () => {
     expect(drift[0]!.message).toContain('migrations');
   });
 
+  it('accepts a real ES module namespace (import * as schema: no prototype), nested namespaces and prototype-less values in it', async () => {
+    expect(Object.getPrototypeOf(schemaModule)).toBeNull();
+    await database.query('create table vi_ns_items (id integer primary key, embedding vector(3))');
+    try {
+      await database.query('create index vi_ns_items_hnsw on vi_ns_items using hnsw (embedding vector_l2_ops)');
+      const { indexes, drift } = await vectorIndexes(database.db, { tables: schemaModule });
+      expect(indexes.map((i) => i.name)).toEqual(['vi_ns_items_hnsw']);
+      expect(drift).toEqual([]);
+      expect(schemaTables(schemaModule).map((t) => t.exportName)).toEqual(['nsItems', 'nsUsers']);
+      // A namespace where one table is expected: the usual error, not drizzle-orm's TypeError.
+      const e = await expectCodeAsync(() => vectorIndexes(database.db, { tables: [schemaModule as never] }), 'INVALID_OPERATION_OPTION');
+      expect(e.message).toContain('got module namespace');
+    } finally {
+      await database.query('drop table vi_ns_items');
+    }
+  });
+
   it('applying the fix SQL of every drift makes the drift disappear', async () => {
     const before = await vectorIndexes(database.db, { tables: [drifted] });
     expect(before.drift.length).toBeGreaterThan(0);
@@ -175,6 +195,42 @@ describe('vectorIndexes: drift', () => {
     await vectorIndexes(database.db, { tables: [drifted] });
     const [row] = await database.query<{ n: number }>("select count(*)::int as n from pg_class where relname = 'vi_drift' and relpersistence = 't'");
     expect(row!.n).toBe(0);
+  });
+});
+
+describe('vectorIndexes: the drift probe is silent', () => {
+  // A pg client with a notice listener: on the server, or on PGlite through its socket server (serve: true).
+  it("sends no NOTICE to the application's listener (the IVFFlat builds on the empty copy raise 'little data')", async () => {
+    const client = new pg.Client({ connectionString: database.url! });
+    await client.connect();
+    const notices: string[] = [];
+    client.on('notice', (n) => notices.push(n.message ?? ''));
+    try {
+      const db = drizzleNodePg({ client });
+      // `drifted` declares IVFFlat indexes (vi_opclass, lists 2): the probe builds them on the empty copy.
+      const { indexes } = await vectorIndexes(db, { tables: [drifted] });
+      expect(indexes.length).toBeGreaterThan(0);
+      expect(notices).toEqual([]);
+      // The listener hears pgvector's notice when the application itself builds on an empty table.
+      await client.query('BEGIN');
+      await client.query('CREATE TEMP TABLE vi_notice (e vector(3))');
+      await client.query('CREATE INDEX ON vi_notice USING ivfflat (e vector_l2_ops) WITH (lists = 2)');
+      await client.query('ROLLBACK');
+      expect(notices).toEqual(['ivfflat index created with little data']);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('leaves the session at its own client_min_messages (SET LOCAL in the rolled-back probe), also inside a transaction', async () => {
+    const level = async (db: typeof database.db): Promise<string> => rowsOf<{ l: string }>(await db.execute(sql`SELECT current_setting('client_min_messages') AS l`))[0]!.l;
+    await vectorIndexes(database.db, { tables: [drifted] });
+    expect(await level(database.db)).toBe('notice');
+    const inside = await database.db.transaction(async (tx) => {
+      await vectorIndexes(tx, { tables: [drifted] });
+      return level(tx as never);
+    });
+    expect(inside).toBe('notice');
   });
 });
 
@@ -258,8 +314,16 @@ describe('vectorIndexes: health', () => {
     expect(few!.problems.map((p) => p.kind)).toEqual(['lists-too-few', 'too-few-rows']);
     expect(ok!.needsRebuild).toBe(false);
     expect(ok!.reason).toBeUndefined();
-    // too-few-rows alone is advice, not a rebuild: rebuilding a still-small table does not help.
-    expect(ok!.problems.map((p) => p.kind)).toEqual(['too-few-rows']);
+    // too-few-rows alone is a warning, not a rebuild: rebuilding a still-small table does not help. One health word
+    // agrees with the problems' severities (doctor renders these), and the SQL for later is there.
+    expect(ok!.problems.map((p) => [p.kind, p.severity])).toEqual([['too-few-rows', 'warning']]);
+    expect(ok!.health).toBe('warning');
+    expect(ok!.problems[0]!.sql).toEqual(['REINDEX INDEX CONCURRENTLY "public"."vi_health_ok";']);
+    expect(ok!.problems[0]!.message).toContain('3000 rows is too few to train IVFFlat well: pgvector trains its k-means centres on a sample of max(50 × lists, 10000) rows (10000 for lists = 3)');
+    expect(ok!.problems[0]!.message).toContain('at least 10000 rows');
+    expect(ok!.problems[0]!.message).not.toMatch(/few thousand/);
+    expect(many!.health).toBe('needs-rebuild');
+    expect(many!.problems.map((p) => p.severity)).toEqual(['action', 'warning']);
     for (const statement of many!.problems[0]!.sql) await database.query(statement);
     const after = (await vectorIndexes(database.db, { tables: [health] })).indexes.find((i) => i.name === 'vi_health_many')!;
     expect(after.options.lists).toBe(3);

@@ -51,6 +51,12 @@ describe('buildIndex: the schema’s index, drizzle-kit’s DDL', () => {
     expect(log.events.at(-1)).toMatchObject({ phase: 'done', fraction: 1, etaMs: 0 });
     if (database.backend === 'pglite') expect(log.events.map((e) => e.phase)).toEqual(['start', 'done']);
     expect(r.progressEvents).toBe(log.events.length);
+    // HNSW reports no tuples_total: the table's row estimate is the total from the start, and 'done' completes the
+    // counts (before: tuplesTotal 0 throughout and 'done' back at tuplesDone 0).
+    expect(log.events[0]).toMatchObject({ tuplesDone: 0, tuplesTotal: 5000 });
+    expect(log.events.at(-1)).toMatchObject({ tuplesDone: 5000, tuplesTotal: 5000 });
+    for (const e of log.events) expect(e.tuplesTotal).toBeGreaterThanOrEqual(e.tuplesDone);
+    for (let i = 1; i < log.events.length; i++) expect(log.events[i]!.tuplesDone).toBeGreaterThanOrEqual(log.events[i - 1]!.tuplesDone);
 
     const again = await buildIndex(database.db, items, 'op_items_hnsw', { onProgress: log.onProgress });
     expect(again).toMatchObject({ status: 'exists', progressEvents: 0, elapsedMs: 0 });
@@ -239,6 +245,23 @@ describe('buildIndex: bad input is rejected before any SQL', () => {
     { name: 'pollIntervalMs out of range', run: () => buildIndex(mock, items, 'op_items_hnsw', { pollIntervalMs: 5 }), code: 'INVALID_OPERATION_OPTION' },
     { name: 'concurrently not a boolean', run: () => buildIndex(mock, items, 'op_items_hnsw', { concurrently: 'yes' as never }), code: 'INVALID_OPERATION_OPTION' },
     { name: 'options not an object', run: () => buildIndex(mock, items, 'op_items_hnsw', 'auto' as never), code: 'INVALID_OPERATION_OPTION' },
+    ...(
+      [
+        ['concurrenty', 'concurrently'],
+        ['maintenanceWorkMemory', 'maintenanceWorkMem'],
+        ['onProgres', 'onProgress'],
+        ['parallel_workers', 'parallelWorkers'],
+      ] as const
+    ).map(([typo, meant]) => ({
+      name: `a misspelled option '${typo}' (did you mean '${meant}')`,
+      run: () => buildIndex(mock, items, 'op_items_hnsw', { [typo]: true } as never),
+      code: 'INVALID_OPERATION_OPTION' as const,
+      check: (m: string, d: Record<string, unknown>) => {
+        expect(m).toContain(`buildIndex: unknown option '${typo}'. Did you mean '${meant}'? Options: concurrently, onProgress, signal, pollIntervalMs, maintenanceWorkMem`);
+        expect(d).toMatchObject({ option: typo, suggestion: meant });
+      },
+    })),
+    { name: 'an unknown option nothing is near', run: () => buildIndex(mock, items, 'op_items_hnsw', { verbose: true } as never), code: 'INVALID_OPERATION_OPTION', check: (m) => expect(m).not.toContain('Did you mean') },
   ];
   for (const c of cases) {
     it(`${c.name}: ${c.code}`, async () => {

@@ -70,6 +70,11 @@ describe.runIf(onServer)('index builds on a server: progress is seen to move; a 
     expect(loading.some((e) => e.etaMs !== undefined && e.etaMs > 0)).toBe(true);
     expectMonotonic(log.events);
     expect(log.events.at(-1)).toMatchObject({ phase: 'done', fraction: 1 });
+    // pgvector's HNSW build reports no tuples_total: the total is the table's row estimate (ANALYZEd: exact), in
+    // every report; 'done' keeps the count at the total instead of going back to 0.
+    for (const e of log.events) expect(e.tuplesTotal).toBe(ROWS);
+    expect(log.events.at(-1)).toMatchObject({ tuplesDone: ROWS, tuplesTotal: ROWS });
+    for (let i = 1; i < log.events.length; i++) expect(log.events[i]!.tuplesDone).toBeGreaterThanOrEqual(log.events[i - 1]!.tuplesDone);
   });
 
   it('a CONCURRENTLY build cancelled through its signal leaves an INVALID index, which is dropped and reported', async () => {

@@ -45,6 +45,9 @@ describe('rebuildIndex', () => {
     expect(log.events.at(-1)).toMatchObject({ phase: 'done', fraction: 1 });
     if (database.backend === 'pglite') expect(log.events.map((e) => e.phase)).toEqual(['start', 'done']);
     expect(r.progressEvents).toBe(log.events.length);
+    // The table's rows are the total from the start; 'done' keeps (completes) the count.
+    expect(log.events[0]).toMatchObject({ tuplesDone: 0, tuplesTotal: 4000 });
+    expect(log.events.at(-1)).toMatchObject({ tuplesDone: 4000, tuplesTotal: 4000 });
   });
 
   it('REINDEX CONCURRENTLY builds a new index and swaps it in (new oid), leaving no _ccnew/_ccold behind', async () => {
@@ -100,6 +103,12 @@ describe('rebuildIndex', () => {
     await expectCodeAsync(() => rebuildIndex(database.db, 'op_re_ivf', { schema: 'nope' }), 'UNKNOWN_INDEX');
   });
 
+  it('a misspelled option on the real database runs nothing: the index keeps its relfilenode', async () => {
+    const before = await database.query<{ f: string }>(`SELECT relfilenode::text AS f FROM pg_class WHERE relname = 'op_re_hnsw'`);
+    await expectCodeAsync(() => rebuildIndex(database.db, 'op_re_hnsw', { concurrenty: true } as never), 'INVALID_OPERATION_OPTION');
+    expect(await database.query(`SELECT relfilenode::text AS f FROM pg_class WHERE relname = 'op_re_hnsw'`)).toEqual(before);
+  });
+
   it('bad options are rejected before any SQL', async () => {
     const queries: string[] = [];
     const mock = drizzle.mock({ logger: { logQuery: (q: string) => void queries.push(q) } });
@@ -110,6 +119,11 @@ describe('rebuildIndex', () => {
     await expectCodeAsync(() => rebuildIndex(mock, 'i', { concurrently: 1 as never }), 'INVALID_OPERATION_OPTION');
     await expectCodeAsync(() => rebuildIndex(mock, 'i', { schema: 3 as never }), 'INVALID_OPERATION_OPTION');
     await expectCodeAsync(() => rebuildIndex(mock, 'i', null as never), 'INVALID_OPERATION_OPTION');
+    // A misspelled key: before, { concurrenty: true } ran a blocking REINDEX and the others were ignored.
+    for (const [typo, meant] of [['concurrenty', 'concurrently'], ['maintenanceWorkMemory', 'maintenanceWorkMem'], ['onProgres', 'onProgress'], ['shema', 'schema']] as const) {
+      const e = await expectCodeAsync(() => rebuildIndex(mock, 'i', { [typo]: true } as never), 'INVALID_OPERATION_OPTION');
+      expect(e.message).toContain(`rebuildIndex: unknown option '${typo}'. Did you mean '${meant}'?`);
+    }
     expect(queries).toEqual([]);
   });
 });

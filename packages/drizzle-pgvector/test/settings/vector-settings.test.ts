@@ -74,6 +74,10 @@ describe('validateVectorSettings', () => {
     ['unknown GUC name', { 'hnsw.ef_search': 10 }, /unknown setting 'hnsw\.ef_search'.*Use 'efSearch'/],
     ['snake case', { ef_search: 10 }, /unknown setting 'ef_search'.*Use 'efSearch'/],
     ['wrong case', { efsearch: 10 }, /Did you mean 'efSearch'\?/],
+    ['a letter short', { probe: 10 }, /unknown setting 'probe'.*Did you mean 'probes'\?/],
+    ['a letter swapped', { efSaerch: 10 }, /Did you mean 'efSearch'\?/],
+    ['a longer name', { maxProbe: 10 }, /Did you mean 'maxProbes'\?/],
+    ['the GUC of another key', { iterative_scan: 'strict_order' }, /Use 'iterativeScan'/],
     ['planner settings', { enableSeqscan: false }, /unknown setting 'enableSeqscan'.*only sets pgvector's own settings/],
   ])('rejects %s with INVALID_SEARCH_SETTING naming key, value, range and fix', (_name, settings, message) => {
     const e = expectCode(() => validateVectorSettings(settings as VectorSettings), 'INVALID_SEARCH_SETTING');

@@ -35,7 +35,8 @@ export interface DoctorDocument {
 function indexFindings(indexes: readonly VectorIndexStatus[], drift: readonly IndexDrift[]): Finding[] {
   const out: Finding[] = [];
   for (const i of indexes) {
-    for (const p of i.problems) out.push(finding('action', p.kind === 'invalid' ? 'index-invalid' : p.kind, i.name, p.message, p.sql));
+    // The library's inspection is the one source: its severity, its message, its SQL.
+    for (const p of i.problems) out.push(finding(p.severity, p.kind === 'invalid' ? 'index-invalid' : p.kind, i.name, p.message, p.sql));
   }
   for (const d of drift) {
     const hint = d.kind === 'missing' ? ` Or: drizzle-pgvector build ${d.index}` : '';

@@ -7,6 +7,15 @@ function options(o: { m?: number; efConstruction?: number; lists?: number }): st
   return [o.m !== undefined ? `m=${o.m}` : '', o.efConstruction !== undefined ? `ef_construction=${o.efConstruction}` : '', o.lists !== undefined ? `lists=${o.lists}` : ''].filter(Boolean).join(', ');
 }
 
+/** The library's health word, with the kinds of the findings below it and, for IVFFlat, the advised lists / probes. */
+function health(i: DoctorDocument['indexes'][number]): string {
+  const kinds = i.problems.map((p) => p.kind).join(', ');
+  const advice = i.ivfflat ? `advised lists ${i.ivfflat.advisedLists}, probes ${i.ivfflat.advisedProbes}` : '';
+  const word = { ok: 'ok', warning: 'warning', 'needs-rebuild': 'needs rebuild', invalid: 'INVALID' }[i.health];
+  const detail = [kinds, advice].filter(Boolean).join('; ');
+  return detail ? `${word} (${detail})` : word;
+}
+
 export function renderDoctor(d: DoctorDocument): string {
   const out: string[] = [];
   const ext = d.server.extension;
@@ -48,7 +57,7 @@ export function renderDoctor(d: DoctorDocument): string {
           options(i.options),
           bytes(i.sizeBytes),
           Math.round(i.rows),
-          !i.valid ? 'INVALID' : i.needsRebuild ? 'needs rebuild' : i.ivfflat ? `ok (advice: lists ${i.ivfflat.advisedLists}, probes ${i.ivfflat.advisedProbes})` : 'ok',
+          health(i),
         ]),
       ),
     );
