@@ -25,7 +25,7 @@ import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { clusteredVectors } from '@drizzle-pgvector/testing/data';
 import { nearest, nearestSql, recommendIvfflat } from 'drizzle-pgvector';
-import { filteredSearchCharts, filteredSearchMarkdown, type CellResult, type FilteredSearchData, type Kind } from './filtered-search-report.js';
+import { filteredSearchCharts, filteredSearchMarkdown, type CellResult, type FilteredSearchData, type Kind, type SweepPoint } from './filtered-search-report.js';
 import {
   NO_FILTER,
   drizzleWhere,
@@ -52,6 +52,8 @@ const SELECTIVITIES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3];
 const EF_SWEEP = [40, 60, 100, 150, 200, 300, 400, 600, 800, 1000];
 /** Timed rounds over the queries take at most about this long per cell (at least one round). */
 const ROUND_BUDGET_MS = 20_000;
+/** The sweep for (c) stops at a setting whose median is this many times the exact plan's (see runCell). */
+const SLOW_FACTOR = 5;
 const PROBES_SWEEP = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 64, 100];
 
 function envInt(name: string, fallback: number): number {
@@ -145,7 +147,12 @@ async function runCell(s: Setup, method: Method, kind: Kind, selectivity: number
   const matching = filters.map((f) => s.clusterOf.filter((c, i) => (f.clusters ? f.clusters.includes(c) : true) && (f.catBelow === undefined || s.cats[i]! < f.catBelow)).length);
   const exact = filters.map((f) => exactPlan(name, DIMS, f, K));
   const truth: number[][] = [];
-  for (let i = 0; i < queries.length; i++) truth.push(ids(await fdb.run([], exact[i]!.text, [JSON.stringify(queries[i]), ...exact[i]!.params])));
+  const exactTimes: number[] = [];
+  for (let i = 0; i < queries.length; i++) {
+    const t0 = performance.now();
+    truth.push(ids(await fdb.run([], exact[i]!.text, [JSON.stringify(queries[i]), ...exact[i]!.params])));
+    exactTimes.push(performance.now() - t0);
+  }
 
   // The auto plan: what nearest() decides for each query, and how often its index scan comes back short.
   const options = (i: number) => ({ k: K, where: drizzleWhere(table, filters[i]!), select: { id: table.id } });
@@ -169,8 +176,11 @@ async function runCell(s: Setup, method: Method, kind: Kind, selectivity: number
   const forced = !(await usesIndex(false));
   if (forced && !(await usesIndex(true))) throw new Error(`${method} ${kind} ${selectivity}: the vector index is not used even with enable_sort = off`);
   const handIndex = (i: number, setting: number) => indexPlan(method, name, DIMS, filters[i]!, K, setting, forced);
-  const sweep: { setting: number; recall: number; medianMs: number; queries: number }[] = [];
+  const sweep: SweepPoint[] = [];
   let chosen: number | undefined;
+  // A setting whose median is SLOW_FACTOR × the exact plan's cannot make (c) the faster plan, nor can larger ones.
+  const slowMs = SLOW_FACTOR * median(exactTimes);
+  let stopped = false;
   for (const setting of sweepValues) {
     let found = 0;
     const times: number[] = [];
@@ -182,22 +192,25 @@ async function runCell(s: Setup, method: Method, kind: Kind, selectivity: number
       times.push(performance.now() - t0);
       found += overlap(ids(rows), truth[n]!);
       // The target is out of reach even if every remaining query were perfect, or far below it after a quarter
-      // of the queries: next setting.
+      // of the queries: next setting. Slower than exact by SLOW_FACTOR after 10 queries: stop the sweep.
       const lost = n + 1 - found;
-      if (lost > (1 - TARGET) * queries.length || (n + 1 === Math.ceil(queries.length / 4) && found / (n + 1) < 0.8)) {
+      stopped = n + 1 >= 10 && median(times) > slowMs;
+      if (stopped || lost > (1 - TARGET) * queries.length || (n + 1 === Math.ceil(queries.length / 4) && found / (n + 1) < 0.8)) {
         n++;
         break;
       }
     }
-    sweep.push({ setting, recall: found / n, medianMs: median(times), queries: n });
-    if (n === queries.length && found / n >= TARGET) {
-      chosen = setting;
-      break;
-    }
+    sweep.push({ setting, recall: found / n, medianMs: median(times), p95Ms: quantile(times, 0.95), queries: n });
+    if (n === queries.length && found / n >= TARGET) chosen = setting;
+    if (chosen !== undefined || stopped) break;
   }
-  const setting = chosen ?? sweepValues[sweepValues.length - 1]!;
+  const last = sweep[sweep.length - 1]!;
+  const setting = chosen ?? last.setting;
+  // (c) joins the timed runs only when it reached the target without being SLOW_FACTOR × slower than exact.
+  const timeIndex = chosen !== undefined && !stopped;
 
-  // Timed: warm-up, then every query through (a), (b), (c) in a rotated order.
+  // Timed: a warm-up pass over every query (it fills nearest()'s row-estimate cache), then (a), (b), (c) on every
+  // query in a rotated order, for up to s.rounds rounds.
   const variants = [
     async (i: number) => ids((await nearest(fdb.db, table.embedding, queries[i]!, options(i))).map((r) => [r.id])),
     async (i: number) => ids(await fdb.run([], exact[i]!.text, [JSON.stringify(queries[i]), ...exact[i]!.params])),
@@ -205,13 +218,10 @@ async function runCell(s: Setup, method: Method, kind: Kind, selectivity: number
       const p = handIndex(i, setting);
       return ids(await fdb.run(p.statements, p.text, [JSON.stringify(queries[i]), ...p.params]));
     },
-  ];
+  ].slice(0, timeIndex ? 3 : 2);
   const warm = performance.now();
-  const warmups = Math.min(10, queries.length);
-  for (let i = 0; i < warmups; i++) for (const v of variants) await v(i);
-  // Rounds over every query: up to s.rounds, fewer where one round takes more than ROUND_BUDGET_MS.
-  const perRound = ((performance.now() - warm) / warmups) * queries.length;
-  const rounds = Math.max(1, Math.min(s.rounds, Math.floor(ROUND_BUDGET_MS / perRound)));
+  for (let i = 0; i < queries.length; i++) for (const v of variants) await v(i);
+  const rounds = Math.max(1, Math.min(s.rounds, Math.floor(ROUND_BUDGET_MS / (performance.now() - warm))));
   const times = variants.map(() => [] as number[]);
   const found = variants.map(() => 0);
   const short = variants.map(() => 0);
@@ -229,8 +239,9 @@ async function runCell(s: Setup, method: Method, kind: Kind, selectivity: number
   }
   const n = rounds * queries.length;
   const stat = (v: number) => ({ recall: found[v]! / n, medianMs: median(times[v]!), p95Ms: quantile(times[v]!, 0.95), short: short[v]! });
-  const [auto, exactStat, indexStat] = [stat(0), stat(1), stat(2)];
-  const candidates = [exactStat.medianMs, ...(indexStat.recall >= TARGET ? [indexStat.medianMs] : [])];
+  const [auto, exactStat] = [stat(0), stat(1)];
+  const indexStat = timeIndex ? stat(2) : { recall: last.recall, medianMs: last.medianMs, p95Ms: last.p95Ms, short: 0 };
+  const candidates = [exactStat.medianMs, ...(timeIndex ? [indexStat.medianMs] : [])];
   const result: CellResult = {
     method,
     kind,
@@ -240,13 +251,13 @@ async function runCell(s: Setup, method: Method, kind: Kind, selectivity: number
     example: isUnfiltered(filters[0]!) ? 'none' : first!.sql.slice(first!.sql.indexOf(' where ') + 7, first!.sql.indexOf(' order by ')),
     auto: { ...auto, strategies, fallbacks, reason: first!.reason, statements: first!.statements, estimatedRows: first!.estimatedRows },
     exact: exactStat,
-    index: { ...indexStat, setting: { name: method === 'HNSW' ? 'ef_search' : 'probes', value: setting }, reached: chosen !== undefined, forced, sweep },
+    index: { ...indexStat, setting: { name: method === 'HNSW' ? 'ef_search' : 'probes', value: setting }, reached: chosen !== undefined, stopped, timed: timeIndex, forced, sweep },
     ratio: auto.medianMs / Math.min(...candidates),
     rounds,
   };
   progress(
     `  ${method} ${kind} ${(result.selectivity * 100).toFixed(1)} %: auto ${result.auto.medianMs.toFixed(2)} ms (${strategies.exact ? `exact ${strategies.exact}` : ''}${strategies.index ? ` index ${strategies.index}` : ''}, recall ${auto.recall.toFixed(3)}), ` +
-      `exact ${exactStat.medianMs.toFixed(2)} ms, index ${result.index.setting.name} ${setting}${chosen === undefined ? ' (0.95 not reached)' : ''}${forced ? ' forced' : ''} ${indexStat.medianMs.toFixed(2)} ms (recall ${indexStat.recall.toFixed(3)}); ratio ${result.ratio.toFixed(2)}`,
+      `exact ${exactStat.medianMs.toFixed(2)} ms, index ${result.index.setting.name} ${setting}${chosen === undefined ? ' (0.95 not reached)' : ''}${stopped ? ' (stopped: slower than exact)' : ''}${forced ? ' forced' : ''} ${indexStat.medianMs.toFixed(2)} ms (recall ${indexStat.recall.toFixed(3)}); ratio ${result.ratio.toFixed(2)}`,
   );
   return result;
 }
