@@ -149,7 +149,7 @@ export function filteredSearchMarkdown(d: FilteredSearchData): string {
   const misses = d.cells.map((c) => outside(c, d.target)).filter((x): x is string => x !== undefined);
   out.push(misses.length === 0 ? `Every cell: auto recall ≥ ${d.target}, every row returned, auto ≤ ${RATIO_TARGET}× the best hand-written plan.` : `Cells outside the targets:\n\n${misses.join('\n')}`, '');
   out.push(
-    'Index sweeps (recall@10 at each setting; stops at the first that reaches the target; "(n q)" = abandoned after n queries far below it):',
+    'Index sweeps (recall@10 at each setting; stops at the first that reaches the target; "(n q)" = the setting was left after n queries: the target out of reach, or its median 5× the exact plan\'s, which ends the sweep):',
     '',
     ...d.cells.map(
       (c) => `- ${c.method}, ${kindLabel(c)} ${pct(c.selectivity)}: ${c.index.sweep.map((p) => `${p.setting} → ${p.recall.toFixed(3)}${p.queries < d.dataSet.queries ? ` (${p.queries} q)` : ''}`).join(', ')}; timed rounds ${c.rounds}`,
@@ -208,7 +208,7 @@ async function recallRatioChart(d: FilteredSearchData): Promise<Chart> {
     { method: c.method, kind, selectivity: c.selectivity, measure: `auto recall@${d.dataSet.k}`, value: c.auto.recall },
     { method: c.method, kind, selectivity: c.selectivity, measure: 'auto ÷ best hand-written', value: c.ratio },
   ]);
-  const panel = (measure: string, target: number, title: string) => ({
+  const panel = (measure: string, target: number, title: string, log: boolean) => ({
     width: 300,
     height: 160,
     transform: [{ filter: `datum.measure === '${measure}'` }],
@@ -218,9 +218,10 @@ async function recallRatioChart(d: FilteredSearchData): Promise<Chart> {
         mark: { type: 'line', point: true, strokeWidth: 2 },
         encoding: {
           x: { field: 'selectivity', type: 'quantitative', scale: { type: 'log' }, title: 'rows kept by the filter', axis: { format: '~%', values: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1] } },
-          y: { field: 'value', type: 'quantitative', title, scale: { zero: false } },
+          y: { field: 'value', type: 'quantitative', title, scale: log ? { type: 'log' } : { zero: false } },
           color: { field: 'kind', type: 'nominal', title: 'filter', scale: { domain: ['spread', 'clustered-away'], range: ['#4c78a8', '#f58518'] } },
-          strokeDash: { field: 'method', type: 'nominal', title: 'index', legend: { symbolStrokeColor: '#333' } },
+          strokeDash: { field: 'method', type: 'nominal', legend: null },
+          shape: { field: 'method', type: 'nominal', title: 'index' },
         },
       },
     ],
@@ -233,8 +234,8 @@ async function recallRatioChart(d: FilteredSearchData): Promise<Chart> {
     },
     background: 'white',
     data: { values },
-    hconcat: [panel(`auto recall@${d.dataSet.k}`, d.target, `auto recall@${d.dataSet.k}`), panel('auto ÷ best hand-written', RATIO_TARGET, 'auto ÷ best by hand (medians)')],
-    config: { ...CONFIG, legend: { orient: 'bottom', labelFontSize: 12, titleFontSize: 12, symbolType: 'stroke', symbolStrokeWidth: 2 } },
+    hconcat: [panel(`auto recall@${d.dataSet.k}`, d.target, `auto recall@${d.dataSet.k}`, false), panel('auto ÷ best hand-written', RATIO_TARGET, 'auto ÷ best by hand (medians, log)', true)],
+    config: { ...CONFIG, legend: { orient: 'bottom', labelFontSize: 12, titleFontSize: 12 } },
   } as vl.TopLevelSpec;
   return { file: 'filtered-search-recall-ratio.svg', title: "Filtered search: auto's recall and its latency ÷ the best hand-written plan", svg: await render(spec) };
 }
