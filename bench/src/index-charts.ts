@@ -19,7 +19,7 @@ const color = {
 
 type Layer = Extract<vl.TopLevelSpec, { layer: unknown }>['layer'][number];
 
-const CONFIG = {
+export const CONFIG = {
   font: 'sans-serif',
   title: { fontSize: 16, subtitleFontSize: 11, anchor: 'start', frame: 'bounds', offset: 12 },
   axis: { labelFontSize: 11, titleFontSize: 12 },
@@ -43,7 +43,8 @@ function approximateTextWidth(item: { fontSize?: number; text?: unknown }, text:
 }
 (vega as unknown as { textMetrics: { width: typeof approximateTextWidth } }).textMetrics.width = approximateTextWidth;
 
-async function render(spec: vl.TopLevelSpec): Promise<string> {
+/** A Vega-Lite spec as an SVG string (headless, with the text measure above). */
+export async function render(spec: vl.TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

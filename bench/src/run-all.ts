@@ -19,6 +19,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCodecBenchmark } from './codec.js';
+import { runFilteredSearch } from './filtered-search.js';
 import { parseIndexComparisonArgs, runIndexComparison } from './index-comparison.js';
 import { runHybridSearchBenchmark } from './hybrid-search.js';
 import { runIngestionBenchmark } from './ingestion.js';
@@ -36,6 +37,11 @@ const BENCHMARKS: Benchmark[] = [
     name: 'index-comparison',
     description: 'sequential scan vs IVFFlat vs HNSW: build, size, memory, latency, recall, probes/ef_search sweep (--rows --dims --queries --seed)',
     run: () => runIndexComparison(parseIndexComparisonArgs(args)),
+  },
+  {
+    name: 'filtered-search',
+    description: "nearest()'s filtered-search plan vs exact and index scans by hand: selectivity × filter kind × HNSW/IVFFlat (FILTERED_* variables)",
+    run: () => runFilteredSearch(),
   },
 ];
 
