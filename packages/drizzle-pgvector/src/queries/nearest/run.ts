@@ -19,8 +19,9 @@ import type { DefaultNearestRow, NearestOptions, NearestPlan, NearestQuery, Near
  *   estimate of the rows the filter keeps (one `EXPLAIN`, cached per filter and parameters for 60 s): ≤ 2,000 rows
  *   → an exact search over them (`order by (<distance>) + 0`, the vector index kept out, no settings); more → the
  *   index with an iterative scan (HNSW `strict_order`, IVFFlat `relaxed_order` + re-sort) and a budget sized to the
- *   selectivity f (`ef_search ≈ 2k/f`, `max_scan_tuples ≈ 50k/f`, IVFFlat probes holding ≈ 8k matches), re-run
- *   exactly when it returns fewer than k rows. A declared partial index whose condition is the filter is searched
+ *   selectivity f (`ef_search ≈ 2k/f`, `max_scan_tuples ≈ 10k/f`, IVFFlat probes holding ≈ 8k matches and
+ *   `max_probes` ≈ 10k), re-run exactly when it returns fewer than k rows — which is what a filter whose rows lie
+ *   away from the query does once its budget runs out. A declared partial index whose condition is the filter is searched
  *   as an unfiltered index. Explicit `settings` win (index scan; the budget fills only what you left out);
  *   `strategy: 'exact' | 'index'` forces one. `k` above `ef_search` raises `ef_search` to `k`; above 1000 it uses
  *   `strict_order`. {@link nearestSql} reports `strategy`, `reason`, `estimatedRows`, `statements`, `notes`.

@@ -107,16 +107,20 @@ export function budgetFor(indexes: readonly VectorIndexInfo[], estimate: RowEsti
     // k above ef_search is planSettings' business (it raises ef_search to k); only the filter's share is added here.
     const ef = Math.min(efMax, Math.ceil((FILTERED_SEARCH.efPerK * k) / f));
     if (ef > settingDefault('efSearch')) settings.efSearch = Math.max(stepUp(ef, FILTERED_SEARCH.efSteps), Math.min(efMax, k));
-    const tuples = Math.ceil((FILTERED_SEARCH.scanTuplesPerK * k) / f);
-    if (iterative && tuples > settingDefault('maxScanTuples')) settings.maxScanTuples = Math.min(2147483647, powerOfTwo(tuples));
+    // A budget, not a floor: a filter whose rows lie away from the query runs out of it, comes back short and is
+    // searched exactly (the fallback) instead of returning k wrong rows found along the way.
+    const tuples = Math.max(FILTERED_SEARCH.minScanTuples, Math.ceil((FILTERED_SEARCH.scanTuplesPerK * k) / f));
+    if (iterative) settings.maxScanTuples = Math.min(2147483647, powerOfTwo(tuples));
   }
   const ivfflat = indexes.filter((i) => i.method === 'ivfflat');
   if (ivfflat.length > 0) {
     const listsDefault = INDEX_OPTIONS.find((o) => o.key === 'lists')!.default;
     const lists = Math.max(...ivfflat.map((i) => i.options.lists ?? listsDefault));
     const perList = Math.max(1, estimate.table / lists);
-    const probes = Math.ceil((FILTERED_SEARCH.probesRowsPerK * k) / (f * perList));
-    if (probes > settingDefault('probes')) settings.probes = Math.min(lists, powerOfTwo(probes));
+    const probes = Math.min(lists, powerOfTwo(Math.ceil((FILTERED_SEARCH.probesRowsPerK * k) / (f * perList))));
+    if (probes > settingDefault('probes')) settings.probes = probes;
+    // The iterative scan's budget, as for HNSW: lists holding ≈ scanTuplesPerK·k matching rows, then exact.
+    if (iterative) settings.maxProbes = Math.min(lists, Math.max(probes, powerOfTwo(Math.ceil((FILTERED_SEARCH.scanTuplesPerK * k) / (f * perList)))));
   }
   return validateVectorSettings(settings, 'nearest').values;
 }
