@@ -217,12 +217,14 @@ describe('metric inference and automatic settings', () => {
     const ivf = await nearestSql(db, docs.embedding, q, { k: 5, metric: 'l2', where: eq(docs.lang, 'en'), strategy: 'index' });
     expect(ivf.indexes).toEqual([{ name: 'q_docs_embedding_l2_ivf', method: 'ivfflat' }]);
     if (iterative) {
-      expect(hnsw.statements).toEqual(["SET LOCAL hnsw.iterative_scan = 'strict_order'"]);
+      // The filter keeps about a third of 240 rows: strict order, and the scan's budget (a limit that sends a filter
+      // whose rows lie away from the query to the exact fallback).
+      expect(hnsw.statements).toEqual(["SET LOCAL hnsw.iterative_scan = 'strict_order'", 'SET LOCAL hnsw.max_scan_tuples = 1024']);
       expect(hnsw.resorted).toBe(false);
-      // The filter keeps about a third of 240 rows in 4 lists: the budget adds probes so the probed lists hold ≈ 8·k of them.
-      expect(ivf.statements).toHaveLength(2);
+      // IVFFlat (4 lists): probes so the probed lists hold ≈ 8·k of the filter's rows, max_probes ≈ 10·k.
       expect(ivf.statements[0]).toMatch(/^SET LOCAL ivfflat\.probes = [24]$/);
-      expect(ivf.statements[1]).toBe("SET LOCAL ivfflat.iterative_scan = 'relaxed_order'");
+      expect(ivf.statements).toContain("SET LOCAL ivfflat.iterative_scan = 'relaxed_order'");
+      expect(ivf.statements.filter((t) => /^SET LOCAL ivfflat\.max_probes = [24]$/.test(t))).toHaveLength(1);
       expect(ivf.resorted).toBe(true);
       expect(ivf.notes.join(' ')).toMatch(/filtered IVFFlat search/);
     } else {
@@ -256,9 +258,9 @@ describe('metric inference and automatic settings', () => {
     expect(offDefault.statements).toEqual(['SET LOCAL hnsw.ef_search = 60', "SET LOCAL hnsw.iterative_scan = 'off'"]);
   });
 
-  it('explicit relaxed_order is re-sorted outside the scan, and a filter then gets no extra setting', async () => {
+  it('explicit relaxed_order is kept and re-sorted outside the scan; the budget only adds what was not given', async () => {
     const plan = await nearestSql(db, docs.embedding, q, { k: 5, metric: 'cosine', where: eq(docs.lang, 'en'), settings: { iterativeScan: 'relaxed_order' } });
-    expect(plan.statements).toEqual(["SET LOCAL hnsw.iterative_scan = 'relaxed_order'"]);
+    expect(plan.statements).toEqual(["SET LOCAL hnsw.iterative_scan = 'relaxed_order'", 'SET LOCAL hnsw.max_scan_tuples = 1024']);
     expect(plan.resorted).toBe(true);
   });
 });

@@ -88,8 +88,9 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
     }
   }
   let whereText: string | undefined;
+  const whereStart = params.length;
   if (opts.where !== undefined) {
-    const compiled = compileFragment(dialect, opts.where, params.length);
+    const compiled = compileFragment(dialect, opts.where, whereStart);
     whereText = compiled.sql;
     for (const p of compiled.params) params.push(p);
   }
@@ -107,21 +108,52 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
   const partialMatch = hasWhere ? partialIndexFor(dialect, context.indexes, opts.where!) : undefined;
   const methods = new Set(context.indexes.map((i) => i.method));
   const driver = driverOf(db);
+  // The pgvector version is read once per database; a cached shape does not need it at all.
   const needVersion = methods.size > 0 || needsVersionCheck(opts.settings);
-  const version = needVersion ? await vectorVersion(db, driver) : undefined;
-  const decisionBase = { requested: opts.strategy, hasWhere, userSettings: opts.settings, indexes: context.indexes, partialMatch, k: opts.k, version };
+  let versionRead: Promise<string> | undefined;
+  const getVersion = (): Promise<string | undefined> => (needVersion ? (versionRead ??= vectorVersion(db, driver)) : Promise.resolve(undefined));
+  const decisionBase = { requested: opts.strategy, hasWhere, userSettings: opts.settings, indexes: context.indexes, partialMatch, k: opts.k };
   let estimate;
+  let version: string | undefined;
   if (needsEstimate(decisionBase)) {
-    // The filter again, numbered from $1, with the conditions the search itself adds.
-    const own = compileFragment(dialect, opts.where!, 0);
-    const rows = await estimateRows(dialect, driver, compileStatic(dialect, sql`${context.table}`, 'a table'), conditionsText(dialect, target, own.sql), own.params);
+    version = await getVersion();
+    const texts = estimateTexts(dialect, target, context, whereText!, whereStart);
+    const pending = estimateRows(dialect, driver, texts, params.slice(whereStart, whereStart + texts.params));
+    const rows = pending instanceof Promise ? await pending : pending;
     if (Number.isFinite(rows.filtered) && Number.isFinite(rows.table)) estimate = rows;
   }
-  const decision = decide({ ...decisionBase, estimate });
+  const decision = decide({ ...decisionBase, estimate, version });
   const fallback =
-    decision.fallback && bound === undefined ? shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, false, exactDecision, version) : undefined;
-  const shape = await shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, bound !== undefined, decision, version);
-  return { shape, params, mapRows: selection.dynamic ? makeMapper(expressions) : shape.mapRows, decision, fallback: await fallback, k: opts.k };
+    decision.fallback && bound === undefined ? await shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, false, exactDecision, getVersion) : undefined;
+  const shape = await shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, bound !== undefined, decision, getVersion);
+  return { shape, params, mapRows: selection.dynamic ? makeMapper(expressions) : shape.mapRows, decision, fallback, k: opts.k };
+}
+
+/** The planner-estimate statements of a filter, with its placeholders renumbered from $1; cached per query shape. */
+interface EstimateTexts {
+  readonly filtered: string;
+  readonly table: string;
+  /** How many parameters the filter has. */
+  readonly params: number;
+}
+const ESTIMATE_TEXTS = new BoundedCaches<EstimateTexts>(MAX_SHAPES_PER_DB);
+
+function estimateTexts(dialect: PgDialect, target: VectorTarget, context: ReturnType<typeof contextFor>, whereText: string, whereStart: number): EstimateTexts {
+  const cache = ESTIMATE_TEXTS.of(dialect);
+  const key = `${context.id}|${whereStart}|${whereText}`;
+  let texts = cache.get(key);
+  if (texts === undefined) {
+    let count = 0;
+    const own = whereText.replace(/\$(\d+)/g, (_, n: string) => {
+      const i = Number(n) - whereStart;
+      count = Math.max(count, i);
+      return `$${i}`;
+    });
+    const table = compileStatic(dialect, sql`${context.table}`, 'a table');
+    texts = { filtered: `select 1 from ${table} where ${conditionsText(dialect, target, own)}`, table: `select 1 from ${table}`, params: count };
+    cache.set(key, texts);
+  }
+  return texts;
 }
 
 const exactDecision: Decision = { strategy: 'exact', reason: 'the index scan came back short: exact search', estimate: undefined, budget: [], fallback: false };
@@ -191,7 +223,7 @@ async function shapeFor(
   whereText: string | undefined,
   bounded: boolean,
   decision: Decision,
-  version: string | undefined,
+  getVersion: () => Promise<string | undefined>,
 ): Promise<Shape> {
   const budgetKey = decision.budget.map((v) => `${v.key}=${v.value}`).join(',');
   const key = `${context.id}|${opts.k}|${bounded ? 'b' : ''}|${opts.settingsKey}|${decision.strategy}|${budgetKey}|${selection.key}|${dynamicKey}|${whereText ?? '\u0000'}`;
@@ -200,6 +232,7 @@ async function shapeFor(
   if (shape === undefined) {
     const exact = decision.strategy === 'exact';
     const methods = exact ? new Set<IndexInfo['method']>() : new Set(context.indexes.map((i) => i.method));
+    const version = await getVersion();
     if (version !== undefined) checkSettingsVersion(opts.settings, version, 'nearest');
     const user = exact ? [] : mergeSettings(decision.budget, opts.settings);
     const plan = planSettings('nearest', methods, whereText !== undefined, opts.k, user, version);

@@ -38,28 +38,39 @@ function paramsKey(params: readonly unknown[]): string | undefined {
   return key;
 }
 
-async function cachedPlanRows(owner: object, driver: Driver, text: string, params: readonly unknown[], now: number): Promise<number> {
+/** The cached estimate of `text` with `params`, or undefined (expired, never read, or parameters that cannot be keyed). */
+function cached(owner: object, text: string, params: readonly unknown[], now: number): { rows: number | undefined; key: string | undefined } {
   const pk = paramsKey(params);
-  const cache = ESTIMATES.of(owner);
   const key = pk === undefined ? undefined : `${text}\u0000${pk}`;
-  const hit = key === undefined ? undefined : cache.get(key);
-  if (hit !== undefined && now - hit.at < FILTERED_SEARCH.estimateTtlMs) return hit.rows;
+  const hit = key === undefined ? undefined : ESTIMATES.of(owner).get(key);
+  return { rows: hit !== undefined && now - hit.at < FILTERED_SEARCH.estimateTtlMs ? hit.rows : undefined, key };
+}
+
+async function planRowsOf(owner: object, driver: Driver, text: string, params: readonly unknown[], key: string | undefined, now: number): Promise<number> {
   const rows = await driver.query(`explain (format json) ${text}`, params, planRows, true);
-  if (key !== undefined && Number.isFinite(rows)) cache.set(key, { rows, at: now });
+  if (key !== undefined && Number.isFinite(rows)) ESTIMATES.of(owner).set(key, { rows, at: now });
   return rows;
 }
 
 /**
- * @internal The planner's estimate of the rows `conditions` keeps and of the table's rows. `owner` keys the cache
- * (the database's dialect). Both statements are parameterised exactly as the search is.
+ * @internal The planner's estimate of the rows the filter keeps and of the table's rows: from the cache without
+ * a round trip when both are there (a value, not a promise), else read with `EXPLAIN`. `owner` keys the cache (the
+ * database's dialect).
  */
-export async function estimateRows(owner: object, driver: Driver, tableText: string, conditionsText: string, params: readonly unknown[]): Promise<RowEstimate> {
+export function estimateRows(
+  owner: object,
+  driver: Driver,
+  texts: { readonly filtered: string; readonly table: string },
+  params: readonly unknown[],
+): RowEstimate | Promise<RowEstimate> {
   const now = Date.now();
-  const [filtered, table] = await Promise.all([
-    cachedPlanRows(owner, driver, `select 1 from ${tableText} where ${conditionsText}`, params, now),
-    cachedPlanRows(owner, driver, `select 1 from ${tableText}`, [], now),
-  ]);
-  return { filtered, table };
+  const filtered = cached(owner, texts.filtered, params, now);
+  const table = cached(owner, texts.table, [], now);
+  if (filtered.rows !== undefined && table.rows !== undefined) return { filtered: filtered.rows, table: table.rows };
+  return Promise.all([
+    filtered.rows ?? planRowsOf(owner, driver, texts.filtered, params, filtered.key, now),
+    table.rows ?? planRowsOf(owner, driver, texts.table, [], table.key, now),
+  ]).then(([f, t]) => ({ filtered: f, table: t }));
 }
 
 /** @internal Forget every cached estimate of `owner` (tests; after a bulk load the TTL does it). */
