@@ -78,7 +78,7 @@ export async function hybridSearchSql<TSelect extends NearestSelection | PgTable
     params: Object.freeze(prepared.params),
     statements: prepared.statements,
     vectorStrategy: prepared.vector.decision.strategy,
-    vectorReason: prepared.vector.decision.reason,
+    vectorReason: prepared.vector.decision.reason(),
     candidates: prepared.candidates,
   });
 }

@@ -7,8 +7,8 @@ import { checkSettingsVersion, needsVersionCheck, planSettings, settingsStatemen
 import { resolveTarget, type VectorTarget } from '../../targets/index.js';
 import { BoundedCaches } from './bounded-cache.js';
 import { contextFor } from './context.js';
-import { estimateRows } from './estimate.js';
-import { decide, mergeSettings, needsEstimate, type Decision } from './strategy.js';
+import { FilterEstimates } from './estimate.js';
+import { budgetFor, decide, FALLBACK_DECISION, mergeSettings, needsEstimate, type Decision, type RowEstimate } from './strategy.js';
 import { pgVectorError } from '../../errors/index.js';
 import type { VectorIndexInfo as IndexInfo } from '../../indexes/index.js';
 import { invalid, validateOptions } from './options.js';
@@ -106,10 +106,9 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
   }
   const hasWhere = whereText !== undefined;
   const partialMatch = hasWhere ? partialIndexFor(dialect, context.indexes, opts.where!) : undefined;
-  const methods = new Set(context.indexes.map((i) => i.method));
   const driver = driverOf(db);
   // The pgvector version is read once per database; a cached shape does not need it at all.
-  const needVersion = methods.size > 0 || needsVersionCheck(opts.settings);
+  const needVersion = context.indexes.length > 0 || needsVersionCheck(opts.settings);
   let versionRead: Promise<string> | undefined;
   const getVersion = (): Promise<string | undefined> => (needVersion ? (versionRead ??= vectorVersion(db, driver)) : Promise.resolve(undefined));
   const decisionBase = { requested: opts.strategy, hasWhere, userSettings: opts.settings, indexes: context.indexes, partialMatch, k: opts.k };
@@ -117,32 +116,44 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
   let version: string | undefined;
   if (needsEstimate(decisionBase)) {
     version = await getVersion();
-    const texts = estimateTexts(dialect, target, context, whereText!, whereStart);
-    const pending = estimateRows(dialect, driver, texts, params.slice(whereStart, whereStart + texts.params));
+    const estimates = estimatesFor(dialect, target, context, whereText!, whereStart);
+    const pending = estimates.rows(driver, params.slice(whereStart, whereStart + estimates.params));
     const rows = pending instanceof Promise ? await pending : pending;
     if (Number.isFinite(rows.filtered) && Number.isFinite(rows.table)) estimate = rows;
   }
-  const decision = decide({ ...decisionBase, estimate, version });
-  const fallback =
-    decision.fallback && bound === undefined ? await shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, false, exactDecision, getVersion) : undefined;
-  const shape = await shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, bound !== undefined, decision, getVersion);
+  const decision = decide({ ...decisionBase, estimate, version }, (e) => cachedBudget(dialect, context, opts.k, e, version));
+  const found = shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, bound !== undefined, decision, getVersion);
+  const shape = found instanceof Promise ? await found : found;
+  let fallback: Shape | undefined;
+  if (decision.fallback && bound === undefined) {
+    const exact = shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, false, FALLBACK_DECISION, getVersion);
+    fallback = exact instanceof Promise ? await exact : exact;
+  }
   return { shape, params, mapRows: selection.dynamic ? makeMapper(expressions) : shape.mapRows, decision, fallback, k: opts.k };
 }
 
-/** The planner-estimate statements of a filter, with its placeholders renumbered from $1; cached per query shape. */
-interface EstimateTexts {
-  readonly filtered: string;
-  readonly table: string;
-  /** How many parameters the filter has. */
-  readonly params: number;
-}
-const ESTIMATE_TEXTS = new BoundedCaches<EstimateTexts>(MAX_SHAPES_PER_DB);
+const BUDGETS = new BoundedCaches<ReturnType<typeof budgetFor>>(MAX_SHAPES_PER_DB);
 
-function estimateTexts(dialect: PgDialect, target: VectorTarget, context: ReturnType<typeof contextFor>, whereText: string, whereStart: number): EstimateTexts {
-  const cache = ESTIMATE_TEXTS.of(dialect);
+/** The index scan's budget for an estimate (estimates repeat while cached, so budgets do too). */
+function cachedBudget(dialect: PgDialect, context: ReturnType<typeof contextFor>, k: number, estimate: RowEstimate, version: string | undefined): ReturnType<typeof budgetFor> {
+  const cache = BUDGETS.of(dialect);
+  const key = `${context.id}|${k}|${estimate.filtered}|${estimate.table}|${version ?? ''}`;
+  let budget = cache.get(key);
+  if (budget === undefined) {
+    budget = budgetFor(context.indexes, estimate, k, version);
+    cache.set(key, budget);
+  }
+  return budget;
+}
+
+/** A filter's estimate statements (its placeholders renumbered from $1) and cached estimates, per query shape. */
+const ESTIMATES = new BoundedCaches<FilterEstimates>(MAX_SHAPES_PER_DB);
+
+function estimatesFor(dialect: PgDialect, target: VectorTarget, context: ReturnType<typeof contextFor>, whereText: string, whereStart: number): FilterEstimates {
+  const cache = ESTIMATES.of(dialect);
   const key = `${context.id}|${whereStart}|${whereText}`;
-  let texts = cache.get(key);
-  if (texts === undefined) {
+  let estimates = cache.get(key);
+  if (estimates === undefined) {
     let count = 0;
     const own = whereText.replace(/\$(\d+)/g, (_, n: string) => {
       const i = Number(n) - whereStart;
@@ -150,13 +161,11 @@ function estimateTexts(dialect: PgDialect, target: VectorTarget, context: Return
       return `$${i}`;
     });
     const table = compileStatic(dialect, sql`${context.table}`, 'a table');
-    texts = { filtered: `select 1 from ${table} where ${conditionsText(dialect, target, own)}`, table: `select 1 from ${table}`, params: count };
-    cache.set(key, texts);
+    estimates = new FilterEstimates(`select 1 from ${table} where ${conditionsText(dialect, target, own)}`, `select 1 from ${table}`, count);
+    cache.set(key, estimates);
   }
-  return texts;
+  return estimates;
 }
-
-const exactDecision: Decision = { strategy: 'exact', reason: 'the index scan came back short: exact search', estimate: undefined, budget: [], fallback: false };
 
 /** The declared partial index whose own condition is exactly `where` (parameters inlined), if any. */
 function partialIndexFor(dialect: PgDialect, indexes: readonly IndexInfo[], where: SQL): IndexInfo | undefined {
@@ -210,7 +219,7 @@ function conditionsText(dialect: PgDialect, target: VectorTarget, whereText: str
 type Opts = ReturnType<typeof validateOptions>;
 
 /** Find or build the cached shape for this search and decision. */
-async function shapeFor(
+function shapeFor(
   db: AnyPgDatabase,
   dialect: PgDialect,
   target: VectorTarget,
@@ -224,12 +233,13 @@ async function shapeFor(
   bounded: boolean,
   decision: Decision,
   getVersion: () => Promise<string | undefined>,
-): Promise<Shape> {
-  const budgetKey = decision.budget.map((v) => `${v.key}=${v.value}`).join(',');
+): Shape | Promise<Shape> {
+  const budgetKey = decision.budget.length === 0 ? '' : decision.budget.map((v) => `${v.key}=${v.value}`).join(',');
   const key = `${context.id}|${opts.k}|${bounded ? 'b' : ''}|${opts.settingsKey}|${decision.strategy}|${budgetKey}|${selection.key}|${dynamicKey}|${whereText ?? '\u0000'}`;
   const shapes = SHAPES.of(dialect);
-  let shape = shapes.get(key);
-  if (shape === undefined) {
+  const cached = shapes.get(key);
+  if (cached !== undefined) return cached;
+  return (async () => {
     const exact = decision.strategy === 'exact';
     const methods = exact ? new Set<IndexInfo['method']>() : new Set(context.indexes.map((i) => i.method));
     const version = await getVersion();
@@ -242,7 +252,7 @@ async function shapeFor(
         `no vector index declared on the table serves '${context.metric}' on ${target.label}: this is an exact scan of every row. Declare one, or pass requireIndex: true to make this an error.`,
       );
     }
-    shape = buildShape({
+    const shape = buildShape({
       dialect,
       target,
       table: context.table,
@@ -261,8 +271,8 @@ async function shapeFor(
       exact: exact && context.indexes.length > 0,
     });
     shapes.set(key, shape);
-  }
-  return shape;
+    return shape;
+  })();
 }
 
 function buildShape(input: {

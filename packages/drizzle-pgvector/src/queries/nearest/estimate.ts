@@ -1,13 +1,13 @@
 import { FILTERED_SEARCH } from '../../catalog/index.js';
 import type { Driver } from '../../driver/index.js';
-import { BoundedCaches } from './bounded-cache.js';
+import { BoundedCache } from './bounded-cache.js';
 import type { RowEstimate } from './strategy.js';
 
 /**
  * The planner's row estimates a filtered search is decided on: `EXPLAIN (FORMAT JSON)` of `select 1 from <table>
- * where <filter>` and of `select 1 from <table>` — what PostgreSQL's own statistics say, no rows read. Each
- * estimate is cached per database for {@link FILTERED_SEARCH}`.estimateTtlMs` (the same filter with the same
- * parameters, and the table), so repeated searches pay no extra round trip.
+ * where <filter>` and of `select 1 from <table>` — what PostgreSQL's own statistics say, no rows read. Each query
+ * shape keeps its statements and, for {@link FILTERED_SEARCH}`.estimateTtlMs`, its estimates per parameter values:
+ * a repeated filter costs no round trip and no promise.
  */
 
 interface Cached {
@@ -15,7 +15,46 @@ interface Cached {
   readonly at: number;
 }
 
-const ESTIMATES = new BoundedCaches<Cached>(FILTERED_SEARCH.maxCachedEstimates);
+/** @internal A filter's estimate statements and its cached estimates (one per query shape). */
+export class FilterEstimates {
+  private readonly byParams = new BoundedCache<string, Cached>(FILTERED_SEARCH.maxCachedEstimates);
+  private tableRows: Cached | undefined;
+
+  constructor(
+    /** `select 1 from <table> where <conditions>`, the filter's placeholders numbered from $1. */
+    readonly filtered: string,
+    /** `select 1 from <table>`. */
+    readonly table: string,
+    /** How many parameters the filter has. */
+    readonly params: number,
+  ) {}
+
+  /** The estimates for `params`: from the cache without a round trip when both are fresh, else read with EXPLAIN. */
+  rows(driver: Driver, params: readonly unknown[]): RowEstimate | Promise<RowEstimate> {
+    const now = Date.now();
+    const key = paramsKey(params);
+    const hit = key === undefined ? undefined : this.byParams.get(key);
+    const filtered = hit !== undefined && now - hit.at < FILTERED_SEARCH.estimateTtlMs ? hit.rows : undefined;
+    const table = this.tableRows !== undefined && now - this.tableRows.at < FILTERED_SEARCH.estimateTtlMs ? this.tableRows.rows : undefined;
+    if (filtered !== undefined && table !== undefined) return { filtered, table };
+    return Promise.all([
+      filtered ??
+        explainRows(driver, this.filtered, params).then((rows) => {
+          if (key !== undefined && Number.isFinite(rows)) this.byParams.set(key, { rows, at: now });
+          return rows;
+        }),
+      table ??
+        explainRows(driver, this.table, []).then((rows) => {
+          if (Number.isFinite(rows)) this.tableRows = { rows, at: now };
+          return rows;
+        }),
+    ]).then(([f, t]) => ({ filtered: f, table: t }));
+  }
+}
+
+function explainRows(driver: Driver, text: string, params: readonly unknown[]): Promise<number> {
+  return driver.query(`explain (format json) ${text}`, params, planRows, true);
+}
 
 /** The top plan node's `Plan Rows` of an `EXPLAIN (FORMAT JSON)` result row (json, or its text on some drivers). */
 function planRows(rows: unknown[][]): number {
@@ -36,44 +75,4 @@ function paramsKey(params: readonly unknown[]): string | undefined {
     else return undefined;
   }
   return key;
-}
-
-/** The cached estimate of `text` with `params`, or undefined (expired, never read, or parameters that cannot be keyed). */
-function cached(owner: object, text: string, params: readonly unknown[], now: number): { rows: number | undefined; key: string | undefined } {
-  const pk = paramsKey(params);
-  const key = pk === undefined ? undefined : `${text}\u0000${pk}`;
-  const hit = key === undefined ? undefined : ESTIMATES.of(owner).get(key);
-  return { rows: hit !== undefined && now - hit.at < FILTERED_SEARCH.estimateTtlMs ? hit.rows : undefined, key };
-}
-
-async function planRowsOf(owner: object, driver: Driver, text: string, params: readonly unknown[], key: string | undefined, now: number): Promise<number> {
-  const rows = await driver.query(`explain (format json) ${text}`, params, planRows, true);
-  if (key !== undefined && Number.isFinite(rows)) ESTIMATES.of(owner).set(key, { rows, at: now });
-  return rows;
-}
-
-/**
- * @internal The planner's estimate of the rows the filter keeps and of the table's rows: from the cache without
- * a round trip when both are there (a value, not a promise), else read with `EXPLAIN`. `owner` keys the cache (the
- * database's dialect).
- */
-export function estimateRows(
-  owner: object,
-  driver: Driver,
-  texts: { readonly filtered: string; readonly table: string },
-  params: readonly unknown[],
-): RowEstimate | Promise<RowEstimate> {
-  const now = Date.now();
-  const filtered = cached(owner, texts.filtered, params, now);
-  const table = cached(owner, texts.table, [], now);
-  if (filtered.rows !== undefined && table.rows !== undefined) return { filtered: filtered.rows, table: table.rows };
-  return Promise.all([
-    filtered.rows ?? planRowsOf(owner, driver, texts.filtered, params, filtered.key, now),
-    table.rows ?? planRowsOf(owner, driver, texts.table, [], table.key, now),
-  ]).then(([f, t]) => ({ filtered: f, table: t }));
-}
-
-/** @internal Forget every cached estimate of `owner` (tests; after a bulk load the TTL does it). */
-export function forgetEstimates(owner: object): void {
-  ESTIMATES.clear(owner);
 }

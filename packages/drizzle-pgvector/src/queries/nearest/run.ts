@@ -120,7 +120,7 @@ export async function nearestSql<TSelect extends NearestSelection | PgTable | un
     resorted: shape.resorted,
     notes: shape.notes,
     strategy: decision.strategy,
-    reason: decision.reason,
+    reason: decision.reason(),
     estimatedRows: decision.estimate?.filtered,
     tableRows: decision.estimate?.table,
     fallback: fallback === undefined ? undefined : Object.freeze({ sql: fallback.text }),

@@ -23,13 +23,22 @@ export interface RowEstimate {
 /** @internal The decision and what it adds to the search's settings. */
 export interface Decision {
   readonly strategy: NearestStrategy;
-  readonly reason: string;
+  /** Why (built only when asked: `nearestSql` reports it, `nearest` never reads it). */
+  reason(): string;
   readonly estimate: RowEstimate | undefined;
   /** Settings sized to the filter (the caller's own settings are merged over them). */
   readonly budget: readonly VectorSettingValue[];
   /** Re-run exactly when the index scan comes back with fewer than k rows. */
   readonly fallback: boolean;
 }
+
+const NONE: readonly VectorSettingValue[] = Object.freeze([]);
+const fixed = (strategy: NearestStrategy, reason: string): Decision => Object.freeze({ strategy, reason: () => reason, estimate: undefined, budget: NONE, fallback: false });
+const NO_INDEX = fixed('exact', 'no declared vector index serves this target and metric: exact search');
+const ASKED_EXACT = fixed('exact', "strategy 'exact' was asked for");
+const NO_FILTER = fixed('index', 'no filter: index scan');
+/** @internal The exact search a short index scan falls back to. */
+export const FALLBACK_DECISION = fixed('exact', 'the index scan came back short: exact search');
 
 /** @internal Everything the decision depends on. */
 export interface DecisionInput {
@@ -51,31 +60,34 @@ export function needsEstimate(input: Pick<DecisionInput, 'requested' | 'hasWhere
 
 const percent = (f: number): string => `${f >= 0.1 ? (f * 100).toFixed(0) : f >= 0.001 ? (f * 100).toFixed(1) : (f * 100).toPrecision(1)} %`;
 
-/** @internal Decide how to search. */
-export function decide(input: DecisionInput): Decision {
-  const none: readonly VectorSettingValue[] = [];
-  const base = { estimate: input.estimate, budget: none, fallback: false };
-  if (input.indexes.length === 0) {
-    return { ...base, strategy: 'exact', reason: 'no declared vector index serves this target and metric: exact search' };
-  }
-  if (input.requested === 'exact') return { ...base, strategy: 'exact', reason: "strategy 'exact' was asked for" };
-  if (!input.hasWhere) return { ...base, strategy: 'index', reason: 'no filter: index scan' };
-  if (input.partialMatch !== undefined) {
-    return { ...base, strategy: 'index', reason: `the partial index ${input.partialMatch.name} covers exactly this filter: index scan without a filter budget` };
-  }
+/** @internal Decide how to search. `budgetOf` sizes (and may cache) the index scan's budget for an estimate. */
+export function decide(input: DecisionInput, budgetOf: (estimate: RowEstimate) => readonly VectorSettingValue[] = (e) => budgetFor(input.indexes, e, input.k, input.version)): Decision {
+  if (input.indexes.length === 0) return NO_INDEX;
+  if (input.requested === 'exact') return ASKED_EXACT;
+  if (!input.hasWhere) return NO_FILTER;
+  const partial = input.partialMatch;
+  if (partial !== undefined) return fixed('index', `the partial index ${partial.name} covers exactly this filter: index scan without a filter budget`);
   const estimate = input.estimate;
   const auto = input.requested === 'auto';
-  const rows = estimate === undefined ? '' : `the filter matches ≈ ${Math.round(estimate.filtered)} of ${Math.round(estimate.table)} rows`;
-  if (auto && input.userSettings.length === 0 && estimate !== undefined && estimate.filtered <= FILTERED_SEARCH.exactMaxRows) {
-    return { ...base, strategy: 'exact', reason: `${rows} (≤ ${FILTERED_SEARCH.exactMaxRows}): exact search over them through the filter's own plan` };
+  const explicit = input.userSettings.length > 0;
+  const rows = (e: RowEstimate): string => `the filter matches ≈ ${Math.round(e.filtered)} of ${Math.round(e.table)} rows`;
+  if (auto && !explicit && estimate !== undefined && estimate.filtered <= FILTERED_SEARCH.exactMaxRows) {
+    return {
+      strategy: 'exact',
+      reason: () => `${rows(estimate)} (≤ ${FILTERED_SEARCH.exactMaxRows}): exact search over them through the filter's own plan`,
+      estimate,
+      budget: NONE,
+      fallback: false,
+    };
   }
-  const budget = estimate === undefined ? none : budgetFor(input.indexes, estimate, input.k, input.version);
-  const why = input.userSettings.length > 0 && auto ? 'explicit settings' : auto ? rows : "strategy 'index' was asked for";
-  const fraction = estimate === undefined ? '' : ` (${percent(selectivity(estimate))})`;
+  const budget = estimate === undefined ? NONE : budgetOf(estimate);
   return {
-    ...base,
     strategy: 'index',
-    reason: `${why}${auto && input.userSettings.length === 0 ? fraction : ''}: index scan${budget.length > 0 ? ` with ${budget.map((v) => `${v.guc} = ${v.value}`).join(', ')}` : ''}`,
+    reason: () => {
+      const why = !auto ? "strategy 'index' was asked for" : explicit ? 'explicit settings' : estimate === undefined ? 'no row estimate' : `${rows(estimate)} (${percent(selectivity(estimate))})`;
+      return `${why}: index scan${budget.length > 0 ? ` with ${budget.map((v) => `${v.guc} = ${v.value}`).join(', ')}` : ''}`;
+    },
+    estimate,
     budget,
     fallback: auto,
   };
