@@ -58,8 +58,8 @@ export async function steerTo(db: AnyPgDatabase, context: SearchContext, index: 
  * report another index's recall (or an exact scan's 1.0) as this one's.
  */
 export function checkIndexUsed(fn: string, context: SearchContext, index: VectorIndexInfo, used: readonly string[], settings: VectorSettings, filtered: boolean): void {
-  if (used.includes(index.name)) return;
-  const vector = context.indexes.filter((i) => used.includes(i.name)).map((i) => i.name);
+  if (used.some((u) => isIndex(u, index.name))) return;
+  const vector = context.indexes.filter((i) => used.some((u) => isIndex(u, i.name))).map((i) => i.name);
   const what =
     vector.length > 0
       ? `the planner scanned ${vector.map((n) => `"${n}"`).join(', ')} instead`
@@ -75,4 +75,9 @@ export function checkIndexUsed(fn: string, context: SearchContext, index: Vector
     usedIndexes: [...used],
     settings,
   });
+}
+
+/** `used` (a name from EXPLAIN) is the index `name`, or one of its Citus shard placements (`<name>_<shard id>`). */
+function isIndex(used: string, name: string): boolean {
+  return used === name || (used.startsWith(`${name}_`) && /^\d+$/.test(used.slice(name.length + 1)));
 }
