@@ -1,6 +1,6 @@
 import type { Driver, DriverConnection, RowMapper } from './driver.js';
 import { sessionQuery, type AnyPgDatabase, type SessionLike } from '../compat/index.js';
-import { queryError } from './errors.js';
+import { queryError, withServerCode } from './errors.js';
 import { rowsOf } from './rows.js';
 
 /**
@@ -11,7 +11,11 @@ import { rowsOf } from './rows.js';
 
 /** @internal Run SQL text with positional parameters through Drizzle's session; rows as arrays. */
 export function drizzleQuery<T>(session: SessionLike, text: string, params: readonly unknown[], map: RowMapper<T>): Promise<T> {
-  return sessionQuery(session, { sql: text, params: params as unknown[] }, 'arrays', map as (rows: unknown[][]) => unknown) as Promise<T>;
+  // Drizzle's wrapper keeps the driver's error as `cause`: put the server's SQLSTATE on it as `code`, as every
+  // other path does (e.g. 57P01 when the backend was terminated).
+  return (sessionQuery(session, { sql: text, params: params as unknown[] }, 'arrays', map as (rows: unknown[][]) => unknown) as Promise<T>).catch((error: unknown) => {
+    throw withServerCode(error);
+  });
 }
 
 /**

@@ -11,11 +11,13 @@ import { cosine, ddl, explain } from './fixtures.js';
  * The cases of issue 15's table, on every backend: 30,000 × 64-d clustered unit vectors (60 clusters), cosine,
  * HNSW with pgvector's defaults and IVFFlat with 30 lists, a btree on each filter column, held-out queries from the
  * same distribution, NO settings passed — recall@10 against the exact filtered answer (computed here, in float4).
+ * The clusters are as tight as the issue's data, where pgvector's defaults give ≈ 0.99 unfiltered: HNSW builds are not
+ * deterministic, and on looser clusters (spread 0.05) the unfiltered baseline itself swings 0.93–0.99 between builds.
  */
 const ROWS = 30_000;
 const DIMS = 64;
 const CLUSTERS = 60;
-const QUERIES = 30;
+const QUERIES = 40;
 
 function columns() {
   return {
@@ -39,7 +41,7 @@ const ivfItems = pgTable('fs_ivf', columns(), (t) => [
 ]);
 type Items = typeof hnswItems | typeof ivfItems;
 
-const data = clusteredVectors({ rows: ROWS + QUERIES, dimensions: DIMS, clusters: CLUSTERS, seed: 11, spread: 0.05 });
+const data = clusteredVectors({ rows: ROWS + QUERIES, dimensions: DIMS, clusters: CLUSTERS, seed: 11, spread: 0.04 });
 const stored = data.vectors.slice(0, ROWS).map((v) => v.map((x) => Math.fround(Number(x.toFixed(6)))));
 const queries = data.vectors.slice(ROWS);
 const hash = (i: number): number => Math.imul(i + 1, 2654435761) >>> 0;
