@@ -8,6 +8,9 @@ import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { copyRows as copyRowsPg } from 'drizzle-pgvector/pg';
+import { copyRows as copyRowsPglite } from 'drizzle-pgvector/pglite';
 import pg from 'pg';
 
 export type Db = PgDatabase<PgQueryResultHKT>;
@@ -23,6 +26,8 @@ export interface BenchDatabase {
   readonly notices: string[];
   /** Rows of a statement, as objects. */
   rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /** Load rows with the library's `copyRows` (drizzle-pgvector/pg or /pglite): binary COPY. Returns the rows written. */
+  copy(table: PgTable, rows: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -31,6 +36,7 @@ export async function openBenchDatabase(url: string | undefined): Promise<BenchD
   let db: Db;
   let close: () => Promise<void>;
   let kind: BenchDatabase['kind'];
+  let copy: BenchDatabase['copy'];
   const notices: string[] = [];
   if (url) {
     const client = new pg.Client({ connectionString: url });
@@ -38,11 +44,13 @@ export async function openBenchDatabase(url: string | undefined): Promise<BenchD
     await client.connect();
     db = drizzleNodePg({ client }) as unknown as Db;
     close = () => client.end();
+    copy = async (table, rows) => (await copyRowsPg(client, table, rows as never)).rows;
     kind = 'DATABASE_URL';
   } else {
     const client = await PGlite.create({ extensions: { vector: vectorExtension } });
     db = drizzlePglite({ client }) as unknown as Db;
     close = () => client.close();
+    copy = async (table, rows) => (await copyRowsPglite(client, table, rows as never)).rows;
     kind = 'PGlite';
   }
   const rows = async <T>(query: SQL): Promise<T[]> => ((await db.execute(query)) as unknown as { rows: T[] }).rows;
@@ -60,6 +68,7 @@ export async function openBenchDatabase(url: string | undefined): Promise<BenchD
     db,
     notices,
     rows,
+    copy,
     close,
   };
 }
