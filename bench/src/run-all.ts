@@ -23,6 +23,8 @@ import { runFilteredSearch } from './filtered-search.js';
 import { parseIndexComparisonArgs, runIndexComparison } from './index-comparison.js';
 import { runHybridSearchBenchmark } from './hybrid-search.js';
 import { runIngestionBenchmark } from './ingestion.js';
+import { runQuantizedCandidates } from './quantized-candidates.js';
+import { runQuantizedSearch } from './quantized-search.js';
 import { runQueryBenchmark } from './query-overhead.js';
 import { resultsDir, sectionWithCharts, writeReport, type Benchmark, type BenchmarkReport } from './report.js';
 
@@ -42,6 +44,16 @@ const BENCHMARKS: Benchmark[] = [
     name: 'filtered-search',
     description: "nearest()'s filtered-search plan vs exact and index scans by hand: selectivity × filter kind × HNSW/IVFFlat (FILTERED_* variables)",
     run: () => runFilteredSearch(),
+  },
+  {
+    name: 'quantized-search',
+    description: 'full-precision HNSW vs asHalfvec / binaryQuantize HNSW + exact re-rank: build, size, memory, recall, latency (QS_* variables)',
+    run: () => runQuantizedSearch(),
+  },
+  {
+    name: 'quantized-candidates',
+    description: 're-rank recall@10 vs candidates per via at 384/768/1536-d: the source of QUANTIZED_SEARCH (QC_* variables)',
+    run: () => runQuantizedCandidates(),
   },
 ];
 
