@@ -47,6 +47,8 @@ export interface QuantizedSearchData {
   readonly rounds: number;
   readonly loadMs: number;
   readonly tableBytes: number;
+  /** Set when this run reused an earlier run's table (QS_REUSE): the date of the run that loaded and built it. */
+  readonly buildsFrom?: string | undefined;
   readonly builds: readonly MethodBuild[];
   readonly exact: { readonly medianMs: number; readonly p95Ms: number };
   readonly sweep: readonly SweepPoint[];
@@ -54,6 +56,8 @@ export interface QuantizedSearchData {
   readonly timed: readonly TimedVariant[];
   /** False when nearest() had no rerank option yet (only the hand-written re-rank was timed). */
   readonly rerankThroughNearest: boolean;
+  /** Searches whose hand-written SQL the planner ran without their index (EXPLAIN; a small table). */
+  readonly notIndexed: readonly string[];
   readonly loadAverage: { readonly median: number; readonly max: number };
   readonly totalMs: number;
 }
@@ -72,6 +76,7 @@ export function quantizedSearchMarkdown(d: QuantizedSearchData): string {
       `recall@${ds.k} against the exact answer (sequential scan: median ${ms(d.exact.medianMs)}). Load average (2 shared cores): median ` +
       `${d.loadAverage.median.toFixed(1)}, max ${d.loadAverage.max.toFixed(1)}.`,
     '',
+    ...(d.buildsFrom ? [`Table, load and builds from the run of ${d.buildsFrom} (QS_REUSE); the searches below from this run.`, ''] : []),
     table(
       ['index', 'build time', 'build vs full', 'index size', 'size vs full', 'maintenance_work_mem (estimate)'],
       d.builds.map((b) => [
@@ -107,6 +112,7 @@ export function quantizedSearchMarkdown(d: QuantizedSearchData): string {
     ),
     '',
   );
+  if (d.notIndexed.length > 0) out.push(`The planner did not use the index for ${d.notIndexed.join(', ')} (EXPLAIN): the table is too small for this comparison.`, '');
   if (!d.rerankThroughNearest) out.push('`nearest()` had no `rerank` option in this run: only the hand-written re-rank was timed.', '');
   out.push(`### Sweep (hand-written SQL, one pass over the queries each, stops at recall@${ds.k} ≥ ${d.target})`, '');
   out.push(
