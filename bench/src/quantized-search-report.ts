@@ -54,8 +54,8 @@ export interface QuantizedSearchData {
   readonly sweep: readonly SweepPoint[];
   readonly chosen: Record<'full' | 'half' | 'bq', { readonly chosen: number; readonly reached: boolean }>;
   readonly timed: readonly TimedVariant[];
-  /** False when nearest() had no rerank option yet (only the hand-written re-rank was timed). */
-  readonly rerankThroughNearest: boolean;
+  /** What nearest({ rerank }) sends (nearestSql), per re-ranked method. */
+  readonly nearestPlans: readonly { readonly method: string; readonly statements: readonly string[]; readonly sql: string }[];
   /** Searches whose hand-written SQL the planner ran without their index (EXPLAIN; a small table). */
   readonly notIndexed: readonly string[];
   readonly loadAverage: { readonly median: number; readonly max: number };
@@ -113,7 +113,7 @@ export function quantizedSearchMarkdown(d: QuantizedSearchData): string {
     '',
   );
   if (d.notIndexed.length > 0) out.push(`The planner did not use the index for ${d.notIndexed.join(', ')} (EXPLAIN): the table is too small for this comparison.`, '');
-  if (!d.rerankThroughNearest) out.push('`nearest()` had no `rerank` option in this run: only the hand-written re-rank was timed.', '');
+  for (const p of d.nearestPlans) out.push(`\`nearest()\` for ${p.method}: \`${[...p.statements, p.sql].join('; ')}\``, '');
   out.push(`### Sweep (hand-written SQL, one pass over the queries each, stops at recall@${ds.k} ≥ ${d.target})`, '');
   out.push(
     table(

@@ -20,7 +20,7 @@ import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { asHalfvec, binaryQuantize, nearest } from 'drizzle-pgvector';
+import { asHalfvec, binaryQuantize, nearest, nearestSql } from 'drizzle-pgvector';
 import { openBenchDatabase, type BenchDatabase } from './bench-database.js';
 import { build, efSearchFor, exactSql, indexSql, loadTable, qsTable, recallOf, rerankSql, run, usesIndex, vias, type QsTable, type Via } from './quantized-plans.js';
 import { quantizedSearchCharts, quantizedSearchMarkdown, type MethodBuild, type QuantizedSearchData, type SweepPoint, type TimedVariant } from './quantized-search-report.js';
@@ -79,18 +79,10 @@ async function sweep(
   return { points, chosen: values[values.length - 1]!, reached: false };
 }
 
-/** nearest() with rerank, or undefined when this library has no rerank option yet. */
-async function rerankThroughNearest(bench: BenchDatabase, t: QsTable, via: Via, candidates: number, probe: readonly number[]): Promise<Search | undefined> {
+/** nearest() with `rerank: { via, candidates }` (the library's re-rank of the same search). */
+function rerankThroughNearest(bench: BenchDatabase, t: QsTable, via: Via, candidates: number): Search {
   const target = via.kind === 'binaryQuantize' ? binaryQuantize(t.embedding) : asHalfvec(t.embedding);
-  const options = { k: K, metric: 'cosine', select: { id: t.id }, rerank: { via: target, candidates } } as unknown as Parameters<typeof nearest>[3];
-  const search: Search = async (q) => (await nearest(bench.db, t.embedding, [...q], options)) as unknown as Row[];
-  try {
-    await search(probe);
-    return search;
-  } catch (error) {
-    if (String((error as Error).message).includes('rerank')) return undefined;
-    throw error;
-  }
+  return async (q) => nearest(bench.db, t.embedding, [...q], { k: K, metric: 'cosine', select: { id: t.id }, rerank: { via: target, candidates } });
 }
 
 export async function runQuantizedSearch(progress: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<BenchmarkReport> {
@@ -165,6 +157,7 @@ export async function runQuantizedSearch(progress: (line: string) => void = (l) 
 
     // Timed, interleaved: each variant at its chosen value.
     const efFull = sweeps.full.chosen;
+    const nearestPlans: { method: string; statements: readonly string[]; sql: string }[] = [];
     const variants: { label: string; method: string; through: TimedVariant['through']; setting: string; search: Search }[] = [
       {
         label: `full precision, nearest() ef_search ${efFull}`,
@@ -174,11 +167,10 @@ export async function runQuantizedSearch(progress: (line: string) => void = (l) 
         search: async (q) => (await nearest(bench.db, t.embedding, [...q], { k: K, metric: 'cosine', select: { id: t.id }, settings: { efSearch: efFull } })) as unknown as Row[],
       },
     ];
-    let rerankLanded = true;
     for (const [via, s] of [[v.half, sweeps.half], [v.bq, sweeps.bq]] as const) {
-      const viaNearest = await rerankThroughNearest(bench, t, via, s.chosen, queries[0]!);
-      if (viaNearest) variants.push({ label: `${via.label} + re-rank, nearest()`, method: via.label, through: 'nearest()', setting: `candidates ${s.chosen}`, search: viaNearest });
-      else rerankLanded = false;
+      const plan = await nearestSql(bench.db, t.embedding, queries[0]!, { k: K, metric: 'cosine', select: { id: t.id }, rerank: { via: via.kind === 'binaryQuantize' ? binaryQuantize(t.embedding) : asHalfvec(t.embedding), candidates: s.chosen } });
+      nearestPlans.push({ method: via.label, statements: plan.statements, sql: plan.sql });
+      variants.push({ label: `${via.label} + re-rank, nearest()`, method: via.label, through: 'nearest()', setting: `candidates ${s.chosen}`, search: rerankThroughNearest(bench, t, via, s.chosen) });
       variants.push({ label: `${via.label} + re-rank, by hand`, method: via.label, through: 'by hand', setting: `candidates ${s.chosen}`, search: rerank(via)(s.chosen) });
     }
     progress(`  timing ${variants.length} variants × ${queryCount} queries × ${rounds} rounds, interleaved…`);
@@ -221,7 +213,7 @@ export async function runQuantizedSearch(progress: (line: string) => void = (l) 
       sweep: [...sweeps.full.points, ...sweeps.half.points, ...sweeps.bq.points],
       chosen: { full: pick(sweeps.full), half: pick(sweeps.half), bq: pick(sweeps.bq) },
       timed,
-      rerankThroughNearest: rerankLanded,
+      nearestPlans,
       notIndexed,
       loadAverage: { median: median(loadSamples), max: Math.max(...loadSamples) },
       totalMs: performance.now() - started,
