@@ -42,7 +42,7 @@ export function quantizedCandidatesMarkdown(d: CandidatesData): string {
   const cs = unique(d.curves.map((p) => p.candidates)).sort((a, b) => a - b);
   const ds = d.dataSet;
   const out: string[] = [
-    `## Re-rank candidates: recall@10 vs candidates (${Number(ds.rows).toLocaleString('en-US')} rows per dimension count, ${d.backend})`,
+    `## Re-rank candidates: recall@${d.dataSet.k} vs candidates (${Number(ds.rows).toLocaleString('en-US')} rows per dimension count, ${d.backend})`,
     '',
     `${d.environment}. **Synthetic text-like data** (${ds.generator}): unit vectors with a shared mean direction (mean cosine between unrelated ` +
       `points ≈ ${ds.meanCosine}), ${ds.topics} overlapping topics in a ${ds.latent}-d latent space (1/(k+1) spectrum) projected up by a random ` +
@@ -87,7 +87,7 @@ export async function quantizedCandidatesCharts(d: CandidatesData): Promise<Char
   const svg = await render({
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     config: CONFIG,
-    title: { text: 'Re-rank: recall@10 vs candidates', subtitle: [`synthetic text-like data, ${Number(d.dataSet.rows).toLocaleString('en-US')} rows, ${d.backend}`] },
+    title: { text: `Re-rank: recall@${d.dataSet.k} vs candidates`, subtitle: [`synthetic text-like data, ${Number(d.dataSet.rows).toLocaleString('en-US')} rows, ${d.backend}`] },
     data: { values },
     facet: { column: { field: 'dimsLabel', type: 'ordinal', title: null, sort: unique(values.map((v) => v.dimsLabel)) } },
     spec: {
@@ -98,7 +98,7 @@ export async function quantizedCandidatesCharts(d: CandidatesData): Promise<Char
           mark: { type: 'line', point: true },
           encoding: {
             x: { field: 'candidates', type: 'quantitative', scale: { type: 'log' }, title: 'candidates (log)' },
-            y: { field: 'recall', type: 'quantitative', scale: { domain: [0, 1] }, title: 'recall@10' },
+            y: { field: 'recall', type: 'quantitative', scale: { domain: [0, 1] }, title: `recall@${d.dataSet.k}` },
             color: { field: 'via', type: 'nominal', title: 'via' },
           },
         },
@@ -106,5 +106,6 @@ export async function quantizedCandidatesCharts(d: CandidatesData): Promise<Char
       ],
     },
   } as never);
-  return [{ file: 'quantized-candidates.svg', title: 'Re-rank: recall@10 vs candidates', svg }];
+  const suffix = Number(d.dataSet.k) === 10 ? '' : `-k${d.dataSet.k}`;
+  return [{ file: `quantized-candidates${suffix}.svg`, title: `Re-rank: recall@${d.dataSet.k} vs candidates`, svg }];
 }

@@ -5,7 +5,7 @@
  * `QUANTIZED_SEARCH` (packages/drizzle-pgvector/src/catalog/quantized-search.ts).
  *
  *   DATABASE_URL=postgres://… pnpm --filter drizzle-pgvector-bench bench:candidates --out bench-results/server
- *   (QC_ROWS 20000, QC_QUERIES 100, QC_DIMS 384,768,1536, QC_CANDIDATES 10,20,…,1000, QC_MEAN_COSINE 0.3)
+ *   (QC_ROWS 20000 on a server, 2000 on PGlite; QC_QUERIES 100, QC_DIMS 384,768,1536, QC_CANDIDATES 10,20,…,1000, QC_MEAN_COSINE 0.3, QC_K 10)
  *
  * Data: text-like synthetic vectors (src/text-like-data.ts; no real embeddings are reachable here), one table per
  * dimension count, loaded with copyRows, HNSW m 16 / ef_construction 64 on each expression (buildIndex). Per
@@ -22,7 +22,6 @@ import type { BenchmarkReport } from './report.js';
 import { environment, median, quantile } from './stats.js';
 import { textLikeData, TEXT_LIKE_DEFAULTS } from './text-like-data.js';
 
-const K = 10;
 const SEED = 7;
 const CANDIDATES = [10, 20, 40, 60, 80, 100, 150, 200, 300, 400, 600, 800, 1000];
 const STOP_AT = 0.995;
@@ -39,9 +38,10 @@ function envList(name: string, fallback: readonly number[]): number[] {
 
 export async function runQuantizedCandidates(progress: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<BenchmarkReport> {
   const bench = await openBenchDatabase(process.env.DATABASE_URL || undefined);
-  const rows = envList('QC_ROWS', [bench.kind === 'PGlite' ? 5000 : 20_000])[0]!;
+  const rows = envList('QC_ROWS', [bench.kind === 'PGlite' ? 2000 : 20_000])[0]!;
   const queryCount = envList('QC_QUERIES', [100])[0]!;
   const dimsList = envList('QC_DIMS', [384, 768, 1536]);
+  const K = envList('QC_K', [10])[0]!;
   const candidates = envList('QC_CANDIDATES', CANDIDATES).filter((c) => c >= K && c <= 1000);
   const meanCosine = Number(process.env.QC_MEAN_COSINE ?? TEXT_LIKE_DEFAULTS.meanCosine);
   const started = performance.now();
@@ -99,7 +99,7 @@ export async function runQuantizedCandidates(progress: (line: string) => void = 
       curves,
       totalMs: performance.now() - started,
     };
-    return { name: 'quantized-candidates', markdown: quantizedCandidatesMarkdown(result), data: result, charts: await quantizedCandidatesCharts(result) };
+    return { name: K === 10 ? 'quantized-candidates' : `quantized-candidates-k${K}`, markdown: quantizedCandidatesMarkdown(result), data: result, charts: await quantizedCandidatesCharts(result) };
   } finally {
     if (bench.kind !== 'PGlite') await bench.db.execute(sql`drop table if exists ${sql.identifier(name)}`);
     await bench.close();
