@@ -82,7 +82,7 @@ export async function runQuantizedCandidates(progress: (line: string) => void = 
           const point: CurvePoint = { dims: d, via: via.label, kind: via.kind, candidates: c, efSearch: efSearchFor(c), recall: found / queries.length, medianMs: median(times), p95Ms: quantile(times, 0.95) };
           curves.push(point);
           load.samples.push(loadavg()[0]!);
-          progress(`  ${d}-d ${via.label} C=${c}: recall@10 ${point.recall.toFixed(3)}, ${point.medianMs.toFixed(2)} ms`);
+          progress(`  ${d}-d ${via.label} C=${c}: recall@${K} ${point.recall.toFixed(3)}, ${point.medianMs.toFixed(2)} ms`);
           if (point.recall >= STOP_AT) break;
         }
       }

@@ -131,19 +131,19 @@ describe('nearestSql: the re-ranked query and its settings', () => {
     expect(await explain(db, sub)).toMatch(/Index Scan using rr_items_sub/);
   });
 
-  it('default candidates follow the catalog rule (binary quantization: 40·k, at least 200)', async () => {
+  it('default candidates follow the catalog rule (binary quantization: 20·k, at least 100)', async () => {
     const small = await nearestSql(db, items.embedding, queries[0]!, { k: 3, metric: 'cosine', rerank: { via: binaryQuantize(items.embedding) } });
-    expect(small.rerank?.candidates).toBe(200);
+    expect(small.rerank?.candidates).toBe(100);
     const large = await nearestSql(db, items.embedding, queries[0]!, { k: 20, metric: 'cosine', rerank: { via: binaryQuantize(items.embedding) } });
-    expect(large.rerank?.candidates).toBe(800);
-    expect(large.settings['hnsw.ef_search']).toBe('800');
+    expect(large.rerank?.candidates).toBe(400);
+    expect(large.settings['hnsw.ef_search']).toBe('400');
   });
 });
 
 describe('the automatic path: a column whose only index is quantized is searched through it, re-ranked', () => {
   it('nearest goes through the binary-quantized index (EXPLAIN ANALYZE shows it scanned) and keeps recall', async () => {
     const plan = await nearestSql(db, bqOnly.embedding, queries[1]!, { k: 10, metric: 'cosine', select: { id: bqOnly.id } });
-    expect(plan.rerank).toMatchObject({ via: `binaryQuantize("rr_bq"."embedding", ${DIMS})`, automatic: true, candidates: 400 });
+    expect(plan.rerank).toMatchObject({ via: `binaryQuantize("rr_bq"."embedding", ${DIMS})`, automatic: true, candidates: 200 });
     expect(plan.notes.join(' ')).toMatch(/automatic/);
     const analyzed = await rawRows(db, `explain (analyze, costs off) ${plan.sql}`, plan.params).then(async (rows) => rows.map((r) => String(r[0])).join('\n'));
     // Without the plan's SET LOCAL, ef_search is 40: still the index, so the scan counters are the point here.
