@@ -21,7 +21,8 @@ import { drizzleTemplate } from './sql-template.js';
 export const HNSW = { m: 16, efConstruction: 64 } as const;
 /** pgvector's ceiling for hnsw.ef_search. */
 export const MAX_EF_SEARCH = 1000;
-const DEFAULT_EF_SEARCH = 40;
+/** pgvector's default hnsw.ef_search. */
+export const DEFAULT_EF_SEARCH = 40;
 
 export type ViaKind = 'binaryQuantize' | 'asHalfvec' | 'subvector';
 
@@ -88,6 +89,18 @@ export async function run(bench: BenchDatabase, settings: readonly string[], tex
     for (const s of settings) await tx.execute(sql.raw(s));
     return exec(tx);
   });
+}
+
+/** Run SQL text with positional parameters (what nearestSql() returns) after its statements, in one transaction if any. */
+export async function runPlan(bench: BenchDatabase, statements: readonly string[], text: string, params: readonly unknown[]): Promise<{ id: number; distance: number }[]> {
+  const query = drizzleTemplate(text)(params);
+  const exec = async (db: Pick<BenchDatabase['db'], 'execute'>) => ((await db.execute(query)) as unknown as { rows: Record<string, unknown>[] }).rows;
+  const rows = statements.length === 0 ? await exec(bench.db) : await bench.db.transaction(async (tx) => {
+    for (const s of statements) await tx.execute(sql.raw(s));
+    return exec(tx);
+  });
+  // nearest()'s select list: "distance", then the selected columns as "_0", …
+  return rows.map((r) => ({ id: Number(r['_0'] ?? r['id']), distance: Number(r['distance']) }));
 }
 
 /** The inner plan uses `via.index`? (EXPLAIN of the hand-written query.) */

@@ -22,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { asHalfvec, binaryQuantize, nearest, nearestSql } from 'drizzle-pgvector';
 import { openBenchDatabase, type BenchDatabase } from './bench-database.js';
-import { build, efSearchFor, exactSql, indexSql, loadTable, qsTable, recallOf, rerankSql, run, usesIndex, vias, type QsTable, type Via } from './quantized-plans.js';
+import { DEFAULT_EF_SEARCH, build, efSearchFor, exactSql, runPlan, indexSql, loadTable, qsTable, recallOf, rerankSql, run, usesIndex, vias, type QsTable, type Via } from './quantized-plans.js';
 import { quantizedSearchCharts, quantizedSearchMarkdown, type MethodBuild, type QuantizedSearchData, type SweepPoint, type TimedVariant } from './quantized-search-report.js';
 import type { BenchmarkReport } from './report.js';
 import { environment, median, quantile } from './stats.js';
@@ -140,7 +140,8 @@ export async function runQuantizedSearch(progress: (line: string) => void = (l) 
     }
     loadSamples.push(loadavg()[0]!);
 
-    const efSettings = (ef: number) => [`set local hnsw.ef_search = ${ef}`];
+    // pgvector's default ef_search needs no SET LOCAL, hence no transaction (as nearest() does it).
+    const efSettings = (ef: number) => (ef === DEFAULT_EF_SEARCH ? [] : [`set local hnsw.ef_search = ${ef}`]);
     const full = (ef: number): Search => (q) => run(bench, efSettings(ef), indexSql(name, d, K), q);
     const notIndexed: string[] = [];
     const rerank = (via: Via) => (c: number): Search => (q) => run(bench, efSettings(efSearchFor(c)), rerankSql(name, d, via, c, K), q);
@@ -171,6 +172,7 @@ export async function runQuantizedSearch(progress: (line: string) => void = (l) 
       const plan = await nearestSql(bench.db, t.embedding, queries[0]!, { k: K, metric: 'cosine', select: { id: t.id }, rerank: { via: via.kind === 'binaryQuantize' ? binaryQuantize(t.embedding) : asHalfvec(t.embedding), candidates: s.chosen } });
       nearestPlans.push({ method: via.label, statements: plan.statements, sql: plan.sql });
       variants.push({ label: `${via.label} + re-rank, nearest()`, method: via.label, through: 'nearest()', setting: `candidates ${s.chosen}`, search: rerankThroughNearest(bench, t, via, s.chosen) });
+      variants.push({ label: `${via.label} + re-rank, nearestSql()'s SQL by hand`, method: via.label, through: 'same SQL by hand', setting: `candidates ${s.chosen}`, search: (q) => runPlan(bench, plan.statements, plan.sql, [JSON.stringify(q), ...plan.params.slice(1)]) });
       variants.push({ label: `${via.label} + re-rank, by hand`, method: via.label, through: 'by hand', setting: `candidates ${s.chosen}`, search: rerank(via)(s.chosen) });
     }
     progress(`  timing ${variants.length} variants × ${queryCount} queries × ${rounds} rounds, interleaved…`);
