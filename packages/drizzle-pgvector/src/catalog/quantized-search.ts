@@ -20,9 +20,10 @@
  * Binary quantization is hardest at 384 dimensions (fewer bits) and for large k. The rule's values at 384-d give
  * recall@k 0.98 (k = 1: 100 candidates), 0.985 (k = 10: 200), 0.988 (k = 50: 1000) for binaryQuantize; 0.99 / 0.988
  * / 0.993 for asHalfvec (whose recall is the HNSW graph's: `ef_search` ≥ 40 matters, not the precision); 0.99 /
- * 0.965 / ≈ 0.95 for a subvector of 1/4 of the dimensions (less for smaller shares: not measured). At 100,000 ×
- * 1536 see bench-results/server/quantized-search.md. Real embeddings, especially 384-d ones, can need more: tune
- * with a sample of your own queries.
+ * 0.965 / ≈ 0.95 for a subvector of 1/4 of the dimensions (less for smaller shares: not measured). The need grows
+ * with the table: at 100,000 × 1536 (bench-results/server/quantized-search.md) binaryQuantize at k = 10 reached
+ * 0.802 / 0.956 with 20 / 40 candidates, where 20,000 rows gave 0.937 / 0.986 — hence the margin (200 at k = 10).
+ * Real embeddings, especially 384-d ones, can need more: tune with a sample of your own queries.
  */
 export const QUANTIZED_SEARCH = Object.freeze({
   /** Candidates per requested neighbour, by the `via` target's kind. */
