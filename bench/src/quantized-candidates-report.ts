@@ -25,6 +25,8 @@ export interface CandidatesData {
   readonly loadAverage: { readonly start: number; readonly median: number; readonly max: number };
   readonly builds: readonly { dims: number; via: string; buildMs: number; indexBytes: number; maintenanceWorkMem: string }[];
   readonly curves: readonly CurvePoint[];
+  /** Vias whose index the planner did not use (a small table): not swept. */
+  readonly skipped: readonly string[];
   readonly totalMs: number;
 }
 
@@ -78,6 +80,7 @@ export function quantizedCandidatesMarkdown(d: CandidatesData): string {
   }
   out.push('### Index builds (buildIndex, serial, maintenance_work_mem from estimateIndexBuildMemory)', '');
   out.push(table(['dims', 'via', 'build', 'index size', 'maintenance_work_mem'], d.builds.map((b) => [String(b.dims), b.via, ms(b.buildMs), bytes(b.indexBytes), b.maintenanceWorkMem])), '');
+  if (d.skipped.length > 0) out.push(`Not swept (the planner did not use their index on so small a table): ${d.skipped.join(', ')}.`, '');
   out.push(`Whole sweep: ${(d.totalMs / 1000).toFixed(0)} s.`, '');
   return out.join('\n');
 }

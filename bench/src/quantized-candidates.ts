@@ -48,6 +48,7 @@ export async function runQuantizedCandidates(progress: (line: string) => void = 
   const load = { start: loadavg()[0]!, samples: [] as number[] };
   const curves: CurvePoint[] = [];
   const builds: CandidatesData['builds'][number][] = [];
+  const skipped: string[] = [];
   const name = 'bench_qc';
   try {
     for (const d of dimsList) {
@@ -68,7 +69,10 @@ export async function runQuantizedCandidates(progress: (line: string) => void = 
       for (const via of list) {
         const settings = (c: number) => [`set local hnsw.ef_search = ${efSearchFor(c)}`];
         if (!(await usesIndex(bench, settings(candidates[0]!), rerankSql(name, d, via, candidates[0]!, K), queries[0]!, via.index))) {
-          throw new Error(`${via.label} at ${d}-d: the plan does not use ${via.index}`);
+          // A small table (PGlite's default run): the planner sorts every row instead; such a curve would be the exact answer's.
+          skipped.push(`${via.label} at ${d}-d`);
+          progress(`  ${d}-d ${via.label}: the planner does not use ${via.index} (table too small?), skipped`);
+          continue;
         }
         for (const c of candidates) {
           const times: number[] = [];
@@ -96,6 +100,7 @@ export async function runQuantizedCandidates(progress: (line: string) => void = 
       hnsw: 'm = 16, ef_construction = 64; ef_search = max(40, candidates)',
       loadAverage: { start: load.start, median: median(load.samples), max: Math.max(...load.samples) },
       builds,
+      skipped,
       curves,
       totalMs: performance.now() - started,
     };
