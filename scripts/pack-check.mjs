@@ -76,7 +76,7 @@ writeFileSync(
 import { pgTable, serial, text } from 'drizzle-orm/pg-core';
 import { ensureVectorExtension, hnswIndex, nearest, PgVectorError, vector, withVectorSettings, type PgVectorErrorCode } from 'drizzle-pgvector';
 import { migrate, vectorExtensionMigration } from 'drizzle-pgvector/migrator';
-import { PgVectorTestError, rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { PgVectorTestError, rowsOf, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { clusteredVectors, seededRandom } from '@drizzle-pgvector/testing/data';
 import { markdownTable } from '@drizzle-pgvector/testing/report';
 
@@ -99,7 +99,7 @@ void [selectType, insertType];
 const code: PgVectorErrorCode | undefined = undefined;
 void [migrate, vectorExtensionMigration, PgVectorError, PgVectorTestError, code];
 
-const database: PgvectorTestDatabase = await startTestDatabase({ backend: 'pglite', createExtension: false });
+const database: PgVectorTestDatabase = await startTestDatabase({ backend: 'pglite', createExtension: false });
 try {
   const extension = await ensureVectorExtension(database.db);
   await database.db.execute(sql\`create table items (id serial primary key, title text not null, embedding vector(3) not null)\`);

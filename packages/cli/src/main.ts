@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { METRICS_LIST, VECTOR_TYPES_LIST } from 'drizzle-pgvector';
+import { METRICS_LIST, VECTOR_TYPES_LIST } from 'drizzle-pgvector/catalog';
 import { advise } from './commands/advise.js';
 import { build, rebuild } from './commands/build.js';
 import type { CommandResult } from './commands/command.js';

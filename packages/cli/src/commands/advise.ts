@@ -3,7 +3,6 @@ import {
   estimateIndexBuildMemory,
   recommendHnsw,
   recommendIvfflat,
-  VECTOR_TYPES,
   type HnswRecommendation,
   type IndexBuildMemoryEstimate,
   type IndexChoice,
@@ -12,6 +11,7 @@ import {
   type Metric,
   type VectorType,
 } from 'drizzle-pgvector';
+import { VECTOR_TYPES } from 'drizzle-pgvector/catalog';
 import { EXIT } from '../errors.js';
 import { heading, table } from '../output/table.js';
 import type { CommandResult } from './command.js';

@@ -67,7 +67,7 @@ export function checkTarget(method: IndexMethod, name: string, target: VectorTar
   }
   if (method === 'ivfflat' && (INDEX_RULES.ivfflatSphericalMetrics as readonly unknown[]).includes(metric) && target.dimensions < INDEX_RULES.ivfflatSphericalMinDimensions) {
     throw pgVectorError(
-      'INDEX_DIMENSIONS_EXCEEDED',
+      'INDEX_DIMENSIONS_TOO_FEW',
       `${where}: IVFFlat with '${metric}' needs at least ${INDEX_RULES.ivfflatSphericalMinDimensions} dimensions (pgvector: "${INDEX_RULES.ivfflatSphericalMessage}"); ${target.sqlType} has ${target.dimensions}. Use 'l2' or hnswIndex.`,
       { dimensions: target.dimensions, min: 2, method, metric },
     );

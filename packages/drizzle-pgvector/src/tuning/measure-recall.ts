@@ -117,7 +117,7 @@ export async function usedIndexes(
  * estimate for the other index is its highest (IVFFlat: `probes = lists`; HNSW: `efSearch = 1000`; yours win), and
  * the EXPLAIN must show the named index, else `INDEX_NOT_USED`.
  *
- * @throws PgVectorError `INVALID_TUNING_OPTION`, `UNKNOWN_INDEX`, `PRIMARY_KEY_REQUIRED`, `METRIC_REQUIRED`,
+ * @throws PgVectorError `INVALID_DATABASE`, `INVALID_TUNING_OPTION`, `UNKNOWN_INDEX`, `PRIMARY_KEY_REQUIRED`, `METRIC_REQUIRED`,
  *   `UNSUPPORTED_METRIC`, `INVALID_SEARCH_SETTING`, the value codes for a bad query vector — all before any SQL;
  *   `INDEX_NOT_USED` when the planner scans another plan than the named index.
  *

@@ -92,7 +92,7 @@ function tunableIndex(fn: string, context: SearchContext) {
  * true only when validation reached the target. Every measured value is checked with EXPLAIN to scan the tuned
  * index (`INDEX_NOT_USED` otherwise). Nothing is written.
  *
- * @throws PgVectorError `INVALID_TUNING_OPTION` (e.g. targetRecall 1.5, k, sampleSize, candidates, unknown
+ * @throws PgVectorError `INVALID_DATABASE`, `INVALID_TUNING_OPTION` (e.g. targetRecall 1.5, k, sampleSize, candidates, unknown
  *   options), `NO_TUNABLE_INDEX`, `UNKNOWN_INDEX`, `PRIMARY_KEY_REQUIRED`, `METRIC_REQUIRED`, `UNSUPPORTED_METRIC`,
  *   the value codes for a bad query vector — all before any SQL; `INDEX_NOT_USED` when the planner scans another plan.
  *

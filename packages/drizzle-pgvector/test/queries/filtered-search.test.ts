@@ -1,7 +1,7 @@
 import { eq, inArray, lt, type SQL } from 'drizzle-orm';
 import { integer, pgTable, index } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { clusteredVectors } from '@drizzle-pgvector/testing/data';
 import { hnswIndex, ivfflatIndex, nearest, nearestSql, vector, type NearestOptions } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
@@ -81,8 +81,8 @@ function exactIds(q: number, keep: (m: Meta) => boolean, k: number): number[] {
   return scored.slice(0, k).map((s) => s[1]);
 }
 
-let database: PgvectorTestDatabase;
-let db: PgvectorDrizzleDatabase;
+let database: PgVectorTestDatabase;
+let db: PgVectorDrizzleDatabase;
 
 beforeAll(async () => {
   database = await startTestDatabase({ serve: true });

@@ -1,6 +1,7 @@
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { chooseIndex, columnDimensions, getVectorIndexes, operatorClassFor, type ColumnDimensionsReport, type VectorIndexStatus, type VectorType } from 'drizzle-pgvector';
+import { chooseIndex, columnDimensions, declaredVectorIndexes, type ColumnDimensionsReport, type VectorIndexStatus, type VectorType } from 'drizzle-pgvector';
+import { operatorClassFor } from 'drizzle-pgvector/catalog';
 import type { SchemaTable } from '../../config/load-schema.js';
 
 import { finding, type Finding } from './findings.js';
@@ -106,7 +107,7 @@ export async function inspectColumns(
       );
     }
     if (distribution && distribution.dimensions.length > 0) {
-      const declaredNames = new Set(t ? getVectorIndexes(t.table).map((i) => i.name) : []);
+      const declaredNames = new Set(t ? declaredVectorIndexes(t.table).map((i) => i.name) : []);
       const missing = distribution.indexes.filter((s) => !declaredNames.has(s.name));
       if (missing.length > 0) {
         findings.push(
