@@ -331,7 +331,10 @@ function buildShape(input: {
         ? `(${distanceText}) + 0`
         : distanceText;
   let conditions = conditionsText(dialect, rerank?.via ?? target, input.whereText);
-  if (rerank !== undefined && target.predicate !== undefined && rerank.via.predicate === undefined) conditions += ` and ${compileStatic(dialect, target.predicate, 'a target predicate')}`;
+  if (rerank !== undefined && target.predicate !== undefined) {
+    const own = compileStatic(dialect, target.predicate, 'a target predicate');
+    if (!conditions.includes(own)) conditions += ` and ${own}`;
+  }
   const inner =
     `select ${[`${distanceText} as "distance"`, ...fieldTexts].join(', ')} from ${compileStatic(dialect, sql`${table}`, 'a table')}` +
     ` where ${conditions} order by ${order} limit ${rerank?.candidates ?? input.k}`;

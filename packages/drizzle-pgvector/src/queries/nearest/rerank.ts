@@ -35,6 +35,11 @@ const isQuantized = (target: VectorTarget): boolean => QUANTIZED.includes(target
 const isFullPrecision = (target: VectorTarget): boolean => target.kind === 'column' || target.kind === 'asVector';
 const sameColumn = (a: VectorTarget, b: VectorTarget): boolean =>
   a.column === b.column || (a.column.table === b.column.table && a.column.name === b.column.name);
+/** `via` is computed from the searched vectors: same column, and dimensions that fit the searched target's. */
+const fits = (via: VectorTarget, target: VectorTarget): boolean =>
+  sameColumn(via, target) &&
+  target.dimensions !== undefined &&
+  (via.kind === 'subvector' ? via.start! + via.dimensions! - 1 <= target.dimensions : via.dimensions === target.dimensions);
 
 const SEARCHES = new BoundedCaches<SearchContexts>(MAX_CONTEXTS_PER_COLUMN);
 
@@ -65,10 +70,10 @@ function explicit(fn: string, target: VectorTarget, via: VectorTarget, opts: Val
       { option: 'rerank', target: target.label },
     );
   }
-  if (!isQuantized(via) || !sameColumn(via, target)) {
+  if (!isQuantized(via) || !fits(via, target)) {
     throw pgVectorError(
       'INVALID_QUERY_OPTION',
-      `${fn}(${target.label}): rerank.via must be binaryQuantize, asHalfvec or subvector of the searched column ${target.label}, got ${via.label}.`,
+      `${fn}(${target.label}): rerank.via must be binaryQuantize, asHalfvec or subvector of the searched column ${target.label}, got ${via.label}${sameColumn(via, target) && isQuantized(via) ? ` (its dimensions do not fit ${target.sqlType})` : ''}.`,
       { option: 'rerank.via', via: via.label, target: target.label, allowed: QUANTIZED },
     );
   }
@@ -87,7 +92,7 @@ function explicit(fn: string, target: VectorTarget, via: VectorTarget, opts: Val
 function automatic(fn: string, target: VectorTarget, opts: Validated): SearchContexts {
   const table = target.column.table as PgTable;
   const declared = getVectorIndexes(table);
-  const quantized = declared.filter((i) => isQuantized(i.target) && sameColumn(i.target, target) && i.target.predicate === target.predicate);
+  const quantized = declared.filter((i) => isQuantized(i.target) && fits(i.target, target));
   if (opts.index !== undefined) {
     const named = quantized.find((i) => i.name === opts.index);
     if (named === undefined) return { outer: contextFor(fn, target, opts.metric, opts.index), rerank: undefined };
