@@ -2,7 +2,7 @@ import { lt } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { integer, pgTable, index, serial } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { clusteredVectors } from '@drizzle-pgvector/testing/data';
 import { asHalfvec, asVector, binaryQuantize, hnswIndex, nearest, nearestSql, subvector, vector, type NearestOptions } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
@@ -41,8 +41,8 @@ function exactIds(q: number, k: number, keep: (i: number) => boolean = () => tru
   return scored.slice(0, k).map((s) => s[1]);
 }
 
-let database: PgvectorTestDatabase;
-let db: PgvectorDrizzleDatabase;
+let database: PgVectorTestDatabase;
+let db: PgVectorDrizzleDatabase;
 
 beforeAll(async () => {
   database = await startTestDatabase({ serve: true });
