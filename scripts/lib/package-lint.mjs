@@ -19,12 +19,14 @@ export async function publintTarball(tarball) {
 }
 
 /**
- * Runs attw on the tarball with the `esm-only` profile: the packages are ESM only on purpose (README, "Packaging"),
+ * Runs attw on the tarball with the `esm-only` profile: the packages are ESM only on purpose (docs/development.md, "Packaging"),
  * so attw's node10 and CommonJS-importer columns are not checked here; require() from CommonJS on Node ≥ 20.19 is
  * checked by pack-check itself, by running it.
  */
 export function attwTarball(tarball) {
   const output = run(join(root, 'node_modules', '.bin', 'attw'), [tarball, '--profile', 'esm-only', '--format', 'table-flipped', '--no-emoji', '--no-color'], root);
-  // The table's rows: one per entry point, a column per resolution mode.
-  console.log(output.split('\n').filter((line) => line.startsWith('│ "')).map((line) => `     ${line.replace(/\s+│/g, ' │').replace(/\(ignored\)[^│]*│?/g, '').trim()}`).join('\n'));
+  // The table's header (the resolution modes checked) and its rows, one per entry point; ignored columns left out.
+  const rows = output.split('\n').filter((line) => line.startsWith('│ "') || (line.startsWith('│') && line.includes('node16')));
+  const cells = (line) => line.split('│').slice(1, -1).map((cell) => cell.trim()).filter((cell) => !cell.includes('(ignored)'));
+  console.log(rows.map((line) => `     ${cells(line).map((cell) => cell || 'entry point').join(' | ')}`).join('\n'));
 }
