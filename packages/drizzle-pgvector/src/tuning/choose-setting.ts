@@ -1,8 +1,14 @@
+import type { VectorSettings } from '../settings/index.js';
 import { RECALL_CONFIDENCE_Z } from './recall-bound.js';
 
 /** One measured point of a sweep: a setting value and what the tuning queries got with it. */
 export interface CurvePoint {
+  /** The swept value: the setting's (efSearch / probes), or with `rerank` the candidate count. */
   readonly value: number;
+  /** With `rerank`: the candidate count (= `value`). */
+  readonly candidates?: number;
+  /** With `rerank`: the settings measured with it (the via index's efSearch or probes). */
+  readonly settings?: VectorSettings;
   /** Mean recall@k of the tuning queries. */
   readonly recall: number;
   /** Standard error of that mean (over queries). */

@@ -1,15 +1,17 @@
 import type { IndexMethod, Metric } from '../catalog/index.js';
-import { pgVectorError } from '../errors/index.js';
 import type { VectorTargetInput } from '../queries/index.js';
 import type { AnyPgDatabase, VectorSettings } from '../settings/index.js';
+import type { VectorTarget } from '../targets/index.js';
 import { chooseSetting, type CurvePoint, type ValidationPoint } from './choose-setting.js';
 import { exactInTransaction, measureInTransaction, usedIndexes } from './measure-recall.js';
 import { checkDatabase, inPlannerTransaction } from './planner-transaction.js';
-import { checkIndexUsed, steerTo } from './index-choice.js';
+import { checkIndexUsed, steerTo, tunableIndex } from './index-choice.js';
 import { querySet, splitQueries, type RecallQuery } from './query-set.js';
 import { RECALL_CONFIDENCE } from './recall-bound.js';
-import { requirePrimaryKey, searchContext, type SearchContext } from './search-context.js';
+import { requirePrimaryKey, searchContext } from './search-context.js';
 import { efSearchCandidates, listsOf, probesCandidates } from './sweep-candidates.js';
+import type { TuneRerankOption } from './rerank-options.js';
+import { tuneRerank } from './tune-rerank.js';
 import {
   DEFAULT_TUNING_SAMPLE_SIZE,
   invalidTuning,
@@ -24,20 +26,41 @@ import {
 export interface TuneSearchOptions extends RecallQueryOptions {
   /** Recall@k to reach, in (0, 1], e.g. 0.95. */
   targetRecall: number;
-  /** Setting values to try, ascending (default: efSearch k…1000, or probes 1, 2, 4, … lists). */
+  /**
+   * Values to try, ascending (default: efSearch k…1000, or probes 1, 2, 4, … lists; with `rerank`: candidate counts
+   * k, 20, 40, 80, 160, 320, 640, 1000).
+   */
   candidates?: readonly number[];
+  /**
+   * Tune a re-ranked search: `via` (`binaryQuantize(col)`, `asHalfvec(col)`, `subvector(col, …)`) has the index; the
+   * candidate count is tuned with its efSearch / probes, and recall is measured on the exact answer of the column.
+   */
+  rerank?: TuneRerankOption;
+}
+
+/** The `nearest` options a tuning chose: `k`, `metric`, `settings`, and `index` / `rerank` when tuned with them. */
+export interface TunedNearestOptions {
+  readonly k: number;
+  readonly metric: Metric;
+  readonly settings: VectorSettings;
+  readonly index?: string;
+  readonly rerank?: { readonly via: VectorTarget; readonly candidates: number };
 }
 
 /** What {@link tuneSearch} returns. */
 export interface TuneSearchResult {
   readonly method: IndexMethod;
   readonly index: string;
-  /** The setting tuned: `efSearch` (`hnsw.ef_search`) or `probes` (`ivfflat.probes`). */
-  readonly setting: 'efSearch' | 'probes';
+  /** The value tuned: `efSearch` (`hnsw.ef_search`), `probes` (`ivfflat.probes`), or with `rerank` the candidate count. */
+  readonly setting: 'efSearch' | 'probes' | 'candidates';
   /** The chosen value (when `met` is false: the best one found). */
   readonly value: number;
-  /** Ready for `nearest(…, { settings })`: the chosen value, plus what steers the planner to `index` (see `notes`). */
+  /** Ready for `nearest(…, { settings })`: the chosen value (with `rerank`: the via index's efSearch / probes), plus what steers the planner to `index` (see `notes`). */
   readonly settings: VectorSettings;
+  /** With `rerank`: the chosen re-rank, for nearest's `rerank` option. */
+  readonly rerank?: { readonly via: VectorTarget; readonly candidates: number };
+  /** Everything to pass to `nearest(db, target, q, result.nearestOptions)` to search as tuned. */
+  readonly nearestOptions: TunedNearestOptions;
   /** True only when the tuning queries' lower bound and the held-out validation queries' recall reached the target. */
   readonly met: boolean;
   readonly targetRecall: number;
@@ -62,20 +85,6 @@ export interface TuneSearchResult {
   readonly notes: readonly string[];
   /** Why this value, in one sentence. */
   readonly why: string;
-}
-
-/** The one HNSW/IVFFlat index the search uses, or NO_TUNABLE_INDEX. */
-function tunableIndex(fn: string, context: SearchContext) {
-  const methods = [...new Set(context.indexes.map((i) => i.method))];
-  if (methods.length === 1 && context.indexes.length === 1) return context.indexes[0]!;
-  const names = context.indexes.map((i) => `'${i.name}'`).join(' or ');
-  throw pgVectorError(
-    'NO_TUNABLE_INDEX',
-    methods.length === 0
-      ? `${fn}(${context.target.label}): no HNSW or IVFFlat index with '${context.metric}' is declared on this target, so there is no efSearch/probes to tune (the search is exact). Declare one with hnswIndex(…).on(${context.target.label}, '${context.metric}'), or pass the metric of an existing index.`
-      : `${fn}(${context.target.label}): ${context.indexes.length} vector indexes with '${context.metric}' cover this target (${context.indexes.map((i) => `${i.name}: ${i.method}`).join(', ')}), and the planner picks one by estimated cost. Pass index: ${names} to tune that one, or drop the other.`,
-    { target: context.target.label, metric: context.metric, indexes: context.indexes.map((i) => ({ name: i.name, method: i.method })) },
-  );
 }
 
 /**
@@ -109,8 +118,9 @@ function tunableIndex(fn: string, context: SearchContext) {
 export async function tuneSearch(db: AnyPgDatabase, target: VectorTargetInput, options: TuneSearchOptions): Promise<TuneSearchResult> {
   const fn = 'tuneSearch';
   checkDatabase(fn, db);
-  const o = optionObject(fn, options, ['targetRecall', 'queries', 'sampleSize', 'k', 'metric', 'index', 'where', 'seed', 'candidates']);
+  const o = optionObject(fn, options, ['targetRecall', 'queries', 'sampleSize', 'k', 'metric', 'index', 'where', 'seed', 'candidates', 'rerank']);
   const targetRecall = parseTargetRecall(fn, o['targetRecall']);
+  if (o['rerank'] !== undefined) return tuneRerank(db, target, o, targetRecall);
   const metric = o['metric'];
   const context = searchContext(fn, target, typeof metric === 'string' ? (metric as Metric) : undefined, o['index']);
   const parsed = parseQueryOptions(fn, context.target, o, DEFAULT_TUNING_SAMPLE_SIZE);
@@ -166,6 +176,12 @@ export async function tuneSearch(db: AnyPgDatabase, target: VectorTargetInput, o
       setting,
       value: choice.value,
       settings: settingsFor(choice.value),
+      nearestOptions: {
+        k: parsed.k,
+        metric: context.metric,
+        settings: settingsFor(choice.value),
+        ...(context.index === undefined ? {} : { index: context.index.name }),
+      },
       met: choice.met,
       targetRecall,
       k: parsed.k,
