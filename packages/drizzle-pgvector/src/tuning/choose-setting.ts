@@ -25,6 +25,8 @@ export interface ValidationPoint {
   readonly recall: number;
   /** The held-out queries' one-sided 95 % lower bound at this value. */
   readonly lowerBound: number;
+  /** With `rerank` on IVFFlat: the settings validated (the probes a candidate count was validated at). */
+  readonly settings?: VectorSettings;
 }
 
 export interface Choice {

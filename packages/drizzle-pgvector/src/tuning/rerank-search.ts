@@ -28,7 +28,12 @@ function rerankQuery(context: SearchContext, rerank: RerankMeasure, text: string
   if (where !== undefined) conditions.push(sql`(${where})`);
   if (rerank.via.predicate !== undefined) conditions.push(rerank.via.predicate);
   conditions.push(sql`${target.column} is not null`);
-  const inner = sql`select ${context.idText} as "id", ${target.sql} as "v" from ${table} where ${sql.join(conditions, sql` and `)} order by ${rerank.via.distanceTo(rerank.viaOperator, rerank.via.queryExpression(text))} limit ${sql.raw(String(rerank.candidates))}`;
+  const via = rerank.via;
+  const operand =
+    via.kind === 'subvector'
+      ? sql`(subvector(${target.queryExpression(text)}, ${sql.raw(String(via.start))}, ${sql.raw(String(via.dimensions))})::${sql.raw(via.sqlType)})`
+      : via.queryExpression(text);
+  const inner = sql`select ${context.idText} as "id", ${target.sql} as "v" from ${table} where ${sql.join(conditions, sql` and `)} order by ${via.distanceTo(rerank.viaOperator, operand)} limit ${sql.raw(String(rerank.candidates))}`;
   return sql`select "c"."id" as "id" from (${inner}) as "c" order by "c"."v" ${sql.raw(context.operator)} ${target.queryExpression(text)} limit ${sql.raw(String(fetch))}`;
 }
 

@@ -1,7 +1,7 @@
 import { SETTINGS, type Metric } from '../catalog/index.js';
 import type { VectorTargetInput } from '../queries/index.js';
 import type { AnyPgDatabase, VectorSettings } from '../settings/index.js';
-import { chooseSetting, type CurvePoint } from './choose-setting.js';
+import { chooseSetting, type Choice, type CurvePoint, type ValidationPoint } from './choose-setting.js';
 import { checkIndexUsed, steerTo } from './index-choice.js';
 import { exactInTransaction, measureInTransaction, usedIndexes } from './measure-recall.js';
 import { inPlannerTransaction } from './planner-transaction.js';
@@ -77,60 +77,70 @@ export async function tuneRerank(db: AnyPgDatabase, target: VectorTargetInput, o
       };
     };
 
-    // IVFFlat: the smallest probes at which the largest candidate count reaches the target (else all lists).
-    const scan: CurvePoint[] = [];
+    // IVFFlat: from the smallest probes at which the largest candidate count reaches the bound, a candidates sweep;
+    // when the held-out queries reject every count there, the next such probes (the last one always gets its sweep).
+    const probesLadder: (number | undefined)[] = index.method === 'ivfflat' ? probesCandidates(await listsOf(tx, via, index)) : [undefined];
+    const curve: CurvePoint[] = [];
+    const validations: ValidationPoint[] = [];
+    const rejected: number[] = [];
+    let choice: Choice | undefined;
     let probes: number | undefined;
-    if (index.method === 'ivfflat') {
-      const ladderOfProbes = probesCandidates(await listsOf(tx, via, index));
-      for (const p of ladderOfProbes) {
-        const measured = await point(largest, p);
-        scan.push(measured);
-        probes = p;
-        if (measured.lowerBound >= targetRecall) break;
+    for (const [i, p] of probesLadder.entries()) {
+      const last = i === probesLadder.length - 1;
+      let top: CurvePoint | undefined;
+      if (p !== undefined) {
+        top = await point(largest, p);
+        curve.push(top);
+        if (top.lowerBound < targetRecall && !last) continue;
       }
+      if (choice !== undefined) rejected.push(probes!);
+      probes = p;
+      choice = await chooseSetting({
+        setting: 'candidates',
+        candidates: ladder,
+        targetRecall,
+        measure: async (candidates) => (candidates === largest && top !== undefined ? top : point(candidates, p)),
+        validate: async (candidates) => {
+          const m = await run(candidates, p, validation, exactValidation);
+          return { value: candidates, recall: m.recall, lowerBound: m.lowerBound, ...(p === undefined ? {} : { settings: settingsFor(candidates, p) }) };
+        },
+      });
+      for (const q of choice.curve) if (!curve.includes(q)) curve.push(q);
+      validations.push(...choice.validations);
+      if (choice.met) break;
     }
-    const atProbes = new Map(scan.filter((p) => p.settings?.probes === probes).map((p) => [p.value, p]));
-    const choice = await chooseSetting({
-      setting: 'candidates',
-      candidates: ladder,
-      targetRecall,
-      measure: async (candidates) => atProbes.get(candidates) ?? point(candidates, probes),
-      validate: async (candidates) => {
-        const m = await run(candidates, probes, validation, exactValidation);
-        return { value: candidates, recall: m.recall, lowerBound: m.lowerBound };
-      },
-    });
-    const settings = settingsFor(choice.value, probes);
-    const rerank = { via: via.target, candidates: choice.value };
+    const chosen = choice!;
+    const settings = settingsFor(chosen.value, probes);
+    const rerank = { via: via.target, candidates: chosen.value };
     const probesOf = (p: CurvePoint): number => p.settings?.probes ?? 0;
-    const curve = [...scan.filter((p) => !choice.curve.includes(p)), ...choice.curve].sort((a, b) => probesOf(a) - probesOf(b) || a.value - b.value);
+    curve.sort((a, b) => probesOf(a) - probesOf(b) || a.value - b.value);
     const how =
       index.method === 'hnsw'
         ? `efSearch = max(${EF_SEARCH_DEFAULT}, candidates)`
-        : `probes = ${probes}, the smallest at which ${largest} candidates reached the bound${scan.at(-1)!.lowerBound >= targetRecall ? '' : ' (none did: all lists)'}`;
+        : `probes = ${probes}: ${probesLadder.length === 1 || curve.some((q) => q.value === largest && q.settings?.probes === probes && q.lowerBound >= targetRecall) ? `the smallest at which ${largest} candidates reached the bound` : 'all lists (no smaller probes reached the bound)'}${rejected.length > 0 ? `; the validation queries rejected probes ${rejected.join(', ')}` : ''}`;
     return {
       method: index.method,
       index: index.name,
       setting: 'candidates',
-      value: choice.value,
+      value: chosen.value,
       settings,
       rerank,
       nearestOptions: { k: parsed.k, metric: column.metric, rerank, settings },
-      met: choice.met,
+      met: chosen.met,
       targetRecall,
       k: parsed.k,
       metric: column.metric,
       confidence: RECALL_CONFIDENCE,
-      recall: choice.curve.find((p) => p.value === choice.value)?.recall ?? choice.validationRecall,
-      lowerBound: choice.lowerBound,
-      validationRecall: choice.validationRecall,
+      recall: chosen.curve.find((p) => p.value === chosen.value)?.recall ?? chosen.validationRecall,
+      lowerBound: chosen.lowerBound,
+      validationRecall: chosen.validationRecall,
       curve,
-      validations: choice.validations,
+      validations,
       tuningQueries: tuning.length,
       validationQueries: validation.length,
       usedIndexes: firstUsed ?? [],
       notes: steering.notes,
-      why: `Re-ranked through ${via.target.label} ("${index.name}", ${how}), exact '${column.metric}' on ${column.target.label}: ${choice.why}`,
+      why: `Re-ranked through ${via.target.label} ("${index.name}", ${how}), exact '${column.metric}' on ${column.target.label}: ${chosen.why}`,
     };
   });
 }
