@@ -57,8 +57,16 @@ export function parseRerankCandidates(fn: string, value: unknown, index: VectorI
  * except for bits, whose index says (hamming / jaccard). `indexName` names one of the via target's indexes.
  */
 export function rerankContexts(fn: string, targetInput: unknown, rerank: unknown, metric: Metric | undefined, indexName: unknown): RerankContexts {
+  if (isVectorTarget(rerank)) {
+    invalidTuning(fn, `rerank must be { via: … }, not the target itself: write rerank: { via: ${rerank.label.replace(/\(.*/, '')}(…) }.`, { option: 'rerank', received: rerank.label });
+  }
   if (rerank === null || typeof rerank !== 'object' || Array.isArray(rerank)) {
     invalidTuning(fn, `rerank must be an object like { via: binaryQuantize(items.embedding) }, got ${describe(rerank)}.`, { option: 'rerank', received: describe(rerank) });
+  }
+  if ((rerank as { candidates?: unknown }).candidates !== undefined) {
+    invalidTuning(fn, `${fn} chooses rerank.candidates (with the via index's efSearch / probes); pass the counts to try as candidates: [40, 80, 160, …], or leave it out for the default sweep.`, {
+      option: 'rerank.candidates',
+    });
   }
   checkOptionKeys(`${fn}(…).rerank`, rerank, ['via'], 'INVALID_TUNING_OPTION');
   const column = toTarget(targetInput, `${fn}()`);
