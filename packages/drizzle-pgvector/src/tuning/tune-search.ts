@@ -101,8 +101,17 @@ export interface TuneSearchResult {
  * true only when validation reached the target. Every measured value is checked with EXPLAIN to scan the tuned
  * index (`INDEX_NOT_USED` otherwise). Nothing is written.
  *
+ * With `rerank: { via }` (`binaryQuantize(col)`, `asHalfvec(col)` or `subvector(col, …)` of the tuned column, with
+ * one declared HNSW / IVFFlat index) the value tuned is the **candidate count** of the re-ranked search (`nearest`'s
+ * `rerank.candidates`), and recall is that of the re-ranked rows against the exact `metric` neighbours on the full
+ * column. HNSW: the sweep is k (k + 1 when sampling), 20, 40, 80, 160, 320, 640, 1000 with
+ * `efSearch = max(40, candidates)`. IVFFlat: probes 1, 2, 4, … lists are measured at the largest count until its
+ * bound reaches the target, the counts are swept (and bisected) at that probes, and when the held-out queries
+ * reject every count there the next probes is tried. `curve` points carry `candidates` and `settings`;
+ * `nearestOptions` (`{ k, metric, rerank: { via, candidates }, settings }`) is what to pass to `nearest`.
+ *
  * @throws PgVectorError `INVALID_TUNING_OPTION` (e.g. targetRecall 1.5, k, sampleSize, candidates, unknown
- *   options), `NO_TUNABLE_INDEX`, `UNKNOWN_INDEX`, `PRIMARY_KEY_REQUIRED`, `METRIC_REQUIRED`, `UNSUPPORTED_METRIC`,
+ *   options, a `rerank` that is not `{ via }` with `via` a quantized target of the tuned column), `NO_TUNABLE_INDEX`, `UNKNOWN_INDEX`, `PRIMARY_KEY_REQUIRED`, `METRIC_REQUIRED`, `UNSUPPORTED_METRIC`,
  *   the value codes for a bad query vector — all before any SQL; `INDEX_NOT_USED` when the planner scans another plan.
  *
  * @example
@@ -113,6 +122,12 @@ export interface TuneSearchResult {
  * // per measured value and query: SAVEPOINT …; SET LOCAL hnsw.ef_search = 96; select … order by "items"."embedding" <-> $1::vector(32) limit 11
  * // two indexes on the column: name the one to tune
  * await tuneSearch(db, items.embedding, { targetRecall: 0.95, k: 10, index: 'items_embedding_ivfflat' });
+ * // re-ranked through a binary-quantized HNSW index
+ * const bq = await tuneSearch(db, items.embedding, { targetRecall: 0.9, k: 10, metric: 'cosine', rerank: { via: binaryQuantize(items.embedding) } });
+ * // { setting: 'candidates', value: 160, settings: { efSearch: 160 }, rerank: { via, candidates: 160 }, curve: [{ value: 11, candidates: 11, settings: { efSearch: 40 }, recall: 0.41, … }, …] }
+ * await nearest(db, items.embedding, q, bq.nearestOptions);
+ * // per measured count and query: SAVEPOINT …; SET LOCAL hnsw.ef_search = 160; select … from (select … order by
+ * //   (binary_quantize("items"."embedding")::bit(1536)) <~> binary_quantize($1::vector(1536))::bit(1536) limit 160) … order by … <=> $2::vector(1536) limit 11
  * ```
  */
 export async function tuneSearch(db: AnyPgDatabase, target: VectorTargetInput, options: TuneSearchOptions): Promise<TuneSearchResult> {
