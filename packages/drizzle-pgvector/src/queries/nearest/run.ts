@@ -25,6 +25,12 @@ import type { DefaultNearestRow, NearestOptions, NearestPlan, NearestQuery, Near
  *   as an unfiltered index. Explicit `settings` win (index scan; the budget fills only what you left out);
  *   `strategy: 'exact' | 'index'` forces one. `k` above `ef_search` raises `ef_search` to `k`; above 1000 it uses
  *   `strict_order`. {@link nearestSql} reports `strategy`, `reason`, `estimatedRows`, `statements`, `notes`.
+ * - **Big embeddings, re-ranked** (`rerank: { via, candidates? }`): the scan orders by an index on a smaller
+ *   representation of the column — `binaryQuantize(col)` (Hamming), `asHalfvec(col)`, `subvector(col, 1, n)` —
+ *   for `candidates` rows (default from the catalog's `QUANTIZED_SEARCH`, e.g. 40·k for binary quantization), with
+ *   `ef_search` raised to cover them; the outer query re-orders those by the exact distance on the full column and
+ *   keeps `k`. `distance` is exact; `where` applies in the scan, thresholds to the exact distance. A column whose
+ *   only declared index (for the metric) is such an expression index is searched through it automatically.
  * - **No silent exact scans**: a search no declared index serves is reported in `notes`; `requireIndex: true`
  *   makes it `NO_USABLE_INDEX`. `index: 'name'` picks among several indexes on one target.
  * - **Settings** (yours and the automatic ones) are applied with `SET LOCAL` in a transaction around the query
@@ -66,6 +72,14 @@ import type { DefaultNearestRow, NearestOptions, NearestPlan, NearestQuery, Near
  * // ) as "nn" where "nn"."distance" <= $2 order by "nn"."distance"          -- $2 = 0.25 (1 - 0.75)
  * // COMMIT
  * // a filter keeping ≈ 300 rows: exact, `order by ("items"."embedding" <=> $1::vector(3)) + 0 limit 10`, no transaction
+ *
+ * // 1536-d embeddings indexed as bits: hnswIndex('docs_bq').on(binaryQuantize(t.embedding), 'hamming')
+ * await nearest(db, docs.embedding, q, { k: 10, metric: 'cosine', rerank: { via: binaryQuantize(docs.embedding) } });
+ * // BEGIN; SET LOCAL hnsw.ef_search = 400
+ * // select "nn"."distance", … from (
+ * //   select "docs"."embedding" <=> $1::vector(1536) as "distance", … from "docs" where "docs"."embedding" is not null
+ * //   order by (binary_quantize("docs"."embedding")::bit(1536)) <~> binary_quantize($1::vector(1536))::bit(1536) limit 400
+ * // ) as "nn" order by "nn"."distance" limit 10
  * ```
  */
 export async function nearest<
@@ -119,6 +133,7 @@ export async function nearestSql<TSelect extends NearestSelection | PgTable | un
     indexes: shape.indexes,
     resorted: shape.resorted,
     notes: shape.notes,
+    rerank: shape.rerank,
     strategy: decision.strategy,
     reason: decision.reason(),
     estimatedRows: decision.estimate?.filtered,
