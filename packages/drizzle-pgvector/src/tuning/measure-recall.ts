@@ -7,7 +7,7 @@ import { approximateNeighbours, exactNeighbours, mean, p95, recallOf } from './n
 import { checkDatabase, explainIndexes, inPlannerTransaction, setPlanner } from './planner-transaction.js';
 import { querySet, type RecallQuery } from './query-set.js';
 import { recallBound, type RecallBound } from './recall-bound.js';
-import { rerankExplain, type RerankMeasure } from './rerank-search.js';
+import type { RerankMeasure } from './rerank-options.js';
 import { requirePrimaryKey, searchContext, type SearchContext } from './search-context.js';
 import { DEFAULT_RECALL_SAMPLE_SIZE, optionObject, parseQueryOptions, parseSettings, type RecallQueryOptions } from './tuning-options.js';
 
@@ -91,9 +91,6 @@ export async function usedIndexes(
   options: { settings: VectorSettings | undefined; where: SQL | undefined; rerank?: RerankMeasure | undefined },
 ): Promise<string[]> {
   await setPlanner(tx, { enable_seqscan: false, enable_indexscan: true, enable_bitmapscan: true });
-  if (options.rerank !== undefined) {
-    return rerankExplain(tx, context, options.rerank, query.text, query.sourceId === undefined ? k : k + 1, options.settings, options.where);
-  }
   const plan = await nearestSql(tx, context.target, query.value, {
     k: query.sourceId === undefined ? k : k + 1,
     metric: context.metric,
@@ -101,6 +98,7 @@ export async function usedIndexes(
     settings: options.settings,
     where: options.where,
     select: { id: context.idSelect },
+    rerank: options.rerank,
   });
   return explainIndexes(tx, plan);
 }

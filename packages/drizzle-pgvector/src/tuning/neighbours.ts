@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { nearest } from '../queries/index.js';
 import type { AnyPgDatabase, VectorSettings } from '../settings/index.js';
 import { rows } from './planner-transaction.js';
-import { rerankIds, type RerankMeasure } from './rerank-search.js';
+import type { RerankMeasure } from './rerank-options.js';
 import type { RecallQuery } from './query-set.js';
 import type { SearchContext } from './search-context.js';
 
@@ -75,24 +75,25 @@ export async function approximateNeighbours(
   const limit = fetchSize(queries, k);
   const ids: string[][] = [];
   const ms: number[] = [];
-  const { rerank } = options;
   for (const query of queries) {
     const started = performance.now();
-    const found =
-      rerank === undefined
-        ? (
-            await nearest(tx, context.target, query.value, {
-              k: limit,
-              metric: context.metric,
-              index: context.index?.name,
-              settings: options.settings,
-              where: options.where,
-              select: { id: context.idSelect },
-            })
-          ).map((r) => String(r.id))
-        : await rerankIds(tx, context, rerank, query.text, limit, options.settings, options.where);
+    const found = await nearest(tx, context.target, query.value, {
+      k: limit,
+      metric: context.metric,
+      index: context.index?.name,
+      settings: options.settings,
+      where: options.where,
+      select: { id: context.idSelect },
+      rerank: options.rerank,
+    });
     ms.push(performance.now() - started);
-    ids.push(keep(found, query, k));
+    ids.push(
+      keep(
+        found.map((r) => String(r.id)),
+        query,
+        k,
+      ),
+    );
   }
   return { ids, ms };
 }

@@ -13,6 +13,12 @@ export interface TuneRerankOption {
   via: VectorTarget;
 }
 
+/** A re-ranked search as tuneSearch measures it (nearest's `rerank` with a count). */
+export interface RerankMeasure {
+  readonly via: VectorTarget;
+  readonly candidates: number;
+}
+
 /** Candidate counts tried by default (those above the rows fetched per query, plus that count itself). */
 export const RERANK_CANDIDATES: readonly number[] = Object.freeze([20, 40, 80, 160, 320, 640, 1000]);
 

@@ -53,7 +53,7 @@ export async function tuneRerank(db: AnyPgDatabase, target: VectorTargetInput, o
     const checked = new Set<string>();
     const run = async (candidates: number, probes: number | undefined, set: readonly RecallQuery[], exact: readonly (readonly string[])[]) => {
       const settings = settingsFor(candidates, probes);
-      const search = { settings, where, rerank: { via: via.target, viaOperator: via.operator, candidates } };
+      const search = { settings, where, rerank: { via: via.target, candidates } };
       const key = JSON.stringify([candidates, settings]);
       if (!checked.has(key)) {
         const used = await usedIndexes(tx, column, tuning[0]!, parsed.k, search);

@@ -1,7 +1,7 @@
 import { integer, pgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
-import { asHalfvec, binaryQuantize, hnswIndex, ivfflatIndex, subvector, tuneSearch, vector, type CurvePoint, type TuneSearchResult } from '../../src/index.js';
+import { asHalfvec, binaryQuantize, hnswIndex, ivfflatIndex, nearest, nearestSql, subvector, tuneSearch, vector, type CurvePoint, type TuneSearchResult } from '../../src/index.js';
 import { clustered, load } from './data.js';
 
 /**
@@ -31,7 +31,7 @@ const rows = data.points(ROWS);
 let database: PgvectorTestDatabase;
 
 /** The exact k nearest ids by cosine distance, in JavaScript: ground truth that shares no code with the library. */
-export function exactCosine(query: readonly number[], k: number, exclude?: number): number[] {
+function exactCosine(query: readonly number[], k: number, exclude?: number): number[] {
   const qn = Math.hypot(...query);
   return rows
     .map((v, id) => ({ id, d: 1 - v.reduce((s, x, i) => s + x * query[i]!, 0) / (Math.hypot(...v) * qn) }))
@@ -134,6 +134,21 @@ describe('tuneSearch with rerank', () => {
     checkRerank(result, via);
     // the deterministic part of "more candidates never lower recall": 11, 20, 40 share ef_search 40
     expect(bySettings(result.curve).find((g) => g[0]!.settings?.efSearch === 40)!.length).toBeGreaterThanOrEqual(3);
+    // nearestOptions goes straight to nearest: fresh queries, recall against the exact cosine answer computed in JavaScript
+    const fresh = data.points(60);
+    let hits = 0;
+    for (const q of fresh) {
+      const found = await nearest(database.db, docs.embedding, q, { ...result.nearestOptions, select: { id: docs.id } });
+      expect(found).toHaveLength(10);
+      const truth = new Set(exactCosine(q, 10));
+      hits += found.filter((r) => truth.has(r.id)).length;
+      // distance is the exact cosine distance on the full column, ascending
+      expect(found.map((r) => r.distance)).toEqual([...found.map((r) => r.distance)].sort((a, b) => a - b));
+    }
+    const plan = await nearestSql(database.db, docs.embedding, fresh[0]!, result.nearestOptions);
+    expect(plan.rerank).toMatchObject({ via: via.label, metric: 'hamming', candidates: result.value });
+    console.log(`fresh queries at ${result.value} candidates: recall ${(hits / (fresh.length * 10)).toFixed(3)}`);
+    expect(hits / (fresh.length * 10)).toBeGreaterThanOrEqual(result.targetRecall - 0.03);
   }, 180_000);
 
   it('half precision (HNSW, cosine, metric taken from the via index): few candidates suffice', async () => {
