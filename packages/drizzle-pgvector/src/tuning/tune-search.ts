@@ -126,8 +126,10 @@ export interface TuneSearchResult {
  * const bq = await tuneSearch(db, items.embedding, { targetRecall: 0.9, k: 10, metric: 'cosine', rerank: { via: binaryQuantize(items.embedding) } });
  * // { setting: 'candidates', value: 160, settings: { efSearch: 160 }, rerank: { via, candidates: 160 }, curve: [{ value: 11, candidates: 11, settings: { efSearch: 40 }, recall: 0.41, … }, …] }
  * await nearest(db, items.embedding, q, bq.nearestOptions);
- * // per measured count and query: SAVEPOINT …; SET LOCAL hnsw.ef_search = 160; select … from (select … order by
- * //   (binary_quantize("items"."embedding")::bit(1536)) <~> binary_quantize($1::vector(1536))::bit(1536) limit 160) … order by … <=> $2::vector(1536) limit 11
+ * // per measured count and query (nearest's re-ranked search): SAVEPOINT …; SET LOCAL hnsw.ef_search = 160;
+ * // select "nn"."distance", "nn"."_0" from (select "items"."embedding" <=> $1::vector(1536) as "distance", "items"."id" as "_0" from "items"
+ * //   where … order by (binary_quantize("items"."embedding")::bit(1536)) <~> binary_quantize($1::vector(1536))::bit(1536) limit 160) as "nn"
+ * //   order by "nn"."distance" limit 11
  * ```
  */
 export async function tuneSearch(db: AnyPgDatabase, target: VectorTargetInput, options: TuneSearchOptions): Promise<TuneSearchResult> {

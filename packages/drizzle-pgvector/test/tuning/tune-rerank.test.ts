@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { integer, pgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
@@ -172,6 +173,18 @@ describe('tuneSearch with rerank', () => {
     expect(scanned[0]).toBe(1);
     expect(scanned.at(-1)).toBe(result.settings.probes);
     checkRerank(result, via);
+  }, 180_000);
+
+  it('where: the filtered workload is tuned against its own exact answers, the filter applied in the scan', async () => {
+    const via = binaryQuantize(docs.embedding);
+    const where = sql`${docs.id} % 2 = 0`;
+    const result = await tuneSearch(database.db, docs.embedding, { targetRecall: 0.85, k: 10, metric: 'cosine', sampleSize: 80, where, rerank: { via } });
+    console.log(table(result));
+    expect(result).toMatchObject({ index: 't_rerank_bq', met: true });
+    checkRerank(result, via);
+    const found = await nearest(database.db, docs.embedding, rows[1]!, { ...result.nearestOptions, where, select: { id: docs.id } });
+    expect(found).toHaveLength(10);
+    expect(found.every((r) => r.id % 2 === 0)).toBe(true);
   }, 180_000);
 
   it('ground truth is the exact search on the full column: re-ranking every row scores exactly 1', async () => {
