@@ -111,7 +111,8 @@ export async function tuneRerank(db: AnyPgDatabase, target: VectorTargetInput, o
     }
     const chosen = choice!;
     const settings = settingsFor(chosen.value, probes);
-    const rerank = { via: via.target, candidates: chosen.value };
+    // A target refers to its table (circular): as JSON (CLI output, logs) the rerank is its label and count.
+    const rerank = Object.defineProperty({ via: via.target, candidates: chosen.value }, 'toJSON', { value: () => ({ via: via.target.label, candidates: chosen.value }) });
     const probesOf = (p: CurvePoint): number => p.settings?.probes ?? 0;
     curve.sort((a, b) => probesOf(a) - probesOf(b) || a.value - b.value);
     const how =

@@ -128,6 +128,8 @@ describe('tuneSearch with rerank', () => {
     console.log(table(result));
     expect(result).toMatchObject({ method: 'hnsw', index: 't_rerank_bq', met: true, tuningQueries: 80, validationQueries: 80 });
     expect(result.settings).toEqual({ efSearch: Math.max(40, result.value) });
+    // the result is plain JSON (the via target, which refers to its table, is written as its label)
+    expect(JSON.parse(JSON.stringify(result)).nearestOptions.rerank).toEqual({ via: 'binaryQuantize("t_rerank"."embedding", 64)', candidates: result.value });
     // binary codes of 64 bits rank poorly on their own: k + 1 candidates miss, more are needed
     expect(result.curve[0]).toMatchObject({ value: 11, settings: { efSearch: 40 } });
     expect(result.curve[0]!.recall).toBeLessThan(0.9);
