@@ -7,3 +7,4 @@ export { compareVersions, parseRequiredVersion, parseServerVersion, versionAtLea
 export type { ExtensionVersion } from './versions.js';
 export { CITUS } from './citus.js';
 export { FILTERED_SEARCH } from './filtered-search.js';
+export * from './representations.js';
