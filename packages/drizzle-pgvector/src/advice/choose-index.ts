@@ -105,8 +105,8 @@ function describe(a: IndexAlternative): string {
  * ```ts
  * const choice = chooseIndex({ rows: 5_000_000, dimensions: 1536, memoryBudget: '8GB' });
  * // { method: 'hnsw', target: 'binaryQuantize', indexedType: 'bit', rerank: true,
- * //   reasons: [{ rule: 'memory-budget', message: 'An in-memory HNSW build of full precision (vector(1536)) needs ≈ 33012MB …' }],
- * //   alternatives: [{ method: 'hnsw', target: 'column', maintenanceWorkMem: '33012MB', indexSize: '39064MB', withinBudget: false, … }, …] }
+ * //   reasons: [{ rule: 'memory-budget', message: 'HNSW on full precision (vector(1536)): build 33015MB, index ≈ 39063MB is over budget: …' }],
+ * //   alternatives: [{ method: 'hnsw', target: 'column', maintenanceWorkMem: '33015MB', indexSize: '39063MB', withinBudget: false, … }, …] }
  * const idx = hnswIndex('items_embedding_bq').on(binaryQuantize(t.embedding), 'hamming');
  * await nearest(db, items.embedding, q, { k: 10, metric: 'cosine', rerank: { via: binaryQuantize(items.embedding) } });
  * ```

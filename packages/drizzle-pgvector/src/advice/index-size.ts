@@ -8,12 +8,22 @@ const maxAlign = (bytes: number): number => Math.ceil(bytes / MAX_ALIGN) * MAX_A
 const PAGE_SPACE = P.blockBytes - P.pageHeaderBytes - P.specialBytes;
 /** Elements laid out exactly; larger builds repeat the same pattern (the page count scales linearly). */
 const SIMULATED_ELEMENTS = 100_000;
-const GOLDEN = (Math.sqrt(5) - 1) / 2;
+/** A fixed-seed xorshift32: levels drawn like pgvector's RandomDouble(), the same every time (an even sequence would
+ * put an upper-level element on every page and underfill them). */
+function uniform(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return ((x >>> 0) + 0.5) / 2 ** 32;
+  };
+}
 
 /**
  * Pages of an HNSW index built in memory: the meta page, then pgvector's CreateGraphPages layout — each element
  * tuple followed by its neighbor tuple (same page when both fit, else the next). Levels follow pgvector's
- * ⌊−ln U / ln m⌋ (capped), drawn from an even low-discrepancy sequence so the estimate is deterministic.
+ * ⌊−ln U / ln m⌋ (capped), from a fixed-seed generator so the estimate is deterministic.
  */
 export function hnswIndexPages(rows: number, m: number, valueSize: number): number {
   const elementBytes = maxAlign(P.hnswElementHeaderBytes + valueSize);
@@ -28,10 +38,9 @@ export function hnswIndexPages(rows: number, m: number, valueSize: number): numb
     pages += 1;
     free = PAGE_SPACE;
   };
-  let u = 0.5;
+  const random = uniform(0x9e3779b9);
   for (let i = 0; i < simulated; i++) {
-    u = (u + GOLDEN) % 1;
-    const level = Math.min(Math.floor(-Math.log(u || Number.MIN_VALUE) / Math.log(m)), maxLevel);
+    const level = Math.min(Math.floor(-Math.log(random()) / Math.log(m)), maxLevel);
     const neighborBytes = maxAlign(P.hnswNeighborHeaderBytes + P.itemPointerBytes * (level + 2) * m);
     const combined = elementBytes + neighborBytes + P.linePointerBytes;
     if (room() < elementBytes || (combined <= P.hnswMaxTupleBytes && room() < combined)) newPage();
@@ -44,16 +53,15 @@ export function hnswIndexPages(rows: number, m: number, valueSize: number): numb
 
 /**
  * Pages of an IVFFlat index: the meta page, the list tuples (`MAXALIGN(8 + center)` each), then every list's entries
- * on pages of its own (an empty list still gets one page), rows spread evenly over the lists.
+ * on pages of its own (an empty list still gets one page). k-means lists differ in size, so each list's last page is
+ * on average filled by half a page's worth of entries: (p − 1) / 2p of a page is left over per list, for p entries a page.
  */
 export function ivfflatIndexPages(rows: number, lists: number, valueSize: number): number {
   const perPage = (tupleBytes: number): number => Math.max(Math.floor(PAGE_SPACE / (maxAlign(tupleBytes) + P.linePointerBytes)), 1);
   const listPages = Math.ceil(lists / perPage(P.ivfflatListHeaderBytes + valueSize));
-  const entriesPerPage = perPage(P.indexTupleHeaderBytes + valueSize);
-  const base = Math.floor(rows / lists);
-  const longer = rows - base * lists; // lists holding one row more
-  const pagesFor = (n: number): number => Math.max(Math.ceil(n / entriesPerPage), 1);
-  return P.metaPages + listPages + longer * pagesFor(base + 1) + (lists - longer) * pagesFor(base);
+  const p = perPage(P.indexTupleHeaderBytes + valueSize);
+  const entryPages = Math.max(Math.ceil(rows / p + (lists * (p - 1)) / (2 * p)), lists);
+  return P.metaPages + listPages + entryPages;
 }
 
 /** Bytes of `pages` index pages (what `pg_relation_size(index)` reports). */
