@@ -65,7 +65,9 @@ export function advise(flags: AdviseFlags): CommandResult<AdviseDocument> {
     indexable && supports('hnsw', type, dims)
       ? recommendHnsw({ rows: flags.rows, dimensions: dims, type, ...(flags.recall !== undefined ? { recallTarget: flags.recall } : {}), ...(flags.k !== undefined ? { k: flags.k } : {}) })
       : undefined;
-  const common = { type, dimensions: dims, rows: flags.rows, ...(flags.metric ? { metric: flags.metric } : {}), ...(flags.serverVersion !== undefined ? { serverVersion: flags.serverVersion } : {}) };
+  // Binary quantization is indexed by Hamming distance; the query's metric re-ranks.
+  const indexMetric = choice.rerank ? 'hamming' : flags.metric;
+  const common = { type, dimensions: dims, rows: flags.rows, ...(indexMetric ? { metric: indexMetric } : {}), ...(flags.serverVersion !== undefined ? { serverVersion: flags.serverVersion } : {}) };
   const memory = {
     hnsw: hnsw ? estimateIndexBuildMemory({ method: 'hnsw', ...common, m: hnsw.m, ...(flags.parallelWorkers !== undefined ? { parallelWorkers: flags.parallelWorkers } : {}) }) : undefined,
     ivfflat: ivf ? estimateIndexBuildMemory({ method: 'ivfflat', ...common, lists: ivf.lists }) : undefined,
@@ -94,7 +96,7 @@ function renderAdvise(d: AdviseDocument): string {
       table(
         ['method', 'index', 'build memory', 'index size', 'search', 'within budget'],
         choice.alternatives.map((a) => [
-          a.method.toUpperCase(),
+          a.method === 'hnsw' ? 'HNSW' : 'IVFFlat',
           a.target === 'column' ? `column ${a.indexedType}(${a.indexedDimensions})` : `${a.target}(column, ${a.indexedDimensions}) → ${a.indexedType}`,
           a.maintenanceWorkMem,
           a.indexSize,

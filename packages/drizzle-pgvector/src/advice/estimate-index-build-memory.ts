@@ -133,7 +133,7 @@ function indexedShape(fn: string, options: EstimateIndexBuildMemoryOptions): { t
  * const e = estimateIndexBuildMemory({ method: 'hnsw', type: 'vector', dimensions: 1536, rows: 1_000_000, serverVersion: 16 });
  * e.maintenanceWorkMem; // '6541MB'
  * e.indexSize; // '7813MB'
- * // The same column, binary-quantized (bit(1536)): ≈ 7× less build memory ('927MB'), a 16× smaller index ('487MB').
+ * // The same column, binary-quantized (bit(1536)): ≈ 7× less build memory ('927MB'), a 16× smaller index ('479MB').
  * estimateIndexBuildMemory({ method: 'hnsw', target: binaryQuantize(items.embedding), rows: 1_000_000 }).maintenanceWorkMem;
  * await db.transaction(async (tx) => {
  *   await tx.execute(sql.raw(`SET LOCAL maintenance_work_mem = '${e.maintenanceWorkMem}'`));
