@@ -17,8 +17,9 @@ const TARGETS = [
   { name: 'halfvec(1536) expression', type: 'halfvec' as VectorType, target: asHalfvec(items.v), using: `(v::halfvec(${DIMS})) halfvec_cosine_ops`, ivf: `(v::halfvec(${DIMS})) halfvec_cosine_ops` },
   { name: 'bit(1536) binary_quantize', type: 'bit' as VectorType, target: binaryQuantize(items.v), using: `(binary_quantize(v)::bit(${DIMS})) bit_hamming_ops`, ivf: `(binary_quantize(v)::bit(${DIMS})) bit_hamming_ops` },
 ];
-const MWM = '4MB';
-const SIZE_ROWS = 3000;
+// PGlite (wasm32) builds 1536-d graphs many times slower than a native server: smaller cases there.
+let MWM = '4MB';
+let SIZE_ROWS = 3000;
 
 let b: BuildDatabase;
 const measured: { case: string; estimate: number; pgvector: number; errorPct: string }[] = [];
@@ -34,6 +35,10 @@ const relationSize = async (name: string): Promise<number> =>
 
 beforeAll(async () => {
   b = await startBuildDatabase();
+  if (b.database.backend === 'pglite') {
+    MWM = '2MB';
+    SIZE_ROWS = 1000;
+  }
   const facts = { serverVersion: b.serverVersion, serverBits: b.serverBits, maintenanceWorkMem: MWM, dimensions: DIMS };
   const most = Math.max(...TARGETS.map((t) => hnswTuplesThatFit({ ...facts, type: t.type })));
   // Centred values (random() − 0.5): binary_quantize of all-positive values would make every row the same bits,
@@ -60,7 +65,7 @@ describe(`HNSW build memory of ${DIMS}-dimension embeddings: estimate vs pgvecto
       // The target gives the same answer as its type and dimensions.
       expect(fromTarget.bytesPerTuple).toBe(estimateIndexBuildMemory({ method: 'hnsw', type: t.type, dimensions: DIMS, rows: 1, ...facts }).bytesPerTuple);
       const predicted = fromTarget.fit?.tuplesThatFit ?? 0;
-      expect(predicted).toBeGreaterThan(300);
+      expect(predicted).toBeGreaterThan(250);
       // Just past the threshold, so the slow on-disk part of the build stays short.
       await b.db.execute(sql.raw(`DROP TABLE IF EXISTS adv_big_part; CREATE TABLE adv_big_part AS SELECT * FROM adv_big WHERE id <= ${Math.ceil(predicted * 1.1)}`));
       b.takeNotices();
@@ -72,7 +77,7 @@ describe(`HNSW build memory of ${DIMS}-dimension embeddings: estimate vs pgvecto
   }
 });
 
-describe(`index size of ${SIZE_ROWS} × ${DIMS}: estimate vs pg_relation_size`, () => {
+describe(`index size of ${DIMS}-dimension embeddings (3000 rows; 1000 on PGlite): estimate vs pg_relation_size`, () => {
   for (const t of TARGETS) {
     it(`${t.name}: HNSW and IVFFlat within 5 %`, async () => {
       const facts = { serverVersion: b.serverVersion, serverBits: b.serverBits };
@@ -82,10 +87,10 @@ describe(`index size of ${SIZE_ROWS} × ${DIMS}: estimate vs pg_relation_size`, 
       // Built in memory (the estimate's maintenance_work_mem): the layout the size model describes.
       expect(await buildWith(b.db, hnsw.maintenanceWorkMem, `CREATE INDEX adv_big_part_hnsw ON adv_big_part USING hnsw (${t.using}) WITH (m = 16, ef_construction = 32)`)).toBeUndefined();
       expect(noticeTuples(b.takeNotices())).toBeUndefined();
-      expect(Math.abs(record(`size: hnsw ${t.name}`, hnsw.indexBytes, await relationSize('adv_big_part_hnsw')))).toBeLessThan(5);
+      expect(Math.abs(record(`size: hnsw ${t.name}, ${SIZE_ROWS} rows`, hnsw.indexBytes, await relationSize('adv_big_part_hnsw')))).toBeLessThan(5);
       const ivf = estimateIndexBuildMemory({ method: 'ivfflat', target: t.target, rows: SIZE_ROWS, lists: 10, ...facts });
       expect(await buildWith(b.db, '256MB', `CREATE INDEX adv_big_part_ivf ON adv_big_part USING ivfflat (${t.ivf}) WITH (lists = 10)`)).toBeUndefined();
-      expect(Math.abs(record(`size: ivfflat ${t.name}, lists 10`, ivf.indexBytes, await relationSize('adv_big_part_ivf')))).toBeLessThan(5);
+      expect(Math.abs(record(`size: ivfflat ${t.name}, ${SIZE_ROWS} rows, lists 10`, ivf.indexBytes, await relationSize('adv_big_part_ivf')))).toBeLessThan(5);
     }, 600_000);
   }
 
