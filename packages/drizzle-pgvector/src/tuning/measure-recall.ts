@@ -7,6 +7,7 @@ import { approximateNeighbours, exactNeighbours, mean, p95, recallOf } from './n
 import { checkDatabase, explainIndexes, inPlannerTransaction, setPlanner } from './planner-transaction.js';
 import { querySet, type RecallQuery } from './query-set.js';
 import { recallBound, type RecallBound } from './recall-bound.js';
+import type { RerankMeasure } from './rerank-options.js';
 import { requirePrimaryKey, searchContext, type SearchContext } from './search-context.js';
 import { DEFAULT_RECALL_SAMPLE_SIZE, optionObject, parseQueryOptions, parseSettings, type RecallQueryOptions } from './tuning-options.js';
 
@@ -61,7 +62,7 @@ export async function measureInTransaction(
   queries: readonly RecallQuery[],
   exact: readonly (readonly string[])[],
   k: number,
-  options: { settings: VectorSettings | undefined; where: SQL | undefined },
+  options: { settings: VectorSettings | undefined; where: SQL | undefined; rerank?: RerankMeasure | undefined },
 ): Promise<RecallBound & { meanMs: number; p95Ms: number; perQuery: RecallPerQuery[] }> {
   await setPlanner(tx, { enable_seqscan: false, enable_indexscan: true, enable_bitmapscan: true });
   const approx = await approximateNeighbours(tx, context, queries, k, options);
@@ -87,7 +88,7 @@ export async function usedIndexes(
   context: SearchContext,
   query: RecallQuery,
   k: number,
-  options: { settings: VectorSettings | undefined; where: SQL | undefined },
+  options: { settings: VectorSettings | undefined; where: SQL | undefined; rerank?: RerankMeasure | undefined },
 ): Promise<string[]> {
   await setPlanner(tx, { enable_seqscan: false, enable_indexscan: true, enable_bitmapscan: true });
   const plan = await nearestSql(tx, context.target, query.value, {
@@ -97,6 +98,7 @@ export async function usedIndexes(
     settings: options.settings,
     where: options.where,
     select: { id: context.idSelect },
+    rerank: options.rerank,
   });
   return explainIndexes(tx, plan);
 }

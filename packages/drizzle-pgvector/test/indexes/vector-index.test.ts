@@ -223,7 +223,10 @@ describe('validation at definition time', () => {
     expect(big.message).toMatch(/asHalfvec\(t\.big, 3072\)/);
     const huge = expectCode(define((t) => ivfflatIndex('i').on(t.huge, 'l2')), 'INDEX_DIMENSIONS_EXCEEDED');
     expect(huge.message).toMatch(/binaryQuantize\(t\.huge, 5000\)/);
-    expectCode(define((t) => hnswIndex('i').on(asHalfvec(t.huge), 'l2')), 'INDEX_DIMENSIONS_EXCEEDED');
+    const halfHuge = expectCode(define((t) => hnswIndex('i').on(asHalfvec(t.huge), 'l2')), 'INDEX_DIMENSIONS_EXCEEDED');
+    // Past halfvec's limit only binary quantization (or a subvector) is left: the advice does not offer halfvec again.
+    expect(halfHuge.message).toMatch(/Index binaryQuantize\(t\.huge, 5000\) with 'hamming' and re-rank with the full vectors \(bit up to 64000\), or subvector\(t\.huge, 1, n\) with n ≤ 4000/);
+    expect(halfHuge.message).not.toMatch(/Index asHalfvec/);
     expect(define((t) => hnswIndex('i').on(asHalfvec(t.big), 'l2'))()).toBeDefined();
   });
 

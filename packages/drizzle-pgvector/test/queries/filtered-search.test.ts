@@ -194,6 +194,22 @@ describe("nearestSql reports the strategy, and the plan follows it", () => {
     expect(Number(ivf.settings['ivfflat.probes'] ?? 1)).toBeGreaterThanOrEqual(1);
   });
 
+  it('a filter whose index scan came back short is searched exactly next time (same values, while its estimate lives)', async () => {
+    // The 18 clusters farthest from query 0 (30 %, ≈ 9,000 rows) and a cluster that does not exist, so these values are
+    // this test's own: an index scan with its budget runs out among nearer clusters and comes back short.
+    const where = inArray(hnswItems.cluster, [...farSets[1]![0]!, 999]);
+    const before = await plan(hnswItems, where);
+    expect(before.strategy).toBe('index');
+    expect(before.fallback).toBeDefined();
+    const rows = await nearest(db, hnswItems.embedding, queries[0]!, { k: 10, where, select: { id: hnswItems.id } });
+    expect(rows.map((r) => r.id)).toEqual(exactIds(0, (m) => farSets[1]![0]!.has(m.cluster), 10));
+    const after = await plan(hnswItems, where);
+    expect(after.strategy).toBe('exact');
+    expect(after.reason).toMatch(/an index scan with this filter came back short in the last 60 s .*: exact search over them/);
+    // Other values of the same filter shape are not affected.
+    expect((await plan(hnswItems, inArray(hnswItems.cluster, [...farSets[1]![0]!, 998]))).strategy).toBe('index');
+  });
+
   it("strategy forces a plan: 'exact' keeps the vector index out, 'index' uses it even for a selective filter", async () => {
     const exact = await plan(hnswItems, eq(hnswItems.c2, 1), { strategy: 'exact' });
     expect(exact.strategy).toBe('exact');

@@ -131,6 +131,11 @@ describe('nearestSql: the re-ranked query and its settings', () => {
     expect(await explain(db, sub)).toMatch(/Index Scan using rr_items_sub/);
   });
 
+  it('options with a target serialise to JSON (a target writes its label)', () => {
+    const options = { k: 10, rerank: { via: binaryQuantize(items.embedding) } };
+    expect(JSON.parse(JSON.stringify(options))).toEqual({ k: 10, rerank: { via: `binaryQuantize("rr_items"."embedding", ${DIMS})` } });
+  });
+
   it('default candidates follow the catalog rule (binary quantization: 40·k, at least 200)', async () => {
     const small = await nearestSql(db, items.embedding, queries[0]!, { k: 3, metric: 'cosine', rerank: { via: binaryQuantize(items.embedding) } });
     expect(small.rerank?.candidates).toBe(200);

@@ -134,7 +134,12 @@ export async function inspectColumns(
             'warning',
             'unindexed-column',
             subject,
-            `${subject} (${count} rows of ${type}(${dimensions})) has no vector index: every nearest-neighbour query scans the whole table. ${choice.reasons.map((r) => r.message).join(' ')} Use the metric your queries order by.`,
+            `${subject} (${count} rows of ${type}(${dimensions})) has no vector index: every nearest-neighbour query scans the whole table. ${choice.reasons.map((r) => r.message).join(' ')} Use the metric your queries order by.` +
+              (choice.rerank ? ` Search through the column with rerank: { via: binaryQuantize(${c.table}.${c.column}) } (exact distances on the full vectors).` : '') +
+              ` Build memory / index size: ${choice.alternatives
+                .filter((a) => a.method === 'hnsw')
+                .map((a) => `${a.target === 'column' ? `${a.indexedType}(${a.indexedDimensions})` : `${a.target} → ${a.indexedType}`} ${a.maintenanceWorkMem} / ${a.indexSize}`)
+                .join('; ')}.`,
             [`CREATE INDEX CONCURRENTLY ${quote(name)} ON ${quote(c.schema)}.${quote(c.table)} USING ${method} (${expr} ${opclass});`],
             `${method}Index('${name}').on(${target}, '${choice.indexedType === 'bit' ? 'hamming' : 'cosine'}')`,
           ),
