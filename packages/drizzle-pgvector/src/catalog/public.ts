@@ -12,6 +12,8 @@
  *   `hnsw.*` / `ivfflat.*` session settings: ranges, values, since which version), `FEATURE_VERSIONS`.
  * - `FLOAT4_MAX` / `HALF_MAX`: the largest finite value a `vector` / `halfvec` element takes.
  * - `HNSW_PRESETS`: the starting points `recommendHnsw` picks from.
+ * - `FILTERED_SEARCH` / `QUANTIZED_SEARCH`: the rules `nearest` follows for filtered searches (when exact, the
+ *   index scan's budget) and re-ranked ones (default candidates), with their sources.
  *
  * @example
  * ```ts
@@ -25,6 +27,7 @@
  */
 export {
   FEATURE_VERSIONS,
+  FILTERED_SEARCH,
   FLOAT4_MAX,
   HALF_MAX,
   HNSW_PRESETS,
@@ -33,6 +36,7 @@ export {
   METRICS,
   METRICS_LIST,
   OPERATOR_CLASSES,
+  QUANTIZED_SEARCH,
   SETTINGS,
   VECTOR_TYPES,
   VECTOR_TYPES_LIST,
