@@ -4,10 +4,12 @@
 //
 // 1. Packs drizzle-pgvector, @drizzle-pgvector/testing and @drizzle-pgvector/cli (`npm pack` by default — the strict case: it applies
 //    no publishConfig and runs our `prepack`, which cleans and builds dist/).
-// 2. Checks each tarball: README.md, LICENSE, package.json and every file its `exports` map points at.
+// 2. Checks each tarball: README.md, LICENSE, package.json and every file its `exports` map points at; publint
+//    (strict) and "are the types wrong" (attw, esm-only profile) find nothing.
 // 3. Installs both tarballs with npm into a scratch app in the system temp folder (outside the workspace, so
 //    nothing resolves to the sources), together with drizzle-orm (0.45.4, or 1.0.0-rc.5 with --drizzle=1), pg and
 //    TypeScript.
+//    The installed packages' declarations export exactly what the committed API report (api/*.api.md) lists.
 // 4. Type-checks an app importing every public subpath with `skipLibCheck: false` (our declarations included),
 //    compiles it, and runs it: PGlite, CREATE EXTENSION, a vector(3) table, insert, nearest; it also require()s
 //    the ESM entry points (Node ≥ 20.19), and calls copyRows from drizzle-pgvector/pg without pg-copy-streams
@@ -16,10 +18,12 @@
 //    `build` on a PGlite data folder through a drizzle.config.ts and a TypeScript schema (loaded by jiti).
 // Ends with one line "pack-check: all N checks passed in S s" (or which failed); exits 1 on any failure.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { apiReport, lineDiff, reportFile } from './lib/api-report.mjs';
 import { checkList } from './lib/checks.mjs';
-import { checkTarballContents, manifestOf, packTarball, scratch } from './lib/pack.mjs';
+import { checkTarballContents, manifestOf, packTarball, root, scratch } from './lib/pack.mjs';
+import { attwTarball, publintTarball } from './lib/package-lint.mjs';
 import { run } from './lib/run.mjs';
 
 const args = process.argv.slice(2);
@@ -44,6 +48,8 @@ for (const dir of PACKAGES) {
   });
   if (!tarball) continue;
   await check(`${name}: tarball has README, LICENSE and every exported file`, () => checkTarballContents(tarball, work));
+  await check(`${name}: publint (strict) finds nothing`, () => publintTarball(tarball));
+  await check(`${name}: are the types wrong (attw, ESM-only profile): every entry point resolves to its types`, () => attwTarball(tarball));
 }
 
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'pack-check-app', private: true, type: 'module' }, null, 2));
@@ -75,8 +81,9 @@ writeFileSync(
   `import { sql } from 'drizzle-orm';
 import { pgTable, serial, text } from 'drizzle-orm/pg-core';
 import { ensureVectorExtension, hnswIndex, nearest, PgVectorError, vector, withVectorSettings, type PgVectorErrorCode } from 'drizzle-pgvector';
+import { operatorClassFor } from 'drizzle-pgvector/catalog';
 import { migrate, vectorExtensionMigration } from 'drizzle-pgvector/migrator';
-import { PgVectorTestError, rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { PgVectorTestError, rowsOf, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { clusteredVectors, seededRandom } from '@drizzle-pgvector/testing/data';
 import { markdownTable } from '@drizzle-pgvector/testing/report';
 
@@ -98,8 +105,9 @@ void [selectType, insertType];
 
 const code: PgVectorErrorCode | undefined = undefined;
 void [migrate, vectorExtensionMigration, PgVectorError, PgVectorTestError, code];
+if (operatorClassFor('vector', 'l2')?.opclass !== 'vector_l2_ops') throw new Error('drizzle-pgvector/catalog: operatorClassFor(vector, l2) is not vector_l2_ops');
 
-const database: PgvectorTestDatabase = await startTestDatabase({ backend: 'pglite', createExtension: false });
+const database: PgVectorTestDatabase = await startTestDatabase({ backend: 'pglite', createExtension: false });
 try {
   const extension = await ensureVectorExtension(database.db);
   await database.db.execute(sql\`create table items (id serial primary key, title text not null, embedding vector(3) not null)\`);
@@ -172,6 +180,17 @@ if (tarballs.length === PACKAGES.length) {
   });
 }
 if (installed) {
+  await check('API report: the installed declarations export exactly what api/*.api.md lists (node scripts/api-report.mjs rewrites it)', () => {
+    const differing = [];
+    for (const dir of PACKAGES) {
+      const { name } = manifestOf(dir);
+      const { text, problems } = apiReport(join(app, 'node_modules', name));
+      const committed = readFileSync(join(root, 'api', reportFile(name)), 'utf8');
+      if (problems.length > 0) differing.push(`${name}: ${problems.join('; ')}`);
+      if (text !== committed) differing.push(`${name}: differs from api/${reportFile(name)}:\n${lineDiff(committed, text)}`);
+    }
+    if (differing.length > 0) throw new Error(`\n${differing.join('\n')}`);
+  });
   await check('tsc with skipLibCheck: false: no error in our declarations or the app importing every public subpath', () => {
     // skipLibCheck: false checks every declaration file in the program. drizzle-orm's and PGlite's own
     // declarations do not pass that (errors in drizzle-orm's mysql/sqlite/singlestore builders, PGlite's

@@ -12,11 +12,11 @@
  */
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { rowsOf, startTestDatabase, type DriverName, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { rowsOf, startTestDatabase, type DriverName, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { getVectorIndexes, PgVectorError } from 'drizzle-pgvector';
+import { declaredVectorIndexes, PgVectorError } from 'drizzle-pgvector';
 import { assertExtensionMigration, migrate, vectorExtensionMigration } from 'drizzle-pgvector/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONCURRENT_INDEXES, EXPECTED_STATEMENTS, INDEX_PROBES } from './fixtures/expected.js';
@@ -28,13 +28,13 @@ import { rewriteMigration, writeMigrations } from './helpers/migrations.js';
 const SCHEMA = join(FIXTURES, 'schema.ts');
 const VERSION = /^\d+\.\d+\.\d+$/;
 
-let database: PgvectorTestDatabase;
-let db: PgvectorDrizzleDatabase;
+let database: PgVectorTestDatabase;
+let db: PgVectorDrizzleDatabase;
 const work = tempDir('migrate');
 /** The folder: 0000_enable_pgvector (ours) + 0001 (drizzle-kit generate of fixtures/schema.ts). */
 const out = join(work.path, 'drizzle');
 
-async function query<T extends Record<string, unknown>>(text: string, on: PgvectorDrizzleDatabase = db): Promise<T[]> {
+async function query<T extends Record<string, unknown>>(text: string, on: PgVectorDrizzleDatabase = db): Promise<T[]> {
   return rowsOf<T>(await on.execute(sql.raw(text)));
 }
 
@@ -57,7 +57,7 @@ async function caught(promise: Promise<unknown>): Promise<PgVectorError> {
 }
 
 /** Drizzle's own migrate() for the driver behind `target`. */
-async function drizzleMigrate(target: PgvectorDrizzleDatabase, driver: DriverName, config: { migrationsFolder: string; migrationsTable?: string }) {
+async function drizzleMigrate(target: PgVectorDrizzleDatabase, driver: DriverName, config: { migrationsFolder: string; migrationsTable?: string }) {
   const migrator =
     driver === 'pglite'
       ? await import('drizzle-orm/pglite/migrator')
@@ -116,7 +116,7 @@ describe('drizzle-kit generate → migrate', () => {
     expect(indexes.map((i) => i.name)).toEqual(Object.keys(INDEX_PROBES).sort());
     expect(indexes.filter((i) => !i.valid)).toEqual([]);
     // The probes cover exactly the indexes the schema declares.
-    expect([...getVectorIndexes(items), ...getVectorIndexes(docs)].map((i) => i.name).sort()).toEqual(Object.keys(INDEX_PROBES).sort());
+    expect([...declaredVectorIndexes(items), ...declaredVectorIndexes(docs)].map((i) => i.name).sort()).toEqual(Object.keys(INDEX_PROBES).sort());
   });
 
   it.each(Object.entries(INDEX_PROBES))('the planner uses %s', async (name, probe) => {

@@ -10,7 +10,7 @@
  * and the build is cancelled instead.
  */
 import { join } from 'node:path';
-import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { rowsOf, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { sql } from 'drizzle-orm';
 import { PgVectorError } from 'drizzle-pgvector';
 import { migrate, type MigrateConfig, type MigrateResult } from 'drizzle-pgvector/migrator';
@@ -29,7 +29,7 @@ const TIMEOUT = 300_000;
 const VECTOR = `'[${Array.from({ length: 32 }, (_, i) => ((i * 7) % 10) / 10).join(',')}]'`;
 const RANDOM_VECTOR = `array(SELECT random() FROM generate_series(1, 32) WHERE g > 0)::vector`;
 
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 const work = tempDir('zero-downtime');
 const out = join(work.path, 'drizzle');
 

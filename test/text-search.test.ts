@@ -5,7 +5,7 @@
  * On the installed drizzle-kit (0.31 here, 1.0 under compat/drizzle-1/run.mjs), on PGlite (served) or a URL server.
  */
 import { join } from 'node:path';
-import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { rowsOf, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { desc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articles } from './fixtures/text-search.js';
@@ -17,7 +17,7 @@ const DOCUMENT =
   ` || setweight(to_tsvector('english'::regconfig, (COALESCE(summary, ''::character varying))::text), 'B'::"char"))` +
   ` || setweight(to_tsvector('english'::regconfig, COALESCE(body, ''::text)), 'C'::"char"))`;
 
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 const work = tempDir('text-search');
 const out = join(work.path, 'drizzle');
 

@@ -19,7 +19,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { integer, pgTable } from 'drizzle-orm/pg-core';
-import { SETTINGS, estimateIndexBuildMemory, getVectorIndexes, hnswIndex, ivfflatIndex, recommendIvfflat, vector, type VectorIndexInfo } from 'drizzle-pgvector';
+import { SETTINGS } from 'drizzle-pgvector/catalog';
+import { estimateIndexBuildMemory, declaredVectorIndexes, hnswIndex, ivfflatIndex, recommendIvfflat, vector, type VectorIndexInfo } from 'drizzle-pgvector';
 import { openBenchDatabase, type BenchDatabase } from './bench-database.js';
 import { clusteredData, type ClusteredData } from './clustered-data.js';
 import { indexCharts } from './index-charts.js';
@@ -181,7 +182,7 @@ export async function runIndexComparison(options: IndexComparisonOptions, progre
     const t = tables(dims, lists);
     const builds: BuildResult[] = [];
     for (const [name, table] of [[TABLE_NAMES[0], t.hnsw], [TABLE_NAMES[1], t.ivfflat]] as const) {
-      const info = getVectorIndexes(table)[0]!;
+      const info = declaredVectorIndexes(table)[0]!;
       progress(`  building ${info.method} (${name})…`);
       builds.push(await build(bench, name, info, rows, dims));
     }

@@ -1,6 +1,6 @@
 import { getTableName, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { buildIndex, getVectorIndexes, type BuildIndexResult, type BuildProgress, type VectorIndexInfo } from 'drizzle-pgvector';
+import { buildIndex, declaredVectorIndexes, type BuildIndexResult, type BuildProgress, type VectorIndexInfo } from 'drizzle-pgvector';
 import { rowsOf, type Db } from './database.js';
 
 /** One index build after the load: what the schema declares, what `buildIndex` did, and the size on disk. */
@@ -26,7 +26,7 @@ export async function loadThenBuildIndexes(
   load: () => Promise<void>,
   onProgress?: (index: string, progress: BuildProgress) => void,
 ): Promise<IndexBuild[]> {
-  const declared = tables.flatMap((table) => getVectorIndexes(table).map((info) => ({ table, info })));
+  const declared = tables.flatMap((table) => declaredVectorIndexes(table).map((info) => ({ table, info })));
   for (const { info } of declared) await db.execute(sql`drop index if exists ${sql.identifier(info.name)}`);
   await load();
   for (const table of tables) await db.execute(sql`analyze ${sql.identifier(getTableName(table))}`);

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { METRICS_LIST, VECTOR_TYPES_LIST } from 'drizzle-pgvector';
+import { METRICS_LIST, VECTOR_TYPES_LIST } from 'drizzle-pgvector/catalog';
 import { advise } from './commands/advise.js';
 import { build, rebuild } from './commands/build.js';
 import type { CommandResult } from './commands/command.js';
@@ -67,6 +67,7 @@ export async function main(argv: readonly string[], streams: CliStreams = { stdo
     .option('--k <k>', 'rows per query (HNSW ef_search is raised to it)', numberArg('--k'))
     .option('--writes-per-day <n>', 'rows inserted or updated per day', numberArg('--writes-per-day'))
     .option('--memory-budget <size>', 'most maintenance_work_mem you can give a build, e.g. 8GB')
+    .option('--index-size-budget <size>', 'most disk the finished index may take, e.g. 20GB')
     .option('--parallel-workers <n>', 'parallel workers for the HNSW build estimate', numberArg('--parallel-workers'))
     .option('--server-version <n>', 'PostgreSQL major or server_version_num (memory headers differ from 16)', numberArg('--server-version'))
     .option('--json', 'print one JSON document')

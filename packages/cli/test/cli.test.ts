@@ -271,6 +271,25 @@ describe('drizzle-pgvector without a database', () => {
     expect((sparse.json as { ivfflat?: unknown }).ivfflat).toBeUndefined();
   });
 
+  it('advise over a budget: binary quantization + re-rank, the trade-off table and the re-rank call', async () => {
+    const json = await runCli(['advise', '--rows', '1000000', '--dims', '1536', '--metric', 'cosine', '--memory-budget', '2GB', '--json']);
+    expect(json.code).toBe(0);
+    expect(json.json).toMatchObject({ choice: { method: 'hnsw', target: 'binaryQuantize', indexedType: 'bit', rerank: true } });
+    const alternatives = (json.json as { choice: { alternatives: { target: string; withinBudget: boolean }[] } }).choice.alternatives;
+    expect(alternatives.slice(0, 3).map((a) => [a.target, a.withinBudget])).toEqual([['column', false], ['asHalfvec', false], ['binaryQuantize', true]]);
+    const text = await runCli(['advise', '--rows', '1000000', '--dims', '1536', '--metric', 'cosine', '--index-size-budget', '1GB']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/Trade-off: what each representation costs/);
+    expect(text.stdout).toMatch(/HNSW +│ column vector\(1536\) +│ 6603MB +│ 7813MB +│ direct +│ no/);
+    expect(text.stdout).toMatch(/HNSW +│ binaryQuantize\(column, 1536\) → bit +│ 927MB +│ 479MB +│ hamming \+ re-rank +│ yes/);
+    expect(text.stdout).toMatch(/\[index-size-budget\] .*Index binaryQuantize\(column, 1536\)/);
+    expect(text.stdout).toContain("hnswIndex('items_embedding_hnsw').on(binaryQuantize(t.embedding, 1536), 'hamming')");
+    expect(text.stdout).toContain("nearest(db, items.embedding, query, { k: 10, metric: 'cosine', rerank: { via: binaryQuantize(items.embedding, 1536) }");
+    const bad = await runCli(['advise', '--rows', '1', '--dims', '3', '--index-size-budget', 'huge', '--json']);
+    expect(bad.code).toBe(2);
+    expect(bad.json).toMatchObject({ error: { code: 'INVALID_MEMORY_SIZE' } });
+  }, 240_000);
+
   it('advise text: the parameters table and the schema line', async () => {
     const run = await runCli(['advise', '--rows', '2000000', '--dims', '768', '--metric', 'l2']);
     expect(run.code).toBe(0);

@@ -6,9 +6,9 @@ import { checkPositiveInteger, createPgPool, DEFAULT_MAX_CONNECTIONS, DEFAULT_SE
 import {
   DRIVERS,
   type DriverName,
-  type PgvectorDrizzleDatabase,
-  type PgvectorTestConnection,
-  type PgvectorTestDatabase,
+  type PgVectorDrizzleDatabase,
+  type PgVectorTestConnection,
+  type PgVectorTestDatabase,
   type Primary,
   type StartOptions,
 } from './types.js';
@@ -23,15 +23,15 @@ async function waitForSocketHandlers(server: PGLiteSocketServer, limit: number):
 }
 
 /**
- * @internal Wrap a started backend in the public {@link PgvectorTestDatabase} handle: extra connections (with
+ * @internal Wrap a started backend in the public {@link PgVectorTestDatabase} handle: extra connections (with
  * socket-slot accounting on a served PGlite), `query()`, `reset()` and an idempotent `close()`.
  */
 export function createHandle<TSchema extends Record<string, unknown>>(
   primary: Primary,
   options: StartOptions<Record<string, unknown>>,
   createExtension: boolean,
-): PgvectorTestDatabase<TSchema> {
-  type Db = PgvectorDrizzleDatabase<TSchema>;
+): PgVectorTestDatabase<TSchema> {
+  type Db = PgVectorDrizzleDatabase<TSchema>;
   const extras = new Set<() => Promise<void>>();
   let reservedSockets = 0;
   let closing: Promise<void> | undefined;
@@ -80,7 +80,7 @@ export function createHandle<TSchema extends Record<string, unknown>>(
     return close;
   };
 
-  const connect = async (driver: DriverName, connectOptions: { max?: number } = {}): Promise<PgvectorTestConnection<TSchema>> => {
+  const connect = async (driver: DriverName, connectOptions: { max?: number } = {}): Promise<PgVectorTestConnection<TSchema>> => {
     assertOpen(`connect(${JSON.stringify(driver)})`);
     if (!(DRIVERS as readonly unknown[]).includes(driver)) {
       throw new PgVectorTestError(

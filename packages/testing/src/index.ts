@@ -22,6 +22,9 @@ export { servePgliteWithCopy, type PgliteCopyServer } from './pglite-copy-server
 export { startTestDatabase } from './start-test-database.js';
 export type {
   DriverName,
+  PgVectorDrizzleDatabase,
+  PgVectorTestConnection,
+  PgVectorTestDatabase,
   PgvectorDrizzleDatabase,
   PgvectorTestConnection,
   PgvectorTestDatabase,

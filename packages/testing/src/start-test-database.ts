@@ -4,7 +4,7 @@ import { startTestcontainers } from './backends/testcontainers.js';
 import { startUrl } from './backends/url.js';
 import { createHandle } from './handle.js';
 import { checkPositiveInteger, DEFAULT_IMAGE } from './support.js';
-import type { PgvectorTestDatabase, Primary, StartOptions } from './types.js';
+import type { PgVectorTestDatabase, Primary, StartOptions } from './types.js';
 
 /**
  * Start a pgvector database for tests and return a Drizzle client for it plus a connection URL where one exists.
@@ -36,7 +36,7 @@ import type { PgvectorTestDatabase, Primary, StartOptions } from './types.js';
  */
 export async function startTestDatabase<TSchema extends Record<string, unknown> = Record<string, never>>(
   options: StartOptions<TSchema> = {},
-): Promise<PgvectorTestDatabase<TSchema>> {
+): Promise<PgVectorTestDatabase<TSchema>> {
   const env = process.env;
   checkPositiveInteger('maxConnections', options.maxConnections);
   const createExtension = options.createExtension ?? true;

@@ -15,15 +15,15 @@ import type { TestBackendName } from './backend.js';
  *
  * @example
  * ```ts
- * import type { PgvectorDrizzleDatabase } from '@drizzle-pgvector/testing';
+ * import type { PgVectorDrizzleDatabase } from '@drizzle-pgvector/testing';
  * import { items } from './schema.js';
  *
- * export async function countItems(db: PgvectorDrizzleDatabase): Promise<number> {
+ * export async function countItems(db: PgVectorDrizzleDatabase): Promise<number> {
  *   return db.$count(items);
  * }
  * ```
  */
-export type PgvectorDrizzleDatabase<TSchema extends Record<string, unknown> = Record<string, never>> = 'PgAsyncDatabase' extends keyof PgCore
+export type PgVectorDrizzleDatabase<TSchema extends Record<string, unknown> = Record<string, never>> = 'PgAsyncDatabase' extends keyof PgCore
   ? InstanceOf<typeof _pgAsyncDatabase1<PgQueryResultHKT, any>>
   : InstanceOf<typeof _pgDatabase045<PgQueryResultHKT, TSchema>>;
 
@@ -37,7 +37,7 @@ declare const _pgDatabase045: PgCore extends { PgDatabase: infer C } ? C : Absen
 declare const _pgAsyncDatabase1: PgCore extends { PgAsyncDatabase: infer C } ? C : Absent;
 
 /**
- * The Drizzle driver behind a {@link PgvectorDrizzleDatabase}.
+ * The Drizzle driver behind a {@link PgVectorDrizzleDatabase}.
  *
  * - `pglite` – `drizzle-orm/pglite` on the in-process PGlite instance (pglite backend only).
  * - `node-postgres` – `drizzle-orm/node-postgres` on a `pg.Pool`.
@@ -76,7 +76,7 @@ export interface StartOptions<TSchema extends Record<string, unknown> = Record<s
   image?: string;
   /**
    * pglite backend only: also serve the PGlite instance on a loopback TCP port (via
-   * `@electric-sql/pglite-socket`) so that {@link PgvectorTestDatabase.url} exists and the
+   * `@electric-sql/pglite-socket`) so that {@link PgVectorTestDatabase.url} exists and the
    * `node-postgres` / `postgres-js` drivers can connect. Default `false`.
    */
   serve?: boolean;
@@ -89,7 +89,7 @@ export interface StartOptions<TSchema extends Record<string, unknown> = Record<s
 }
 
 /**
- * An extra Drizzle client returned by {@link PgvectorTestDatabase.connect}.
+ * An extra Drizzle client returned by {@link PgVectorTestDatabase.connect}.
  *
  * @example
  * ```ts
@@ -98,9 +98,9 @@ export interface StartOptions<TSchema extends Record<string, unknown> = Record<s
  * await extra.close(); // optional: database.close() closes it too
  * ```
  */
-export interface PgvectorTestConnection<TSchema extends Record<string, unknown> = Record<string, never>> {
+export interface PgVectorTestConnection<TSchema extends Record<string, unknown> = Record<string, never>> {
   /** The Drizzle client for this connection. */
-  db: PgvectorDrizzleDatabase<TSchema>;
+  db: PgVectorDrizzleDatabase<TSchema>;
   /** The driver it uses. */
   driver: DriverName;
   /** Close the underlying pool/client. Idempotent. */
@@ -108,7 +108,7 @@ export interface PgvectorTestConnection<TSchema extends Record<string, unknown> 
 }
 
 /**
- * A running pgvector test database. Always call {@link PgvectorTestDatabase.close | close()} when done
+ * A running pgvector test database. Always call {@link PgVectorTestDatabase.close | close()} when done
  * (e.g. in `afterAll`), or use `withTestDatabase` from `@drizzle-pgvector/testing/vitest`.
  *
  * @example
@@ -123,7 +123,7 @@ export interface PgvectorTestConnection<TSchema extends Record<string, unknown> 
  * await database.close();
  * ```
  */
-export interface PgvectorTestDatabase<TSchema extends Record<string, unknown> = Record<string, never>> {
+export interface PgVectorTestDatabase<TSchema extends Record<string, unknown> = Record<string, never>> {
   /** The backend actually used (never `auto`). */
   readonly backend: TestBackendName;
   /**
@@ -132,22 +132,22 @@ export interface PgvectorTestDatabase<TSchema extends Record<string, unknown> = 
    */
   readonly url: string | undefined;
   /** The primary Drizzle client: `drizzle-orm/pglite` for the pglite backend, `drizzle-orm/node-postgres` (over a `pg.Pool`) otherwise. */
-  readonly db: PgvectorDrizzleDatabase<TSchema>;
-  /** The driver behind {@link PgvectorTestDatabase.db | db}. */
+  readonly db: PgVectorDrizzleDatabase<TSchema>;
+  /** The driver behind {@link PgVectorTestDatabase.db | db}. */
   readonly driver: DriverName;
   /**
    * Connect an extra Drizzle client with another driver to the same database: `node-postgres`
    * (a `pg.Pool` of `max` connections), `postgres-js` (a postgres.js client of `max` connections) or
    * `pglite` (another Drizzle client on the same PGlite instance; pglite backend only).
-   * `node-postgres` / `postgres-js` need {@link PgvectorTestDatabase.url | url}: on the pglite backend
+   * `node-postgres` / `postgres-js` need {@link PgVectorTestDatabase.url | url}: on the pglite backend
    * start with `serve: true`. Default `max`: 4 on served PGlite (bounded by free socket slots), 10 elsewhere.
-   * Connections still open are closed by {@link PgvectorTestDatabase.close | close()}.
+   * Connections still open are closed by {@link PgVectorTestDatabase.close | close()}.
    *
    * @throws {@link PgVectorTestError} `NO_CONNECTION_URL` (pglite not served), `DRIVER_UNAVAILABLE`
    *   (`pglite` on a server backend, or postgres.js not installed), `INVALID_DRIVER`, `CONNECTION_LIMIT`,
    *   `DATABASE_CLOSED`.
    */
-  connect(driver: DriverName, options?: { max?: number }): Promise<PgvectorTestConnection<TSchema>>;
+  connect(driver: DriverName, options?: { max?: number }): Promise<PgVectorTestConnection<TSchema>>;
   /**
    * Run raw SQL on the primary connection and return the rows. With `params`, `text` is one statement using
    * `$1`, `$2`… placeholders; without, it may hold several `;`-separated statements and the rows of the last
@@ -175,7 +175,7 @@ export interface Primary {
   backend: TestBackendName;
   url: string | undefined;
   driver: DriverName;
-  db: PgvectorDrizzleDatabase<Record<string, unknown>>;
+  db: PgVectorDrizzleDatabase<Record<string, unknown>>;
   query(text: string, params?: unknown[]): Promise<unknown[]>;
   /** PGlite instance (pglite backend) for the `pglite` driver. */
   pglite?: PGlite;
@@ -185,3 +185,10 @@ export interface Primary {
   /** Release everything the primary owns, in order. */
   close(): Promise<void>;
 }
+
+/** @deprecated Renamed {@link PgVectorDrizzleDatabase} (the casing of `PgVectorError`); removed in the next minor release. */
+export type PgvectorDrizzleDatabase<TSchema extends Record<string, unknown> = Record<string, never>> = PgVectorDrizzleDatabase<TSchema>;
+/** @deprecated Renamed {@link PgVectorTestConnection} (the casing of `PgVectorError`); removed in the next minor release. */
+export type PgvectorTestConnection<TSchema extends Record<string, unknown> = Record<string, never>> = PgVectorTestConnection<TSchema>;
+/** @deprecated Renamed {@link PgVectorTestDatabase} (the casing of `PgVectorError`); removed in the next minor release. */
+export type PgvectorTestDatabase<TSchema extends Record<string, unknown> = Record<string, never>> = PgVectorTestDatabase<TSchema>;

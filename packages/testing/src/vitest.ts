@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 
 import { PgVectorTestError } from './errors.js';
 import { startTestDatabase } from './start-test-database.js';
-import type { PgvectorTestDatabase, StartOptions } from './types.js';
+import type { PgVectorTestDatabase, StartOptions } from './types.js';
 
 /**
  * Handle returned by {@link withTestDatabase}.
@@ -20,7 +20,7 @@ export interface TestDatabaseHandle<TSchema extends Record<string, unknown> = Re
    * The running test database. Call it inside tests or hooks — it throws `NOT_STARTED` before `beforeAll`
    * has run (e.g. at module scope) and after `afterAll` closed it.
    */
-  get(): PgvectorTestDatabase<TSchema>;
+  get(): PgVectorTestDatabase<TSchema>;
 }
 
 /**
@@ -49,7 +49,7 @@ export interface TestDatabaseHandle<TSchema extends Record<string, unknown> = Re
 export function withTestDatabase<TSchema extends Record<string, unknown> = Record<string, never>>(
   options: StartOptions<TSchema> = {},
 ): TestDatabaseHandle<TSchema> {
-  let current: PgvectorTestDatabase<TSchema> | undefined;
+  let current: PgVectorTestDatabase<TSchema> | undefined;
   let finished = false;
 
   beforeAll(async () => {

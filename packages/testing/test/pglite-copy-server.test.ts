@@ -1,12 +1,12 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { servePgliteWithCopy, startTestDatabase, type PgliteCopyServer, type PgvectorTestDatabase } from '../src/index.js';
+import { servePgliteWithCopy, startTestDatabase, type PgliteCopyServer, type PgVectorTestDatabase } from '../src/index.js';
 
 // COPY with data is exercised by drizzle-pgvector's copyRows tests (test/copy/copy-rows-pg.test.ts), which
 // stream through this server with pg-copy-streams; here: pass-through, a COPY the client aborts, terminate().
 describe('servePgliteWithCopy()', () => {
-  let database: PgvectorTestDatabase;
+  let database: PgVectorTestDatabase;
   let server: PgliteCopyServer;
 
   beforeAll(async () => {

@@ -1,14 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { resolveBackend, rowsOf, startTestDatabase, type PgvectorTestDatabase } from '../src/index.js';
+import { resolveBackend, rowsOf, startTestDatabase, type PgVectorTestDatabase } from '../src/index.js';
 import { expectTestError } from './helpers.js';
 
 // Uses whatever backend the environment selects (PGVECTOR_TEST_BACKEND / DATABASE_URL / container runtime / PGlite),
 // so running the suite with PGVECTOR_TEST_BACKEND=url DATABASE_URL=… exercises a real server here.
 // It never calls reset(): DATABASE_URL may be shared with other test files running in parallel.
 describe('startTestDatabase() with the environment-selected backend', () => {
-  let database: PgvectorTestDatabase;
+  let database: PgVectorTestDatabase;
   const table = `env_backend_${process.pid}_${Date.now()}`;
 
   beforeAll(async () => {

@@ -3,7 +3,6 @@ import {
   estimateIndexBuildMemory,
   recommendHnsw,
   recommendIvfflat,
-  VECTOR_TYPES,
   type HnswRecommendation,
   type IndexBuildMemoryEstimate,
   type IndexChoice,
@@ -12,6 +11,7 @@ import {
   type Metric,
   type VectorType,
 } from 'drizzle-pgvector';
+import { VECTOR_TYPES } from 'drizzle-pgvector/catalog';
 import { EXIT } from '../errors.js';
 import { heading, table } from '../output/table.js';
 import type { CommandResult } from './command.js';
@@ -25,6 +25,7 @@ export interface AdviseFlags {
   k?: number;
   writesPerDay?: number;
   memoryBudget?: string;
+  indexSizeBudget?: string;
   parallelWorkers?: number;
   serverVersion?: number;
 }
@@ -54,6 +55,7 @@ export function advise(flags: AdviseFlags): CommandResult<AdviseDocument> {
     ...(flags.metric ? { metric: flags.metric } : {}),
     ...(flags.writesPerDay !== undefined ? { writesPerDay: flags.writesPerDay } : {}),
     ...(flags.memoryBudget !== undefined ? { memoryBudget: flags.memoryBudget } : {}),
+    ...(flags.indexSizeBudget !== undefined ? { indexSizeBudget: flags.indexSizeBudget } : {}),
   });
   const type = choice.indexedType;
   const dims = choice.indexedDimensions;
@@ -63,7 +65,9 @@ export function advise(flags: AdviseFlags): CommandResult<AdviseDocument> {
     indexable && supports('hnsw', type, dims)
       ? recommendHnsw({ rows: flags.rows, dimensions: dims, type, ...(flags.recall !== undefined ? { recallTarget: flags.recall } : {}), ...(flags.k !== undefined ? { k: flags.k } : {}) })
       : undefined;
-  const common = { type, dimensions: dims, rows: flags.rows, ...(flags.metric ? { metric: flags.metric } : {}), ...(flags.serverVersion !== undefined ? { serverVersion: flags.serverVersion } : {}) };
+  // Binary quantization is indexed by Hamming distance; the query's metric re-ranks.
+  const indexMetric = choice.rerank ? 'hamming' : flags.metric;
+  const common = { type, dimensions: dims, rows: flags.rows, ...(indexMetric ? { metric: indexMetric } : {}), ...(flags.serverVersion !== undefined ? { serverVersion: flags.serverVersion } : {}) };
   const memory = {
     hnsw: hnsw ? estimateIndexBuildMemory({ method: 'hnsw', ...common, m: hnsw.m, ...(flags.parallelWorkers !== undefined ? { parallelWorkers: flags.parallelWorkers } : {}) }) : undefined,
     ivfflat: ivf ? estimateIndexBuildMemory({ method: 'ivfflat', ...common, lists: ivf.lists }) : undefined,
@@ -86,6 +90,22 @@ function renderAdvise(d: AdviseDocument): string {
     out.push(heading('Parameters'));
     out.push(table(['method', 'build', 'query', 'maintenance_work_mem to build in memory'], rows));
   }
+  if (choice.alternatives.length > 0) {
+    out.push(heading('Trade-off: what each representation costs'));
+    out.push(
+      table(
+        ['method', 'index', 'build memory', 'index size', 'search', 'within budget'],
+        choice.alternatives.map((a) => [
+          a.method === 'hnsw' ? 'HNSW' : 'IVFFlat',
+          a.target === 'column' ? `column ${a.indexedType}(${a.indexedDimensions})` : `${a.target}(column, ${a.indexedDimensions}) → ${a.indexedType}`,
+          a.maintenanceWorkMem,
+          a.indexSize,
+          a.rerank ? 'hamming + re-rank' : 'direct',
+          a.withinBudget ? 'yes' : 'no',
+        ]),
+      ),
+    );
+  }
   if (d.hnsw) out.push(`\nHNSW: ${d.hnsw.why}`);
   if (d.ivfflat) out.push(`\nIVFFlat: ${d.ivfflat.why}`);
   if (d.memory.hnsw) out.push(`\nHNSW build memory: ${d.memory.hnsw.why}`);
@@ -97,8 +117,13 @@ function renderAdvise(d: AdviseDocument): string {
     const w = method === 'hnsw' && d.hnsw ? `.with({ m: ${d.hnsw.m}, efConstruction: ${d.hnsw.efConstruction} })` : d.ivfflat ? `.with({ lists: ${d.ivfflat.lists} })` : '';
     const settings = method === 'hnsw' && d.hnsw ? `{ efSearch: ${d.hnsw.efSearch} }` : d.ivfflat ? `{ probes: ${d.ivfflat.probes} }` : '{}';
     out.push(heading('In code'));
-    out.push(`${method}Index('items_embedding_${method}').on(${target}, '${metric}')${w}`);
-    out.push(`nearest(db, ${target.replace(/\bt\./, 'items.')}, query, { k: 10, settings: ${settings} })`);
+    // Binary quantization: a Hamming index on the bits, searched through the column with an exact re-rank.
+    out.push(`${method}Index('items_embedding_${method}').on(${target}, '${choice.rerank ? 'hamming' : metric}')${w}`);
+    out.push(
+      choice.rerank
+        ? `nearest(db, items.embedding, query, { k: 10, metric: '${metric}', rerank: { via: ${target.replace(/\bt\./, 'items.')} }, settings: ${settings} })`
+        : `nearest(db, ${target.replace(/\bt\./, 'items.')}, query, { k: 10, settings: ${settings} })`,
+    );
   }
   return out.join('\n');
 }

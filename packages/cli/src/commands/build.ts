@@ -1,6 +1,6 @@
 import {
   buildIndex,
-  getVectorIndexes,
+  declaredVectorIndexes,
   PgVectorError,
   rebuildIndex,
   replaceIndex,
@@ -45,7 +45,7 @@ export interface BuildDocument {
 export function declaringTable(tables: readonly SchemaTable[], name: string): SchemaTable {
   const declared: string[] = [];
   for (const t of tables) {
-    for (const index of getVectorIndexes(t.table)) {
+    for (const index of declaredVectorIndexes(t.table)) {
       if (index.name === name) return t;
       declared.push(index.name);
     }
@@ -104,7 +104,7 @@ export interface RebuildFlags extends BuildFlags {
 export async function rebuild(name: string, flags: RebuildFlags): Promise<CommandResult<BuildDocument>> {
   return withDatabase(flags, 'optional', async ({ database, tables }) => {
     // The schema (when there is one) knows which PostgreSQL schema a declared index lives in.
-    const declared = flags.dbSchema === undefined ? tables.find((t) => getVectorIndexes(t.table).some((i) => i.name === name)) : undefined;
+    const declared = flags.dbSchema === undefined ? tables.find((t) => declaredVectorIndexes(t.table).some((i) => i.name === name)) : undefined;
     const dbSchema = flags.dbSchema ?? declared?.schema;
     const bar = buildProgressBar(name, flags.progress && !flags.json);
     let lastProgress: BuildProgress | undefined;

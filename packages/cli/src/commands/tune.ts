@@ -1,5 +1,6 @@
 import { getTableConfig, type PgColumn } from 'drizzle-orm/pg-core';
-import { SETTINGS, tuneSearch, type Metric, type TuneSearchResult, type VectorSettings } from 'drizzle-pgvector';
+import { SETTINGS } from 'drizzle-pgvector/catalog';
+import { tuneSearch, type Metric, type TuneSearchResult, type VectorSettings } from 'drizzle-pgvector';
 import type { ConfigFlags } from '../config/load-config.js';
 import { findTable, type SchemaTable } from '../config/load-schema.js';
 import { CliError, EXIT, withFlags } from '../errors.js';

@@ -1,4 +1,7 @@
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import { INDEX_OPTIONS, MAINTENANCE_WORK_MEM, MEMORY_UNITS, type IndexMethod, type Metric, type VectorType } from '../catalog/index.js';
+import { pgVectorError } from '../errors/index.js';
+import { toTarget, type VectorTarget } from '../targets/index.js';
 import {
   checkCount,
   checkDimensions,
@@ -10,8 +13,9 @@ import {
   checkType,
 } from './advice-input.js';
 import { chunkHeaderBytes, hnswFits, hnswRequiredBytes, hnswTupleBytes } from './hnsw-memory.js';
+import { hnswIndexPages, ivfflatIndexPages, pagesToBytes } from './index-size.js';
 import { ivfflatMemory } from './ivfflat-memory.js';
-import { formatMemorySize, maintenanceWorkMemRange, toMaintenanceWorkMem, type MemorySize } from './memory-size.js';
+import { formatMemorySize, maintenanceWorkMemRange, sizeText, toMaintenanceWorkMem, type MemorySize } from './memory-size.js';
 import { recommendIvfflat } from './recommend-ivfflat.js';
 import { valueBytes } from './value-bytes.js';
 
@@ -20,9 +24,15 @@ const DEFAULT_M = INDEX_OPTIONS.find((o) => o.key === 'm')?.default ?? 16;
 /** Options of {@link estimateIndexBuildMemory}. */
 export interface EstimateIndexBuildMemoryOptions {
   method: IndexMethod;
-  /** The indexed type: the column's, or the expression's (`asHalfvec` → 'halfvec', `binaryQuantize` → 'bit'). */
-  type: VectorType;
-  dimensions: number;
+  /**
+   * What gets indexed — a vector column or a target: `asHalfvec(col, n)` (halfvec(n)), `binaryQuantize(col, n)`
+   * (bit(n)), `subvector(col, start, n)` (n dimensions of the column's type). Gives `type` and `dimensions`.
+   */
+  target?: PgColumn | VectorTarget;
+  /** The indexed type (without `target`): the column's, or the expression's (`asHalfvec` → 'halfvec', `binaryQuantize` → 'bit'). */
+  type?: VectorType;
+  /** The indexed dimensions (without `target`). */
+  dimensions?: number;
   /** Rows to index (non-NULL values). */
   rows: number;
   /** HNSW m (default 16). */
@@ -64,6 +74,10 @@ export interface IndexBuildMemoryEstimate {
   readonly bytes: number;
   /** `bytes` rounded up to a setting: `SET LOCAL maintenance_work_mem = '<this>'`. */
   readonly maintenanceWorkMem: string;
+  /** Expected on-disk size of the index built in memory, in bytes (compare `pg_relation_size('<index>')`). */
+  readonly indexBytes: number;
+  /** `indexBytes` as text, e.g. `'157MB'` (rounded up to whole MB; kB below 1 MB). */
+  readonly indexSize: string;
   /** HNSW: expected graph bytes per tuple. */
   readonly bytesPerTuple?: number;
   /** IVFFlat: the N of pgvector's "memory required is N MB" error. */
@@ -85,16 +99,42 @@ function settingFor(bytes: number, bits: 32 | 64): string {
   return formatMemorySize(Math.min(mb * MEMORY_UNITS.MB, maxBytes));
 }
 
+/** `type` and `dimensions` from a target, or as given. */
+function indexedShape(fn: string, options: EstimateIndexBuildMemoryOptions): { type: unknown; dimensions: unknown } {
+  if (options.target === undefined) return { type: options.type, dimensions: options.dimensions };
+  const target = toTarget(options.target, `${fn} target`);
+  for (const [key, value, fromTarget] of [['type', options.type, target.type], ['dimensions', options.dimensions, target.dimensions]] as const) {
+    if (value !== undefined && value !== fromTarget) {
+      throw pgVectorError('INVALID_ADVICE_INPUT', `${fn}: ${key} ${String(value)} contradicts the target ${target.label} (${target.sqlType}). Pass the target alone.`, {
+        [key]: value,
+        target: target.label,
+      });
+    }
+  }
+  if (target.dimensions === undefined) {
+    throw pgVectorError('INVALID_ADVICE_INPUT', `${fn}: the target ${target.label} has no fixed dimensions. Pass a target with dimensions, e.g. asVector(col, 1536).`, {
+      target: target.label,
+    });
+  }
+  return { type: target.type, dimensions: target.dimensions };
+}
+
 /**
  * Estimate the `maintenance_work_mem` an index build needs, from pgvector's own memory accounting: for HNSW the
  * in-memory graph (past it the build continues on disk, much more slowly, after the notice "hnsw graph no longer
  * fits into maintenance_work_mem after N tuples"); for IVFFlat the k-means arrays (below it the build fails with
- * "memory required is N MB"). Matches pgvector's figures within 1 % (HNSW) and to the kB (IVFFlat).
+ * "memory required is N MB"). Matches pgvector's figures within 1 % (HNSW) and to the kB (IVFFlat). Also the size
+ * of the finished index on disk (`indexBytes`, from pgvector's page layout). Pass the column or an expression target
+ * to estimate an expression index: `binaryQuantize(col)` (bit(n): n/8 bytes per value), `asHalfvec(col)` (2 bytes
+ * per dimension), `subvector(col, 1, n)`.
  *
  * @example
  * ```ts
  * const e = estimateIndexBuildMemory({ method: 'hnsw', type: 'vector', dimensions: 1536, rows: 1_000_000, serverVersion: 16 });
- * e.maintenanceWorkMem; // '6543MB'
+ * e.maintenanceWorkMem; // '6541MB'
+ * e.indexSize; // '7813MB'
+ * // The same column, binary-quantized (bit(1536)): ≈ 7× less build memory ('927MB'), a 16× smaller index ('479MB').
+ * estimateIndexBuildMemory({ method: 'hnsw', target: binaryQuantize(items.embedding), rows: 1_000_000 }).maintenanceWorkMem;
  * await db.transaction(async (tx) => {
  *   await tx.execute(sql.raw(`SET LOCAL maintenance_work_mem = '${e.maintenanceWorkMem}'`));
  *   await tx.execute(sql`CREATE INDEX ON items USING hnsw (embedding vector_cosine_ops)`);
@@ -109,8 +149,9 @@ export function estimateIndexBuildMemory(options: EstimateIndexBuildMemoryOption
   const fn = 'estimateIndexBuildMemory';
   checkOptions(fn, options);
   const method = checkMethod(fn, options.method);
-  const type = checkType(fn, options.type);
-  const dimensions = checkDimensions(fn, type, options.dimensions, method);
+  const shape = indexedShape(fn, options);
+  const type = checkType(fn, shape.type);
+  const dimensions = checkDimensions(fn, type, shape.dimensions, method);
   const rows = checkCount(fn, 'rows', options.rows, 'rows to index');
   if (options.metric !== undefined) checkMetric(fn, type, method, options.metric);
   const server = checkServer(fn, options.serverVersion, options.serverBits);
@@ -130,6 +171,7 @@ export function estimateIndexBuildMemory(options: EstimateIndexBuildMemoryOption
       const tuplesThatFit = hnswFits(mwm.bytes, perTuple, parallel);
       fit = { maintenanceWorkMem: mwm.text, enough: tuplesThatFit >= rows, tuplesThatFit };
     }
+    const indexBytes = pagesToBytes(hnswIndexPages(rows, m, size));
     const why =
       `HNSW keeps the whole graph in maintenance_work_mem while building: about ${Math.round(perTuple)} bytes per ${type}(${dimensions}) tuple at m=${m}` +
       `${parallel ? ' (parallel build: shared area, plus 4 MB pgvector keeps aside)' : ''}, so ${rows} rows need ${setting}. ` +
@@ -137,11 +179,14 @@ export function estimateIndexBuildMemory(options: EstimateIndexBuildMemoryOption
         ? fit.enough
           ? `With ${fit.maintenanceWorkMem} the graph fits.`
           : `With ${fit.maintenanceWorkMem} only ${fit.tuplesThatFit} tuples fit; after them pgvector builds on disk, which is much slower.`
-        : 'With less, pgvector finishes the build on disk, much more slowly.');
+        : 'With less, pgvector finishes the build on disk, much more slowly.') +
+      ` The finished index takes ≈ ${sizeText(indexBytes)} on disk.`;
     return Object.freeze({
       method,
       bytes,
       maintenanceWorkMem: setting,
+      indexBytes,
+      indexSize: sizeText(indexBytes),
       bytesPerTuple: perTuple,
       assumptions: { serverMajor: server.major, serverBits: server.bits, chunkHeaderBytes: chunkHeaderBytes(server, parallel), parallel },
       ...(fit ? { fit } : {}),
@@ -156,15 +201,19 @@ export function estimateIndexBuildMemory(options: EstimateIndexBuildMemoryOption
   const bytes = k.bytes;
   const setting = settingFor(minimumKb * MEMORY_UNITS.kB, server.bits);
   const fit: BuildMemoryFit | undefined = mwm ? { maintenanceWorkMem: mwm.text, enough: mwm.kB >= k.minimumKb } : undefined;
+  const indexBytes = pagesToBytes(ivfflatIndexPages(rows, lists, size));
   const why =
     `IVFFlat trains ${lists} lists by k-means on ${k.samples} sampled rows (sample buffer for ${k.targetSamples}); pgvector needs ${k.bytes} bytes for it ` +
     `and refuses to build with less ("memory required is ${k.reportedMB} MB"), so set maintenance_work_mem to at least ${formatMemorySize(minimumKb * MEMORY_UNITS.kB)} (${setting}).` +
     (fit ? (fit.enough ? ` ${fit.maintenanceWorkMem} is enough.` : ` ${fit.maintenanceWorkMem} is not enough.`) : '') +
-    ' Assigning rows to lists then sorts within maintenance_work_mem and spills to disk if needed.';
+    ' Assigning rows to lists then sorts within maintenance_work_mem and spills to disk if needed.' +
+    ` The finished index takes ≈ ${sizeText(indexBytes)} on disk.`;
   return Object.freeze({
     method,
     bytes,
     maintenanceWorkMem: setting,
+    indexBytes,
+    indexSize: sizeText(indexBytes),
     reportedMB: k.reportedMB,
     minimumKb,
     samples: { target: k.targetSamples, actual: k.samples },

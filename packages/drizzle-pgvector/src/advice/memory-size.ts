@@ -142,3 +142,9 @@ export function toMaintenanceWorkMem(value: MemorySize, server: MaintenanceWorkM
   }
   return Object.freeze({ kB, bytes: kB * MEMORY_UNITS.kB, text: formatMemorySize(kB * MEMORY_UNITS.kB) });
 }
+
+/** @internal Bytes rounded up to whole MB (whole kB below 1 MB) as PostgreSQL memory text, e.g. `'157MB'`. */
+export function sizeText(bytes: number): string {
+  const unit = bytes >= MEMORY_UNITS.MB ? MEMORY_UNITS.MB : MEMORY_UNITS.kB;
+  return formatMemorySize(Math.max(Math.ceil(bytes / unit), 1) * unit);
+}

@@ -150,3 +150,31 @@ export const CHOOSE_INDEX_RULES = Object.freeze({
   /** Below this many rows an exact (sequential) scan is usually fast enough. */
   exactSearchRows: 10_000,
 });
+
+/**
+ * The pages an index build writes (PostgreSQL bufpage.h; pgvector src/hnsw.h, src/hnswbuild.c CreateGraphPages,
+ * src/ivfflat.h, src/ivfbuild.c CreateListPages / InsertTuples): 8 kB pages with a 24-byte header, an 8-byte special
+ * area (next block, page id) and a 4-byte line pointer per tuple; one meta page. HNSW writes per element an element
+ * tuple `MAXALIGN(72 + value)` and a neighbor tuple `MAXALIGN(4 + 6·(level + 2)·m)`, on the same page when both fit;
+ * IVFFlat writes one list tuple `MAXALIGN(8 + center)` per list, then each list's entries
+ * `MAXALIGN(8 + value)` on pages of their own.
+ */
+export const INDEX_PAGE_LAYOUT = Object.freeze({
+  blockBytes: 8192,
+  pageHeaderBytes: 24,
+  specialBytes: 8,
+  linePointerBytes: 4,
+  metaPages: 1,
+  /** offsetof(HnswElementTupleData, data): type, level, deleted, version, 10 heap TIDs, neighbor TID, unused. */
+  hnswElementHeaderBytes: 72,
+  /** offsetof(HnswNeighborTupleData, indextids). */
+  hnswNeighborHeaderBytes: 4,
+  /** sizeof(ItemPointerData). */
+  itemPointerBytes: 6,
+  /** HNSW_MAX_SIZE: an element and its neighbors share a page only when together they fit in this. */
+  hnswMaxTupleBytes: 8192 - 24 - 8 - 4,
+  /** sizeof(IndexTupleData) before an IVFFlat entry's value. */
+  indexTupleHeaderBytes: 8,
+  /** offsetof(IvfflatListData, center): start page, insert page. */
+  ivfflatListHeaderBytes: 8,
+});

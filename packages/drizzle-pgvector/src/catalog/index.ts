@@ -9,3 +9,4 @@ export { CITUS } from './citus.js';
 export { FILTERED_SEARCH } from './filtered-search.js';
 export { QUANTIZED_SEARCH } from './quantized-search.js';
 export type { QuantizedKind } from './quantized-search.js';
+export * from './representations.js';

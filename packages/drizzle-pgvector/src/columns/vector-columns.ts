@@ -88,10 +88,9 @@ export class VectorColumnBuilder<T extends ColumnBuilderConfigBase> extends PgCo
 /**
  * A pgvector column (`vector`, `halfvec`, `sparsevec` or `bit`) that validates every value it sends. Its Drizzle
  * generics are left open (`PgColumn<any, any, any>`: the parameters mean different things on 0.45 and 1.0); tables
- * type their columns from the builder's config, not from this class. `_T` is accepted and ignored, so code that
- * names `VectorColumn<…>` with a column config keeps compiling.
+ * type their columns from the builder's config, not from this class.
  */
-export class VectorColumn<_T = unknown> extends PgColumn<any, any, any> {
+export class VectorColumn extends PgColumn<any, any, any> {
   static override readonly [entityKind]: string = 'DrizzlePgVectorColumn';
 
   readonly vectorType: VectorType = (this.config as VectorColumnRuntimeConfig).vectorType;

@@ -25,7 +25,7 @@ export interface SqlExecutor {
  * @example
  * ```ts
  * import { drizzle } from 'drizzle-orm/pglite';
- * import type { TransactionalDatabase } from 'drizzle-pgvector/migrator';
+ * import type { TransactionalDatabase } from 'drizzle-pgvector';
  *
  * const db: TransactionalDatabase = drizzle({ client });
  * ```

@@ -1,7 +1,7 @@
 import { Param, SQL } from 'drizzle-orm';
 import { isEntity } from '../compat/entity.js';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { INDEX_METHOD_LABELS, INDEX_OPTIONS, INDEX_RULES, VECTOR_TYPES, metricsFor, type IndexMethod, type OperatorClassInfo } from '../catalog/index.js';
+import { INDEX_METHOD_LABELS, INDEX_OPTIONS, INDEX_RULES, VECTOR_TYPES, metricsFor, reducedRepresentationAdvice, type IndexMethod, type OperatorClassInfo } from '../catalog/index.js';
 import { didYouMean, pgVectorError } from '../errors/index.js';
 import { operatorClassForTarget, type VectorTarget } from '../targets/index.js';
 import type { VectorIndexOptions } from './vector-index.js';
@@ -51,23 +51,16 @@ export function checkTarget(method: IndexMethod, name: string, target: VectorTar
   }
   const max = VECTOR_TYPES[target.type].indexMaxDimensions[method]!;
   if (target.dimensions > max) {
-    const advice =
-      target.type === 'vector'
-        ? target.dimensions <= VECTOR_TYPES.halfvec.indexMaxDimensions[method]!
-          ? ` Index asHalfvec(t.${target.column.name}, ${target.dimensions}) (half precision, up to ${VECTOR_TYPES.halfvec.indexMaxDimensions[method]} dimensions), or binaryQuantize(t.${target.column.name}, ${target.dimensions}) with 'hamming', or a subvector.`
-          : ` Index binaryQuantize(t.${target.column.name}, ${target.dimensions}) with 'hamming' (up to ${VECTOR_TYPES.bit.indexMaxDimensions[method]} bits), or subvector(t.${target.column.name}, 1, ${max}).`
-        : target.type === 'halfvec'
-          ? ` Index binaryQuantize(t.${target.column.name}, ${target.dimensions}) with 'hamming', or a subvector of at most ${max} dimensions.`
-          : '';
+    const advice = reducedRepresentationAdvice(target.type, target.dimensions, method, `t.${target.column.name}`);
     throw pgVectorError(
       'INDEX_DIMENSIONS_EXCEEDED',
-      `${where}: ${target.sqlType} has ${target.dimensions} dimensions; ${INDEX_METHOD_LABELS[method]} indexes ${target.type} up to ${max}.${advice}`,
+      `${where}: ${target.sqlType} has ${target.dimensions} dimensions; ${INDEX_METHOD_LABELS[method]} indexes ${target.type} up to ${max}.${advice ? ` ${advice}` : ''}`,
       { dimensions: target.dimensions, max, type: target.type, method },
     );
   }
   if (method === 'ivfflat' && (INDEX_RULES.ivfflatSphericalMetrics as readonly unknown[]).includes(metric) && target.dimensions < INDEX_RULES.ivfflatSphericalMinDimensions) {
     throw pgVectorError(
-      'INDEX_DIMENSIONS_EXCEEDED',
+      'INDEX_DIMENSIONS_TOO_FEW',
       `${where}: IVFFlat with '${metric}' needs at least ${INDEX_RULES.ivfflatSphericalMinDimensions} dimensions (pgvector: "${INDEX_RULES.ivfflatSphericalMessage}"); ${target.sqlType} has ${target.dimensions}. Use 'l2' or hnswIndex.`,
       { dimensions: target.dimensions, min: 2, method, metric },
     );

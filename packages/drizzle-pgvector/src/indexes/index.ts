@@ -1,3 +1,3 @@
 export { VectorIndexBuilder, VectorIndexBuilderOn, hnswIndex, ivfflatIndex } from './vector-index.js';
 export type { HnswOptions, IvfflatOptions, VectorIndexInfo, VectorIndexOptions } from './vector-index.js';
-export { getVectorIndexes } from './get-vector-indexes.js';
+export { declaredVectorIndexes, getVectorIndexes } from './declared-vector-indexes.js';

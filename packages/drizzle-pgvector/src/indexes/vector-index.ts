@@ -24,7 +24,7 @@ export interface IvfflatOptions {
 
 export type VectorIndexOptions<M extends IndexMethod> = M extends 'hnsw' ? HnswOptions : IvfflatOptions;
 
-/** Everything about a vector index, readable back from a table with {@link getVectorIndexes}. */
+/** Everything about a vector index, readable back from a table with {@link declaredVectorIndexes}. */
 export interface VectorIndexInfo {
   readonly name: string;
   readonly method: IndexMethod;
@@ -158,7 +158,7 @@ export class VectorIndexBuilder<M extends IndexMethod = IndexMethod> extends Ind
     return index;
   }
 
-  /** What this builder declares (same shape as {@link getVectorIndexes} returns). */
+  /** What this builder declares (same shape as {@link declaredVectorIndexes} returns). */
   get info(): VectorIndexInfo {
     return infoOf(this.state, true);
   }

@@ -1,7 +1,7 @@
 import { getTableColumns, sql } from 'drizzle-orm';
 import { isEntity } from '../compat/entity.js';
 import { getTableConfig, PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { INDEX_METHODS_LIST, METRICS_LIST, VECTOR_TYPES, type IndexMethod, type Metric, type VectorType } from '../catalog/index.js';
+import { INDEX_METHODS_LIST, METRICS_LIST, VECTOR_TYPES, indexableRepresentations, representationMetric, type IndexMethod, type Metric, type VectorType } from '../catalog/index.js';
 import { driverOf, qualified, queryRows, quoteIdent, relationName, type AnyPgDatabase } from '../driver/index.js';
 import { checkOptionKeys, describe, PgVectorError, pgVectorError } from '../errors/index.js';
 import { hnswIndex, ivfflatIndex } from '../indexes/index.js';
@@ -82,24 +82,27 @@ function indexName(table: string, column: string, n: number): string {
 function suggest(table: PgTable, info: VectorColumnInfo, count: DimensionCount, method: IndexMethod, metric: Metric): PartialIndexSuggestion | string {
   const n = count.dimensions;
   const cast = info.type === 'halfvec' ? 'asHalfvec' : 'asVector';
-  const vectorMax = VECTOR_TYPES[info.type as 'vector' | 'halfvec'].indexMaxDimensions[method] ?? 0;
+  const vectorMax = VECTOR_TYPES[info.type].indexMaxDimensions[method] ?? 0;
   const halfMax = VECTOR_TYPES.halfvec.indexMaxDimensions[method] ?? 0;
+  // The one representation rule (catalog/representations.ts): the column's own type, then halfvec, then bits.
+  const representation = indexableRepresentations(info.type, n, method)[0];
   let target: VectorTarget;
   let code: string;
   let useMetric = metric;
   let note: string | undefined;
   const ref = columnRef(table, info.name);
-  if (n <= vectorMax) {
+  if (representation === undefined) return `${n} dimensions: no ${method} index (more than pgvector indexes for ${info.type})`;
+  if (representation.target === 'column') {
     target = cast === 'asVector' ? asVector(info.column, n) : asHalfvec(info.column, n);
     code = `${cast}(${ref}, ${n})`;
-  } else if (n <= halfMax) {
+  } else if (representation.target === 'asHalfvec') {
     target = asHalfvec(info.column, n);
     code = `asHalfvec(${ref}, ${n})`;
     note = `${n} dimensions is more than ${method} indexes on ${info.type} (${vectorMax}): indexed at half precision (halfvec, up to ${halfMax}); query with the same target.`;
   } else {
     target = binaryQuantize(info.column, n);
     code = `binaryQuantize(${ref}, ${n})`;
-    useMetric = 'hamming';
+    useMetric = representationMetric(representation, metric);
     note = `${n} dimensions is more than ${method} indexes even at half precision (${halfMax}): binary-quantized (Hamming distance, up to ${VECTOR_TYPES.bit.indexMaxDimensions[method]!} bits); re-rank the candidates with the full vector.`;
   }
   const name = indexName(getTableConfig(table).name, info.name, n);

@@ -18,5 +18,5 @@ export type { ReplaceIndexesOptions } from './replace-options.js';
 export { assertExtensionMigration, vectorExtensionMigration } from './extension-migration.js';
 export type { ExtensionMigrationCheck, VectorExtensionMigrationOptions, VectorExtensionMigrationResult } from './extension-migration.js';
 export { isNonTransactionalStatement } from './statements.js';
-export { ensureVectorExtension } from '../extension/index.js';
-export type { EnsureVectorExtensionOptions, SqlExecutor, TransactionalDatabase, VectorExtensionInfo } from '../extension/index.js';
+export { ensureVectorExtension } from './deprecated.js';
+export type { EnsureVectorExtensionOptions, SqlExecutor, TransactionalDatabase, VectorExtensionInfo } from './deprecated.js';

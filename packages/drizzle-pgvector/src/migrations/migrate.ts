@@ -144,7 +144,8 @@ const DEFAULT_SCHEMA = 'drizzle';
  * ```
  *
  * @throws PgVectorError `MIGRATION_FAILED` (a statement failed; `details.migration`, `details.statement`,
- *   `details.invalidIndex`), `INVALID_MIGRATIONS_FOLDER` (no or unreadable `meta/_journal.json`), and from
+ *   `details.invalidIndex`), `TRANSACTION_NOT_ALLOWED` (a transaction instead of the database),
+ *   `INVALID_MIGRATIONS_FOLDER` (no or unreadable `meta/_journal.json`), and from
  *   `ensureExtension`: `EXTENSION_MISSING` / `EXTENSION_TOO_OLD`.
  *
  * @example
@@ -160,7 +161,7 @@ const DEFAULT_SCHEMA = 'drizzle';
 export async function migrate(db: TransactionalDatabase, config: MigrateConfig): Promise<MigrateResult> {
   if (isTransaction(db as never)) {
     throw pgVectorError(
-      'MIGRATION_FAILED',
+      'TRANSACTION_NOT_ALLOWED',
       'migrate() needs a Drizzle database, not a transaction: it opens its own transactions and runs CREATE INDEX CONCURRENTLY outside them. Call it with the db you created with drizzle(…).',
       {},
     );

@@ -78,8 +78,8 @@ const DIALECT = new PgDialect();
  * r.status; // 'built'
  * ```
  *
- * @throws PgVectorError `UNKNOWN_INDEX`, `NO_VECTOR_COLUMNS`, `INVALID_OPERATION_OPTION` (an unknown or misspelled option, with the one meant; also: CONCURRENTLY asked
- *   of a transaction), `INVALID_MEMORY_SIZE` (before any SQL); `INDEX_BUILD_MEMORY_EXCEEDED` ('auto' estimate above
+ * @throws PgVectorError `UNKNOWN_INDEX`, `NO_VECTOR_COLUMNS`, `INVALID_OPERATION_OPTION` (an unknown or misspelled option, with the one meant),
+ *   `TRANSACTION_NOT_ALLOWED` (CONCURRENTLY asked of a transaction), `INVALID_MEMORY_SIZE` (before any SQL); `INDEX_BUILD_MEMORY_EXCEEDED` ('auto' estimate above
  *   `maxMaintenanceWorkMem` or the server's maximum; nothing changed);
  *   `INDEX_BUILD_FAILED` / `INDEX_BUILD_CANCELLED` (the build failed / was cancelled; `cause` is the server's error).
  */
@@ -101,7 +101,7 @@ export async function buildIndex(db: AnyPgDatabase, table: PgTable, indexName: s
   const concurrentlyWanted = options.concurrently ?? info.concurrently;
   if (concurrentlyWanted && isTransaction(db)) {
     throw pgVectorError(
-      'INVALID_OPERATION_OPTION',
+      'TRANSACTION_NOT_ALLOWED',
       `${FN}: "${info.name}" is built CONCURRENTLY, which PostgreSQL cannot run inside a transaction; pass the database, not a transaction (or concurrently: false).`,
       { option: 'concurrently', index: info.name },
     );

@@ -92,8 +92,8 @@ export async function resolveBuildSettings(fn: string, query: RowQuery, options:
   return { maintenanceWorkMem: chosen, parallelWorkers: workers, estimate, rows };
 }
 
-/** `SET [LOCAL] …` statements for the settings (validated values inlined). */
-export function settingStatements(settings: BuildSettings, local: boolean): string[] {
+/** `SET [LOCAL] …` statements for an index build's settings (validated values inlined); not the search settings' `settingsStatements`. */
+export function buildSettingStatements(settings: BuildSettings, local: boolean): string[] {
   const set = local ? 'SET LOCAL' : 'SET';
   const out: string[] = [];
   if (settings.maintenanceWorkMem !== undefined) out.push(`${set} maintenance_work_mem = '${settings.maintenanceWorkMem}'`);
@@ -101,7 +101,7 @@ export function settingStatements(settings: BuildSettings, local: boolean): stri
   return out;
 }
 
-/** `RESET …` for what {@link settingStatements} set at session level. */
+/** `RESET …` for what {@link buildSettingStatements} set at session level. */
 export function resetStatements(settings: BuildSettings): string[] {
   const out: string[] = [];
   if (settings.maintenanceWorkMem !== undefined) out.push('RESET maintenance_work_mem');

@@ -3,7 +3,7 @@ import { getTableConfig, PgTable, type Index } from 'drizzle-orm/pg-core';
 import { PARALLEL_MAINTENANCE_WORKERS } from '../catalog/index.js';
 import { toMaintenanceWorkMem, type MemorySize } from '../advice/memory-size.js';
 import { checkOptionKeys, describe, pgVectorError } from '../errors/index.js';
-import { getVectorIndexes, type VectorIndexInfo } from '../indexes/index.js';
+import { declaredVectorIndexes, type VectorIndexInfo } from '../indexes/index.js';
 import { vectorColumnInfo, type VectorColumnInfo } from '../targets/column-info.js';
 import { indexNameOf } from './index-ddl.js';
 
@@ -39,7 +39,7 @@ export function checkVectorTable(fn: string, table: unknown): PgTable {
 /** @internal The index `name` declared on `table`, with what drizzle-pgvector knows about it. */
 export function declaredIndex(fn: string, table: PgTable, name: unknown): { index: Index; info: VectorIndexInfo } {
   const config = getTableConfig(table);
-  const vector = getVectorIndexes(table);
+  const vector = declaredVectorIndexes(table);
   const declared = vector.map((v) => v.name);
   if (typeof name !== 'string' || name.length === 0) {
     throw pgVectorError('UNKNOWN_INDEX', `${fn}: the index name must be a non-empty string, got ${describe(name)}. Vector indexes declared on "${config.name}": ${declared.join(', ') || 'none'}.`, {

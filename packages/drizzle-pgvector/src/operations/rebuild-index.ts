@@ -59,7 +59,7 @@ const OPTION_KEYS = Object.keys({
  * ```
  *
  * @throws PgVectorError `UNKNOWN_INDEX` (no vector index of that name), `INVALID_OPERATION_OPTION` (before any
- *   SQL; also an unknown or misspelled option, with "did you mean"), `INVALID_MEMORY_SIZE`, `INDEX_BUILD_MEMORY_EXCEEDED`, `INDEX_BUILD_FAILED`, `INDEX_BUILD_CANCELLED`.
+ *   SQL; also an unknown or misspelled option, with "did you mean"), `TRANSACTION_NOT_ALLOWED` (`concurrently: true` in a transaction), `INVALID_MEMORY_SIZE`, `INDEX_BUILD_MEMORY_EXCEEDED`, `INDEX_BUILD_FAILED`, `INDEX_BUILD_CANCELLED`.
  */
 export async function rebuildIndex(db: AnyPgDatabase, indexName: string, options: RebuildIndexOptions = {}): Promise<RebuildIndexResult> {
   checkRunOptions(FN, options, OPTION_KEYS);
@@ -78,7 +78,7 @@ export async function rebuildIndex(db: AnyPgDatabase, indexName: string, options
   const driver = driverOf(db);
   if (options.concurrently === true && isTransaction(db)) {
     throw pgVectorError(
-      'INVALID_OPERATION_OPTION',
+      'TRANSACTION_NOT_ALLOWED',
       `${FN}: REINDEX CONCURRENTLY cannot run inside a transaction; pass the database, not a transaction (or concurrently: false).`,
       { option: 'concurrently', index: indexName },
     );

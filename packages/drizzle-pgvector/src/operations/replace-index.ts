@@ -66,8 +66,8 @@ const DIALECT = new PgDialect();
  * r.status; // 'replaced'
  * ```
  *
- * @throws PgVectorError `UNKNOWN_INDEX`, `NO_VECTOR_COLUMNS`, `INVALID_OPERATION_OPTION` (an unknown option, a
- *   transaction instead of the database), `INVALID_MEMORY_SIZE` (before any SQL); `INDEX_BUILD_MEMORY_EXCEEDED`;
+ * @throws PgVectorError `UNKNOWN_INDEX`, `NO_VECTOR_COLUMNS`, `INVALID_OPERATION_OPTION` (an unknown option),
+ *   `TRANSACTION_NOT_ALLOWED` (a transaction instead of the database), `INVALID_MEMORY_SIZE` (before any SQL); `INDEX_BUILD_MEMORY_EXCEEDED`;
  *   `INDEX_BUILD_FAILED` / `INDEX_BUILD_CANCELLED`; `CONNECTION_LOST` / `STATEMENT_TIMEOUT` / `LOCK_TIMEOUT`
  *   (`details.sqlState`); in every case the old index is left as it was.
  */
@@ -84,7 +84,7 @@ export async function replaceIndex(db: AnyPgDatabase, table: PgTable, indexName:
   }
   if (isTransaction(db)) {
     throw pgVectorError(
-      'INVALID_OPERATION_OPTION',
+      'TRANSACTION_NOT_ALLOWED',
       `${FN}: "${info.name}" is replaced with CREATE/DROP INDEX CONCURRENTLY, which PostgreSQL cannot run inside a transaction; pass the database, not a transaction.`,
       { option: 'db', index: info.name },
     );

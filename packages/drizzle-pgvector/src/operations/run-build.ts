@@ -3,7 +3,7 @@ import { BUILD_PHASES, PROGRESS_POLL, type IndexMethod } from '../catalog/index.
 import { queryRows, type Driver, type SqlExecutor } from '../driver/index.js';
 import { breaksConnection } from '../driver/errors.js';
 import type { RowQuery } from './invalid-index.js';
-import { resetStatements, settingStatements, type BuildSettings } from './build-settings.js';
+import { buildSettingStatements, resetStatements, type BuildSettings } from './build-settings.js';
 
 /** One progress report of an index build (`pg_stat_progress_create_index`, or start/end where it cannot be read). */
 export interface BuildProgress {
@@ -150,7 +150,7 @@ export async function runBuild(driver: Driver, run: BuildRun): Promise<BuildOutc
       await driver.connection(async (c) => {
         const [row] = await c.query('SELECT pg_catalog.pg_backend_pid() AS pid');
         startPolling(Number(row?.['pid']));
-        for (const s of settingStatements(run.settings, false)) await c.query(s);
+        for (const s of buildSettingStatements(run.settings, false)) await c.query(s);
         let failure: unknown;
         try {
           await runStatement(() => c.query(run.statement));
@@ -172,7 +172,7 @@ export async function runBuild(driver: Driver, run: BuildRun): Promise<BuildOutc
         const t = tx as SqlExecutor;
         const [row] = await queryRows<{ pid: unknown }>(t, sql`SELECT pg_catalog.pg_backend_pid() AS pid`);
         startPolling(Number(row?.pid));
-        for (const s of settingStatements(run.settings, true)) await t.execute(sql.raw(s));
+        for (const s of buildSettingStatements(run.settings, true)) await t.execute(sql.raw(s));
         await runStatement(() => t.execute(sql.raw(run.statement)));
       });
     }

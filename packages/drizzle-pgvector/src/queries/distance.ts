@@ -91,25 +91,11 @@ export function cosineDistance(target: VectorTargetInput, query: QueryVectorInpu
   return build('cosineDistance', target, query, 'cosine', 'distance');
 }
 
-/**
- * `<#>`: the **negative** inner product — what an `*_ip_ops` index orders by (PostgreSQL index scans only go
- * ascending), so order by this for "largest inner product first". The same SQL as {@link innerProduct} (drizzle-orm's
- * name); use {@link innerProductSimilarity} to display the inner product itself.
- *
- * @example
- * ```ts
- * db.select().from(items).orderBy(maxInnerProduct(items.embedding, q)).limit(10);
- * // … order by ("items"."embedding" <#> $1::vector(3)) limit $2
- * ```
- */
-export function maxInnerProduct(target: VectorTargetInput, query: QueryVectorInput): SQL<number> {
-  return build('maxInnerProduct', target, query, 'innerProduct', 'distance');
-}
 
 /**
  * `<#>`, the **negative** inner product, as drizzle-orm's `innerProduct` computes it (a drop-in: ascending order is
- * "largest inner product first", and an `*_ip_ops` index serves it). Same SQL as {@link maxInnerProduct}; for the
- * inner product itself use {@link innerProductSimilarity}.
+ * "largest inner product first", and an `*_ip_ops` index serves it). For the inner product itself use
+ * {@link innerProductSimilarity}.
  *
  * @example
  * ```ts
@@ -190,4 +176,12 @@ export function hammingDistance(target: VectorTargetInput, query: QueryVectorInp
  */
 export function jaccardDistance(target: VectorTargetInput, query: QueryVectorInput): SQL<number> {
   return build('jaccardDistance', target, query, 'jaccard', 'distance');
+}
+
+/**
+ * @deprecated The same SQL as {@link innerProduct} (`a <#> b`, drizzle-orm's name): use that. This alias is removed in
+ * the next minor release.
+ */
+export function maxInnerProduct(target: VectorTargetInput, query: QueryVectorInput): SQL<number> {
+  return build('maxInnerProduct', target, query, 'innerProduct', 'distance');
 }

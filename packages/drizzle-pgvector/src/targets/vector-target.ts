@@ -88,6 +88,11 @@ export class VectorTarget<TTableName extends string = string> {
     return this.querySpec.dimensions === undefined ? this.querySpec.type : `${this.querySpec.type}(${this.querySpec.dimensions})`;
   }
 
+  /** Its label (`binaryQuantize("items"."embedding", 1536)`): a target refers to its table, which JSON cannot hold. */
+  toJSON(): string {
+    return this.label;
+  }
+
   /** True when both targets are the same expression over the same column. */
   matches(other: VectorTarget): boolean {
     return this.key === other.key;

@@ -1,8 +1,14 @@
+import type { VectorSettings } from '../settings/index.js';
 import { RECALL_CONFIDENCE_Z } from './recall-bound.js';
 
 /** One measured point of a sweep: a setting value and what the tuning queries got with it. */
 export interface CurvePoint {
+  /** The swept value: the setting's (efSearch / probes), or with `rerank` the candidate count. */
   readonly value: number;
+  /** With `rerank`: the candidate count (= `value`). */
+  readonly candidates?: number;
+  /** With `rerank`: the settings measured with it (the via index's efSearch or probes). */
+  readonly settings?: VectorSettings;
   /** Mean recall@k of the tuning queries. */
   readonly recall: number;
   /** Standard error of that mean (over queries). */
@@ -19,6 +25,8 @@ export interface ValidationPoint {
   readonly recall: number;
   /** The held-out queries' one-sided 95 % lower bound at this value. */
   readonly lowerBound: number;
+  /** With `rerank` on IVFFlat: the settings validated (the probes a candidate count was validated at). */
+  readonly settings?: VectorSettings;
 }
 
 export interface Choice {

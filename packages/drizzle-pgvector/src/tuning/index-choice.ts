@@ -81,3 +81,17 @@ export function checkIndexUsed(fn: string, context: SearchContext, index: Vector
 function isIndex(used: string, name: string): boolean {
   return used === name || (used.startsWith(`${name}_`) && /^\d+$/.test(used.slice(name.length + 1)));
 }
+
+/** The one HNSW/IVFFlat index the search uses, or NO_TUNABLE_INDEX. */
+export function tunableIndex(fn: string, context: SearchContext): VectorIndexInfo {
+  const methods = [...new Set(context.indexes.map((i) => i.method))];
+  if (methods.length === 1 && context.indexes.length === 1) return context.indexes[0]!;
+  const names = context.indexes.map((i) => `'${i.name}'`).join(' or ');
+  throw pgVectorError(
+    'NO_TUNABLE_INDEX',
+    methods.length === 0
+      ? `${fn}(${context.target.label}): no HNSW or IVFFlat index with '${context.metric}' is declared on this target, so there is no efSearch/probes to tune (the search is exact). Declare one with hnswIndex(…).on(${context.target.label}, '${context.metric}'), or pass the metric of an existing index.`
+      : `${fn}(${context.target.label}): ${context.indexes.length} vector indexes with '${context.metric}' cover this target (${context.indexes.map((i) => `${i.name}: ${i.method}`).join(', ')}), and the planner picks one by estimated cost. Pass index: ${names} to tune that one, or drop the other.`,
+    { target: context.target.label, metric: context.metric, indexes: context.indexes.map((i) => ({ name: i.name, method: i.method })) },
+  );
+}

@@ -7,6 +7,7 @@ import { approximateNeighbours, exactNeighbours, mean, p95, recallOf } from './n
 import { checkDatabase, explainIndexes, inPlannerTransaction, setPlanner } from './planner-transaction.js';
 import { querySet, type RecallQuery } from './query-set.js';
 import { recallBound, type RecallBound } from './recall-bound.js';
+import type { RerankMeasure } from './rerank-options.js';
 import { requirePrimaryKey, searchContext, type SearchContext } from './search-context.js';
 import { DEFAULT_RECALL_SAMPLE_SIZE, optionObject, parseQueryOptions, parseSettings, type RecallQueryOptions } from './tuning-options.js';
 
@@ -61,7 +62,7 @@ export async function measureInTransaction(
   queries: readonly RecallQuery[],
   exact: readonly (readonly string[])[],
   k: number,
-  options: { settings: VectorSettings | undefined; where: SQL | undefined },
+  options: { settings: VectorSettings | undefined; where: SQL | undefined; rerank?: RerankMeasure | undefined },
 ): Promise<RecallBound & { meanMs: number; p95Ms: number; perQuery: RecallPerQuery[] }> {
   await setPlanner(tx, { enable_seqscan: false, enable_indexscan: true, enable_bitmapscan: true });
   const approx = await approximateNeighbours(tx, context, queries, k, options);
@@ -87,7 +88,7 @@ export async function usedIndexes(
   context: SearchContext,
   query: RecallQuery,
   k: number,
-  options: { settings: VectorSettings | undefined; where: SQL | undefined },
+  options: { settings: VectorSettings | undefined; where: SQL | undefined; rerank?: RerankMeasure | undefined },
 ): Promise<string[]> {
   await setPlanner(tx, { enable_seqscan: false, enable_indexscan: true, enable_bitmapscan: true });
   const plan = await nearestSql(tx, context.target, query.value, {
@@ -97,6 +98,7 @@ export async function usedIndexes(
     settings: options.settings,
     where: options.where,
     select: { id: context.idSelect },
+    rerank: options.rerank,
   });
   return explainIndexes(tx, plan);
 }
@@ -117,7 +119,7 @@ export async function usedIndexes(
  * estimate for the other index is its highest (IVFFlat: `probes = lists`; HNSW: `efSearch = 1000`; yours win), and
  * the EXPLAIN must show the named index, else `INDEX_NOT_USED`.
  *
- * @throws PgVectorError `INVALID_TUNING_OPTION`, `UNKNOWN_INDEX`, `PRIMARY_KEY_REQUIRED`, `METRIC_REQUIRED`,
+ * @throws PgVectorError `INVALID_DATABASE`, `INVALID_TUNING_OPTION`, `UNKNOWN_INDEX`, `PRIMARY_KEY_REQUIRED`, `METRIC_REQUIRED`,
  *   `UNSUPPORTED_METRIC`, `INVALID_SEARCH_SETTING`, the value codes for a bad query vector — all before any SQL;
  *   `INDEX_NOT_USED` when the planner scans another plan than the named index.
  *

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { nearest } from '../queries/index.js';
 import type { AnyPgDatabase, VectorSettings } from '../settings/index.js';
 import { rows } from './planner-transaction.js';
+import type { RerankMeasure } from './rerank-options.js';
 import type { RecallQuery } from './query-set.js';
 import type { SearchContext } from './search-context.js';
 
@@ -69,7 +70,7 @@ export async function approximateNeighbours(
   context: SearchContext,
   queries: readonly RecallQuery[],
   k: number,
-  options: { settings: VectorSettings | undefined; where: SQL | undefined },
+  options: { settings: VectorSettings | undefined; where: SQL | undefined; rerank?: RerankMeasure | undefined },
 ): Promise<ApproximateResult> {
   const limit = fetchSize(queries, k);
   const ids: string[][] = [];
@@ -83,6 +84,7 @@ export async function approximateNeighbours(
       settings: options.settings,
       where: options.where,
       select: { id: context.idSelect },
+      rerank: options.rerank,
     });
     ms.push(performance.now() - started);
     ids.push(

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { AnyPgDatabase } from '../settings/index.js';
-import { invalidTuning } from './tuning-options.js';
+import { pgVectorError } from '../errors/index.js';
 
 /** Planner switches a measurement toggles (PostgreSQL's `enable_*` GUCs, values `on` / `off`). */
 export type PlannerSwitch = 'enable_seqscan' | 'enable_indexscan' | 'enable_bitmapscan';
@@ -20,7 +20,7 @@ export async function rows(db: AnyPgDatabase, query: SQL): Promise<Record<string
 export function checkDatabase(fn: string, db: unknown): asserts db is AnyPgDatabase {
   const d = db as { execute?: unknown; transaction?: unknown } | null;
   if (d === null || typeof d !== 'object' || typeof d.execute !== 'function' || typeof d.transaction !== 'function') {
-    invalidTuning(fn, `db must be a Drizzle PostgreSQL database or transaction (drizzle-orm/node-postgres, postgres-js, pglite …), got ${d === null ? 'null' : typeof d}.`, {
+    throw pgVectorError('INVALID_DATABASE', `${fn}: db must be a Drizzle PostgreSQL database or transaction (drizzle-orm/node-postgres, postgres-js, pglite …), got ${d === null ? 'null' : typeof d}.`, {
       option: 'db',
     });
   }

@@ -2,7 +2,7 @@ import { getTableName, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { metricsFor, operatorClassFor, type Metric } from '../catalog/index.js';
 import { describe, pgVectorError } from '../errors/index.js';
-import { getVectorIndexes, type VectorIndexInfo } from '../indexes/index.js';
+import { declaredVectorIndexes, type VectorIndexInfo } from '../indexes/index.js';
 import type { VectorTargetInput } from '../queries/index.js';
 import { primaryKeyOf } from '../queries/table-key.js';
 import { toTarget, type VectorTarget } from '../targets/index.js';
@@ -64,7 +64,7 @@ export function searchContext(fn: string, targetInput: VectorTargetInput, metric
   const target = toTarget(targetInput, `${fn}()`);
   const table = target.column.table as PgTable;
   const tableName = getTableName(table);
-  const matching = getVectorIndexes(table).filter((i) => i.target.matches(target));
+  const matching = declaredVectorIndexes(table).filter((i) => i.target.matches(target));
   const index = indexName === undefined ? undefined : namedIndex(fn, target, matching, indexName, metric);
   let resolved = metric ?? index?.metric;
   if (resolved === undefined) {

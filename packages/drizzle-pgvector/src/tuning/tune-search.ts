@@ -1,15 +1,17 @@
 import type { IndexMethod, Metric } from '../catalog/index.js';
-import { pgVectorError } from '../errors/index.js';
 import type { VectorTargetInput } from '../queries/index.js';
 import type { AnyPgDatabase, VectorSettings } from '../settings/index.js';
+import type { VectorTarget } from '../targets/index.js';
 import { chooseSetting, type CurvePoint, type ValidationPoint } from './choose-setting.js';
 import { exactInTransaction, measureInTransaction, usedIndexes } from './measure-recall.js';
 import { checkDatabase, inPlannerTransaction } from './planner-transaction.js';
-import { checkIndexUsed, steerTo } from './index-choice.js';
+import { checkIndexUsed, steerTo, tunableIndex } from './index-choice.js';
 import { querySet, splitQueries, type RecallQuery } from './query-set.js';
 import { RECALL_CONFIDENCE } from './recall-bound.js';
-import { requirePrimaryKey, searchContext, type SearchContext } from './search-context.js';
+import { requirePrimaryKey, searchContext } from './search-context.js';
 import { efSearchCandidates, listsOf, probesCandidates } from './sweep-candidates.js';
+import type { TuneRerankOption } from './rerank-options.js';
+import { tuneRerank } from './tune-rerank.js';
 import {
   DEFAULT_TUNING_SAMPLE_SIZE,
   invalidTuning,
@@ -24,20 +26,41 @@ import {
 export interface TuneSearchOptions extends RecallQueryOptions {
   /** Recall@k to reach, in (0, 1], e.g. 0.95. */
   targetRecall: number;
-  /** Setting values to try, ascending (default: efSearch k…1000, or probes 1, 2, 4, … lists). */
+  /**
+   * Values to try, ascending (default: efSearch k…1000, or probes 1, 2, 4, … lists; with `rerank`: candidate counts
+   * k, 20, 40, 80, 160, 320, 640, 1000).
+   */
   candidates?: readonly number[];
+  /**
+   * Tune a re-ranked search: `via` (`binaryQuantize(col)`, `asHalfvec(col)`, `subvector(col, …)`) has the index; the
+   * candidate count is tuned with its efSearch / probes, and recall is measured on the exact answer of the column.
+   */
+  rerank?: TuneRerankOption;
+}
+
+/** The `nearest` options a tuning chose: `k`, `metric`, `settings`, and `index` / `rerank` when tuned with them. */
+export interface TunedNearestOptions {
+  readonly k: number;
+  readonly metric: Metric;
+  readonly settings: VectorSettings;
+  readonly index?: string;
+  readonly rerank?: { readonly via: VectorTarget; readonly candidates: number };
 }
 
 /** What {@link tuneSearch} returns. */
 export interface TuneSearchResult {
   readonly method: IndexMethod;
   readonly index: string;
-  /** The setting tuned: `efSearch` (`hnsw.ef_search`) or `probes` (`ivfflat.probes`). */
-  readonly setting: 'efSearch' | 'probes';
+  /** The value tuned: `efSearch` (`hnsw.ef_search`), `probes` (`ivfflat.probes`), or with `rerank` the candidate count. */
+  readonly setting: 'efSearch' | 'probes' | 'candidates';
   /** The chosen value (when `met` is false: the best one found). */
   readonly value: number;
-  /** Ready for `nearest(…, { settings })`: the chosen value, plus what steers the planner to `index` (see `notes`). */
+  /** Ready for `nearest(…, { settings })`: the chosen value (with `rerank`: the via index's efSearch / probes), plus what steers the planner to `index` (see `notes`). */
   readonly settings: VectorSettings;
+  /** With `rerank`: the chosen re-rank, for nearest's `rerank` option. */
+  readonly rerank?: { readonly via: VectorTarget; readonly candidates: number };
+  /** Everything to pass to `nearest(db, target, q, result.nearestOptions)` to search as tuned. */
+  readonly nearestOptions: TunedNearestOptions;
   /** True only when the tuning queries' lower bound and the held-out validation queries' recall reached the target. */
   readonly met: boolean;
   readonly targetRecall: number;
@@ -64,20 +87,6 @@ export interface TuneSearchResult {
   readonly why: string;
 }
 
-/** The one HNSW/IVFFlat index the search uses, or NO_TUNABLE_INDEX. */
-function tunableIndex(fn: string, context: SearchContext) {
-  const methods = [...new Set(context.indexes.map((i) => i.method))];
-  if (methods.length === 1 && context.indexes.length === 1) return context.indexes[0]!;
-  const names = context.indexes.map((i) => `'${i.name}'`).join(' or ');
-  throw pgVectorError(
-    'NO_TUNABLE_INDEX',
-    methods.length === 0
-      ? `${fn}(${context.target.label}): no HNSW or IVFFlat index with '${context.metric}' is declared on this target, so there is no efSearch/probes to tune (the search is exact). Declare one with hnswIndex(…).on(${context.target.label}, '${context.metric}'), or pass the metric of an existing index.`
-      : `${fn}(${context.target.label}): ${context.indexes.length} vector indexes with '${context.metric}' cover this target (${context.indexes.map((i) => `${i.name}: ${i.method}`).join(', ')}), and the planner picks one by estimated cost. Pass index: ${names} to tune that one, or drop the other.`,
-    { target: context.target.label, metric: context.metric, indexes: context.indexes.map((i) => ({ name: i.name, method: i.method })) },
-  );
-}
-
 /**
  * The smallest `efSearch` (HNSW) or `probes` (IVFFlat) whose recall@k (against the exact answer, see
  * {@link measureRecall}) reaches `targetRecall` with 95 % confidence, checked on held-out queries.
@@ -92,8 +101,17 @@ function tunableIndex(fn: string, context: SearchContext) {
  * true only when validation reached the target. Every measured value is checked with EXPLAIN to scan the tuned
  * index (`INDEX_NOT_USED` otherwise). Nothing is written.
  *
- * @throws PgVectorError `INVALID_TUNING_OPTION` (e.g. targetRecall 1.5, k, sampleSize, candidates, unknown
- *   options), `NO_TUNABLE_INDEX`, `UNKNOWN_INDEX`, `PRIMARY_KEY_REQUIRED`, `METRIC_REQUIRED`, `UNSUPPORTED_METRIC`,
+ * With `rerank: { via }` (`binaryQuantize(col)`, `asHalfvec(col)` or `subvector(col, …)` of the tuned column, with
+ * one declared HNSW / IVFFlat index) the value tuned is the **candidate count** of the re-ranked search (`nearest`'s
+ * `rerank.candidates`), and recall is that of the re-ranked rows against the exact `metric` neighbours on the full
+ * column. HNSW: the sweep is k (k + 1 when sampling), 20, 40, 80, 160, 320, 640, 1000 with
+ * `efSearch = max(40, candidates)`. IVFFlat: probes 1, 2, 4, … lists are measured at the largest count until its
+ * bound reaches the target, the counts are swept (and bisected) at that probes, and when the held-out queries
+ * reject every count there the next probes is tried. `curve` points carry `candidates` and `settings`;
+ * `nearestOptions` (`{ k, metric, rerank: { via, candidates }, settings }`) is what to pass to `nearest`.
+ *
+ * @throws PgVectorError `INVALID_DATABASE`, `INVALID_TUNING_OPTION` (e.g. targetRecall 1.5, k, sampleSize, candidates, unknown
+ *   options, a `rerank` that is not `{ via }` with `via` a quantized target of the tuned column), `NO_TUNABLE_INDEX`, `UNKNOWN_INDEX`, `PRIMARY_KEY_REQUIRED`, `METRIC_REQUIRED`, `UNSUPPORTED_METRIC`,
  *   the value codes for a bad query vector — all before any SQL; `INDEX_NOT_USED` when the planner scans another plan.
  *
  * @example
@@ -104,13 +122,22 @@ function tunableIndex(fn: string, context: SearchContext) {
  * // per measured value and query: SAVEPOINT …; SET LOCAL hnsw.ef_search = 96; select … order by "items"."embedding" <-> $1::vector(32) limit 11
  * // two indexes on the column: name the one to tune
  * await tuneSearch(db, items.embedding, { targetRecall: 0.95, k: 10, index: 'items_embedding_ivfflat' });
+ * // re-ranked through a binary-quantized HNSW index
+ * const bq = await tuneSearch(db, items.embedding, { targetRecall: 0.9, k: 10, metric: 'cosine', rerank: { via: binaryQuantize(items.embedding) } });
+ * // { setting: 'candidates', value: 160, settings: { efSearch: 160 }, rerank: { via, candidates: 160 }, curve: [{ value: 11, candidates: 11, settings: { efSearch: 40 }, recall: 0.41, … }, …] }
+ * await nearest(db, items.embedding, q, bq.nearestOptions);
+ * // per measured count and query (nearest's re-ranked search): SAVEPOINT …; SET LOCAL hnsw.ef_search = 160;
+ * // select "nn"."distance", "nn"."_0" from (select "items"."embedding" <=> $1::vector(1536) as "distance", "items"."id" as "_0" from "items"
+ * //   where … order by (binary_quantize("items"."embedding")::bit(1536)) <~> binary_quantize($1::vector(1536))::bit(1536) limit 160) as "nn"
+ * //   order by "nn"."distance" limit 11
  * ```
  */
 export async function tuneSearch(db: AnyPgDatabase, target: VectorTargetInput, options: TuneSearchOptions): Promise<TuneSearchResult> {
   const fn = 'tuneSearch';
   checkDatabase(fn, db);
-  const o = optionObject(fn, options, ['targetRecall', 'queries', 'sampleSize', 'k', 'metric', 'index', 'where', 'seed', 'candidates']);
+  const o = optionObject(fn, options, ['targetRecall', 'queries', 'sampleSize', 'k', 'metric', 'index', 'where', 'seed', 'candidates', 'rerank']);
   const targetRecall = parseTargetRecall(fn, o['targetRecall']);
+  if (o['rerank'] !== undefined) return tuneRerank(db, target, o, targetRecall);
   const metric = o['metric'];
   const context = searchContext(fn, target, typeof metric === 'string' ? (metric as Metric) : undefined, o['index']);
   const parsed = parseQueryOptions(fn, context.target, o, DEFAULT_TUNING_SAMPLE_SIZE);
@@ -166,6 +193,12 @@ export async function tuneSearch(db: AnyPgDatabase, target: VectorTargetInput, o
       setting,
       value: choice.value,
       settings: settingsFor(choice.value),
+      nearestOptions: {
+        k: parsed.k,
+        metric: context.metric,
+        settings: settingsFor(choice.value),
+        ...(context.index === undefined ? {} : { index: context.index.name }),
+      },
       met: choice.met,
       targetRecall,
       k: parsed.k,

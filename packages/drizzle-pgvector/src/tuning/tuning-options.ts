@@ -152,16 +152,20 @@ export function parseTargetRecall(fn: string, value: unknown): number {
 
 /** tuneSearch's `candidates`: ascending, distinct integers within the setting's catalog range. */
 export function parseCandidates(fn: string, value: unknown, key: 'efSearch' | 'probes', min: number): number[] | undefined {
-  if (value === undefined) return undefined;
   const info = SETTINGS.find((s) => s.key === key)!;
-  const max = info.max!;
+  return parseValueList(fn, value, key, min, info.max!, `${info.guc}${key === 'efSearch' ? '; at least the rows fetched per query' : ''}`);
+}
+
+/** `candidates` as a list of `what` values: a non-empty array of ascending, distinct integers in [min, max]. */
+export function parseValueList(fn: string, value: unknown, what: string, min: number, max: number, note: string): number[] | undefined {
+  if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.length === 0) {
-    invalidTuning(fn, `candidates must be a non-empty array of ${key} values, got ${show(value)}.`, { option: 'candidates', received: show(value) });
+    invalidTuning(fn, `candidates must be a non-empty array of ${what} values, got ${show(value)}.`, { option: 'candidates', received: show(value) });
   }
   const list = value as unknown[];
   list.forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      invalidTuning(fn, `candidates[${i}] must be an integer ${key} from ${min} to ${max} (${info.guc}${key === 'efSearch' ? '; at least the rows fetched per query' : ''}), got ${show(v)}.`, {
+      invalidTuning(fn, `candidates[${i}] must be an integer ${what} from ${min} to ${max} (${note}), got ${show(v)}.`, {
         option: 'candidates',
         index: i,
         value: v,

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { rowsOf, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 
 /**
  * A test database reached over a URL (PGlite served on a loopback socket, or DATABASE_URL) through one node-postgres
@@ -9,7 +9,7 @@ import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-p
  * backend, plus the server facts the memory models need.
  */
 export interface BuildDatabase {
-  readonly database: PgvectorTestDatabase;
+  readonly database: PgVectorTestDatabase;
   readonly db: NodePgDatabase;
   /** Notices received since the last `takeNotices()`. */
   takeNotices(): string[];

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { rowsOf, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { formatMemorySize, maintenanceWorkMemRange, parseMemorySize, toMaintenanceWorkMem } from '../../src/index.js';
 import { expectCode } from '../helpers.js';
 
@@ -61,7 +61,7 @@ describe('toMaintenanceWorkMem', () => {
   });
 
   describe('agrees with the server', () => {
-    let database: PgvectorTestDatabase;
+    let database: PgVectorTestDatabase;
     let server: { serverVersion: number; serverBits: 32 | 64 };
     beforeAll(async () => {
       database = await startTestDatabase();

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
-import { HNSW_PRESETS, INDEX_OPTIONS, SETTINGS, recommendHnsw } from '../../src/index.js';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
+import { HNSW_PRESETS, INDEX_OPTIONS, SETTINGS } from '../../src/catalog/public.js';
+import { recommendHnsw } from '../../src/index.js';
 import { expectCode } from '../helpers.js';
 
 const range = (key: string) => INDEX_OPTIONS.find((o) => o.key === key) ?? SETTINGS.find((o) => o.key === key);
@@ -60,7 +61,7 @@ describe('recommendHnsw', () => {
 });
 
 describe('recommendHnsw on pgvector', () => {
-  let database: PgvectorTestDatabase;
+  let database: PgVectorTestDatabase;
   beforeAll(async () => {
     database = await startTestDatabase();
     await database.db.execute(sql`create table adv_presets (v vector(4))`);

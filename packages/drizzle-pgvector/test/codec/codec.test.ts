@@ -1,7 +1,7 @@
 import { SparseVector as PgvectorNodeSparse } from 'pgvector';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { SparseVector, decodeDense, decodeSparse, encodeValue, type ValueSpec } from '../../src/index.js';
 import { expectCode, serverError } from '../helpers.js';
 
@@ -163,7 +163,7 @@ describe('bit strings', () => {
 });
 
 describe('codec agrees with pgvector', () => {
-  let database: PgvectorTestDatabase;
+  let database: PgVectorTestDatabase;
   beforeAll(async () => {
     database = await startTestDatabase();
   });

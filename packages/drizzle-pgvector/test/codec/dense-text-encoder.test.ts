@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '@drizzle-pgvector/testing/data';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { encodeValue, type ValueSpec } from '../../src/index.js';
 import { parsedFloat4 } from '../../src/internal.js';
 
@@ -88,7 +88,7 @@ describe('dense text encoder', () => {
 });
 
 describe('dense text encoder against the server', () => {
-  let database: PgvectorTestDatabase;
+  let database: PgVectorTestDatabase;
   beforeAll(async () => {
     database = await startTestDatabase();
   });

@@ -6,7 +6,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { integer, pgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { PgVectorError, halfvec, l1Distance, sparsevec, vector } from '../../src/index.js';
 
 const F64 = new Float64Array(1);
@@ -87,7 +87,7 @@ function sqlState(e: unknown): string {
 }
 
 describe('float4 / binary16 edges: client validation agrees with pgvector', () => {
-  let database: PgvectorTestDatabase;
+  let database: PgVectorTestDatabase;
   beforeAll(async () => {
     database = await startTestDatabase();
     await database.query('drop table if exists codec_float_edges');

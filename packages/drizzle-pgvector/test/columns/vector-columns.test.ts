@@ -2,7 +2,7 @@ import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { pgTable, serial, text, vector as drizzleVector, halfvec as drizzleHalfvec } from 'drizzle-orm/pg-core';
 import { generateDrizzleJson, generateMigration } from '../drizzle-kit-api.js';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { SparseVector, bit, halfvec, sparsevec, vector, vectorInput, PgVectorError } from '../../src/index.js';
 import { expectCode } from '../helpers.js';
 
@@ -56,7 +56,7 @@ describe('column definitions', () => {
 });
 
 describe('columns against pgvector', () => {
-  let database: PgvectorTestDatabase;
+  let database: PgVectorTestDatabase;
   beforeAll(async () => {
     database = await startTestDatabase();
     await database.query(`drop table if exists col_items`);

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { getTableConfig, halfvec as drizzleHalfvec, pgTable, serial, vector as drizzleVector } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bit, sparsevec, vector, VectorColumn } from '../../src/index.js';
@@ -31,7 +31,7 @@ describe('drizzle-orm line', () => {
   it('our columns keep the typmod as vectorDimensions; their Drizzle `dimensions` (1.0: array depth) stays unset', () => {
     const t = pgTable('cl', { id: serial('id'), e: vector('e', { dimensions: 3 }), s: sparsevec('s', { dimensions: 30 }), b: bit('b', { dimensions: 8 }) });
     expect(t.e).toBeInstanceOf(VectorColumn);
-    const ours = [t.e, t.s, t.b] as unknown as VectorColumn<never>[];
+    const ours = [t.e, t.s, t.b] as unknown as VectorColumn[];
     expect(ours.map((c) => c.vectorDimensions)).toEqual([3, 30, 8]);
     expect([t.e.getSQLType(), t.s.getSQLType(), t.b.getSQLType()]).toEqual(['vector(3)', 'sparsevec(30)', 'bit(8)']);
     expect((t.e as unknown as { dimensions?: number }).dimensions ?? 0).toBe(0);
@@ -55,7 +55,7 @@ describe('drizzle-orm line', () => {
 });
 
 describe('transactions', () => {
-  let database: PgvectorTestDatabase;
+  let database: PgVectorTestDatabase;
   beforeAll(async () => {
     database = await startTestDatabase();
   });

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { SparseVector, l2Distance } from '../../src/index.js';
 import { expectCode } from '../helpers.js';
 import * as theirs from './drop-in/scenario-drizzle.js';
@@ -35,7 +35,7 @@ function shape(text: string): string {
 }
 
 describe('drop-in for drizzle-orm built-ins: the same code with only the imports changed', () => {
-  let database: PgvectorTestDatabase;
+  let database: PgVectorTestDatabase;
   const outcomes = new Map<Scenario, Outcome>();
 
   beforeAll(async () => {

@@ -5,8 +5,8 @@ import {
   servePgliteWithCopy,
   startTestDatabase,
   type PgliteCopyServer,
-  type PgvectorDrizzleDatabase,
-  type PgvectorTestDatabase,
+  type PgVectorDrizzleDatabase,
+  type PgVectorTestDatabase,
 } from '@drizzle-pgvector/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ import { defineScenarios, type Harness } from './scenarios.js';
 
 // node-postgres against the test backend: PGlite served over loopback (a COPY-aware server,
 // servePgliteWithCopy from @drizzle-pgvector/testing) by default, or DATABASE_URL with PGVECTOR_TEST_BACKEND=url.
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 let server: PgliteCopyServer | undefined;
 let pool: pg.Pool;
 let url: string;
@@ -33,7 +33,7 @@ beforeAll(async () => {
   // One connection: served PGlite has a single session, and the broken-connection test needs to know which one.
   pool = new pg.Pool({ connectionString: url, max: 1 });
   pool.on('error', () => {});
-  const db = drizzle({ client: pool }) as unknown as PgvectorDrizzleDatabase;
+  const db = drizzle({ client: pool }) as unknown as PgVectorDrizzleDatabase;
   harness = {
     db,
     copy: (table, rows, options) => copyRows(pool, table, rows as never, options as never),

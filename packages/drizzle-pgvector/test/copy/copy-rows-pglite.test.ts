@@ -1,5 +1,5 @@
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyRows, type PgliteLike, type PgliteQueryable } from '../../src/pglite.js';
 import type { CopyRowsOptions } from '../../src/copy/load-rows.js';
@@ -7,7 +7,7 @@ import { DDL, itemRows, items } from './fixtures.js';
 import { defineScenarios, type Harness } from './scenarios.js';
 
 // The PGlite entry always runs on embedded PGlite (whatever PGVECTOR_TEST_BACKEND says): it is PGlite's API.
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 let pglite: PgliteLike;
 let harness: Harness;
 // Small batches so that the 20k-row tests span many COPY batches (and progress events).

@@ -1,6 +1,6 @@
 import { asc, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import type { PgvectorDrizzleDatabase } from '@drizzle-pgvector/testing';
+import type { PgVectorDrizzleDatabase } from '@drizzle-pgvector/testing';
 import { rowsOf } from '@drizzle-pgvector/testing';
 import { expect, it } from 'vitest';
 import { PgVectorError } from '../../src/index.js';
@@ -11,13 +11,13 @@ type Copy = (table: PgTable, rows: Iterable<unknown> | AsyncIterable<unknown>, o
 
 /** One entry (pg or pglite) on one database, as the shared scenarios need it. */
 export interface Harness {
-  db: PgvectorDrizzleDatabase;
+  db: PgVectorDrizzleDatabase;
   copy: Copy;
   /** Run `body` inside a transaction the caller holds (a pg client after BEGIN, a PGlite Transaction). */
   inTransaction(body: (copy: Copy, exec: (text: string) => Promise<void>) => Promise<void>, outcome: 'commit' | 'rollback'): Promise<void>;
 }
 
-async function count(db: PgvectorDrizzleDatabase): Promise<number> {
+async function count(db: PgVectorDrizzleDatabase): Promise<number> {
   return rowsOf<{ n: number }>(await db.execute(countItems))[0]!.n;
 }
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 
 /**
  * Issue 11 #1: a server that ends the connection during a search used to crash the whole process (an unhandled
@@ -19,7 +19,7 @@ const script = fileURLToPath(new URL('./fixtures/connection-loss.ts', import.met
 type Outcome = { rejected: boolean; code: string | null; message: string };
 
 describe.runIf(onServer)('a connection lost in the middle of a search (server backends)', () => {
-  let database: PgvectorTestDatabase;
+  let database: PgVectorTestDatabase;
   beforeAll(async () => {
     database = await startTestDatabase();
   });

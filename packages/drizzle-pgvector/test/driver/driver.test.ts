@@ -3,7 +3,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { integer, pgTable, serial } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { hnswIndex, nearest, nearestSql, subvector, validateVectorSettings, vector, withVectorSettings } from '../../src/index.js';
 import {
   cachedContexts,
@@ -23,7 +23,7 @@ const items = pgTable(
   (t) => [hnswIndex('drv_items_hnsw').on(t.embedding, 'l2')],
 );
 
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 beforeAll(async () => {
   database = await startTestDatabase({ serve: true });
   await database.query('create table drv_items (id serial primary key, tag integer not null, embedding vector(8))');

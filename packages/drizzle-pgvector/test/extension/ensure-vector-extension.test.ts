@@ -1,12 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
-import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureVectorExtension, PgVectorError } from '../../src/index.js';
 
 const VERSION = /^\d+\.\d+\.\d+$/;
-let database: PgvectorTestDatabase;
-let db: PgvectorDrizzleDatabase;
+let database: PgVectorTestDatabase;
+let db: PgVectorDrizzleDatabase;
 
 beforeAll(async () => {
   database = await startTestDatabase({ serve: true });

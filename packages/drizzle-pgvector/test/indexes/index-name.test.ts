@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { getTableConfig, pgTable, serial, text, type PgTable } from 'drizzle-orm/pg-core';
 import { generateDrizzleJson, generateMigration } from '../drizzle-kit-api.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { hnswIndex, ivfflatIndex, vector } from '../../src/index.js';
 import { expectCode } from '../helpers.js';
 
@@ -55,7 +55,7 @@ describe('index names drizzle-kit cannot quote are rejected at definition time',
 });
 
 describe('names and predicates we accept build exactly that index', () => {
-  let database: PgvectorTestDatabase;
+  let database: PgVectorTestDatabase;
   beforeAll(async () => {
     database = await startTestDatabase();
   });

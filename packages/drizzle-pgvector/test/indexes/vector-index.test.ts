@@ -11,13 +11,13 @@ interface KitSnapshot {
   ddl?: { entityType: string; name: string; with?: unknown }[];
 }
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import {
   asHalfvec,
   asVector,
   binaryQuantize,
   bit,
-  getVectorIndexes,
+  declaredVectorIndexes,
   halfvec,
   hnswIndex,
   ivfflatIndex,
@@ -87,7 +87,7 @@ describe('index builders produce real Drizzle indexes and the right DDL', () => 
   });
 
   it('metadata (method, target, metric, options) is readable back from the table', () => {
-    const infos = getVectorIndexes(items);
+    const infos = declaredVectorIndexes(items);
     expect(infos.map((i) => [i.name, i.method, i.metric, i.target.kind, i.target.sqlType, i.operatorClass.opclass])).toEqual([
       ['items_embedding_hnsw', 'hnsw', 'cosine', 'column', 'vector(3)', 'vector_cosine_ops'],
       ['items_embedding_ivf', 'ivfflat', 'l2', 'column', 'vector(3)', 'vector_l2_ops'],
@@ -117,7 +117,7 @@ describe('index builders produce real Drizzle indexes and the right DDL', () => 
       index('plain_e').using('hnsw', t.e.op('vector_l2_ops')).with({ m: 8 }),
       index('plain_btree').on(t.id),
     ]);
-    const infos = getVectorIndexes(plain);
+    const infos = declaredVectorIndexes(plain);
     expect(infos).toHaveLength(1);
     expect(infos[0]).toMatchObject({ name: 'plain_e', method: 'hnsw', metric: 'l2', declared: false, options: { m: 8 } });
   });
@@ -213,7 +213,7 @@ describe('validation at definition time', () => {
     expectCode(define((t) => hnswIndex('i').on(t.code, 'cosine')), 'UNSUPPORTED_METRIC');
     expectCode(define((t) => hnswIndex('i').on(t.sparse, 'jaccard')), 'UNSUPPORTED_METRIC');
     expectCode(define((t) => hnswIndex('i').on(t.embedding, 'dot' as never)), 'UNSUPPORTED_METRIC');
-    expectCode(define((t) => ivfflatIndex('i').on(t.one, 'cosine')), 'INDEX_DIMENSIONS_EXCEEDED');
+    expect(expectCode(define((t) => ivfflatIndex('i').on(t.one, 'cosine')), 'INDEX_DIMENSIONS_TOO_FEW').message).toMatch(/needs at least 2 dimensions/);
     expect(define((t) => ivfflatIndex('i').on(t.one, 'l2'))()).toBeDefined();
   });
 
@@ -223,7 +223,10 @@ describe('validation at definition time', () => {
     expect(big.message).toMatch(/asHalfvec\(t\.big, 3072\)/);
     const huge = expectCode(define((t) => ivfflatIndex('i').on(t.huge, 'l2')), 'INDEX_DIMENSIONS_EXCEEDED');
     expect(huge.message).toMatch(/binaryQuantize\(t\.huge, 5000\)/);
-    expectCode(define((t) => hnswIndex('i').on(asHalfvec(t.huge), 'l2')), 'INDEX_DIMENSIONS_EXCEEDED');
+    const halfHuge = expectCode(define((t) => hnswIndex('i').on(asHalfvec(t.huge), 'l2')), 'INDEX_DIMENSIONS_EXCEEDED');
+    // Past halfvec's limit only binary quantization (or a subvector) is left: the advice does not offer halfvec again.
+    expect(halfHuge.message).toMatch(/Index binaryQuantize\(t\.huge, 5000\) with 'hamming' and re-rank with the full vectors \(bit up to 64000\), or subvector\(t\.huge, 1, n\) with n ≤ 4000/);
+    expect(halfHuge.message).not.toMatch(/Index asHalfvec/);
     expect(define((t) => hnswIndex('i').on(asHalfvec(t.big), 'l2'))()).toBeDefined();
   });
 
@@ -256,7 +259,7 @@ describe('validation at definition time', () => {
 });
 
 describe('what we reject, pgvector rejects too', () => {
-  let database: PgvectorTestDatabase;
+  let database: PgVectorTestDatabase;
   beforeAll(async () => {
     database = await startTestDatabase();
     await database.query(`drop table if exists idx_check`);

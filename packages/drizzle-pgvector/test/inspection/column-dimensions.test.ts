@@ -1,6 +1,6 @@
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { asVector, columnDimensions, halfvec, hnswIndex, nearest, sparsevec, vector, vectorIndexes } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
 import { onKitLine } from '../../../../test/helpers/drizzle-kit.js';
@@ -24,7 +24,7 @@ const declared = pgTable(
 const plain = pgTable('cd_plain', { id: integer('id'), name: text('name') });
 const absent = pgTable('cd_absent', { id: integer('id'), embedding: vector('embedding') });
 
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 
 beforeAll(async () => {
   database = await startTestDatabase();

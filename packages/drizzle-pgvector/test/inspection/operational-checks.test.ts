@@ -5,14 +5,14 @@
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { operationalChecks, type OperationalFinding } from '../../src/index.js';
 import { hnswVacuumFinding } from '../../src/inspection/operational-checks.js';
 
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 
 /** A database whose sessions start with `settings`: PGlite's one session gets SETs (undone by close); a server, a pool with `-c`. */
-async function withSettings(settings: Record<string, string>): Promise<{ db: PgvectorDrizzleDatabase; close(): Promise<void> }> {
+async function withSettings(settings: Record<string, string>): Promise<{ db: PgVectorDrizzleDatabase; close(): Promise<void> }> {
   if (database.backend === 'pglite') {
     for (const [k, v] of Object.entries(settings)) await database.query(`SET ${k} = '${v}'`);
     return { db: database.db, close: async () => void (await Promise.all(Object.keys(settings).map((k) => database.query(`RESET ${k}`)))) };
@@ -21,7 +21,7 @@ async function withSettings(settings: Record<string, string>): Promise<{ db: Pgv
     .map(([k, v]) => `-c ${k}=${v}`)
     .join(' ');
   const pool = new pg.Pool({ connectionString: database.url, max: 2, options });
-  return { db: drizzleNodePg({ client: pool }) as unknown as PgvectorDrizzleDatabase, close: () => pool.end() };
+  return { db: drizzleNodePg({ client: pool }) as unknown as PgVectorDrizzleDatabase, close: () => pool.end() };
 }
 
 const ofKind = (findings: OperationalFinding[], kind: string) => findings.filter((f) => f.kind === kind && f.subject.startsWith('oc_'));

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { index, integer, pgSchema, pgTable, text } from 'drizzle-orm/pg-core';
 import { onKitLine } from '../../../../test/helpers/drizzle-kit.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { rowsOf, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { asHalfvec, binaryQuantize, hnswIndex, ivfflatIndex, schemaTables, vector, vectorIndexes, type IndexDrift } from '../../src/index.js';
 import * as schemaModule from './fixtures/schema-module.js';
 import { expectCodeAsync } from '../helpers.js';
@@ -67,7 +67,7 @@ const elsewhere = other.table('vi_items', { id: integer('id').primaryKey(), tag:
 /** IVFFlat health: 3000 rows (advice: lists = 3). */
 const health = pgTable('vi_health', { id: integer('id').primaryKey(), embedding: vector('embedding', { dimensions: 3 }).notNull() });
 
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 
 beforeAll(async () => {
   database = await startTestDatabase({ serve: true });

@@ -4,7 +4,7 @@
  * "add IF NOT EXISTS".
  */
 import { join } from 'node:path';
-import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { rowsOf, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PgVectorError } from '../../src/index.js';
@@ -12,7 +12,7 @@ import { migrate } from '../../src/migrations/index.js';
 import { rewriteMigration, writeMigrations } from '../../../../test/helpers/migrations.js';
 import { tempDir } from '../../../../test/helpers/drizzle-kit.js';
 
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 const work = tempDir('invalid-index');
 let folder: string;
 let run = 0;

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { rowsOf, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assertExtensionMigration, migrate, vectorExtensionMigration } from '../../src/migrations/index.js';
@@ -15,7 +15,7 @@ import { readMigrations } from '../../src/migrations/migration-folder.js';
 import { writeMigrations } from '../../../../test/helpers/migrations.js';
 import { tempDir } from '../../../../test/helpers/drizzle-kit.js';
 
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 const work = tempDir('migration-folder');
 let run = 0;
 
@@ -51,6 +51,12 @@ beforeEach(async () => {
 });
 
 describe("drizzle-kit 1.0's folder layout", () => {
+  it('refuses a transaction before reading the folder: TRANSACTION_NOT_ALLOWED', async () => {
+    const error = await database.db.transaction((tx) => migrate(tx as never, { migrationsFolder: join(work.path, 'none') })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'PgVectorError', code: 'TRANSACTION_NOT_ALLOWED' });
+    expect((error as Error).message).toMatch(/not a transaction/);
+  });
+
   it('is read in folder-name order, created_at from the UTC timestamp, the file split at breakpoints', () => {
     const folder = join(work.path, `read-${run++}`);
     writeFolder(folder, '20260102030405_second', ['SELECT 2;', 'SELECT 3;']);

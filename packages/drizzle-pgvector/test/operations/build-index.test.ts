@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { integer, pgTable, serial, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { asHalfvec, buildIndex, estimateIndexBuildMemory, hnswIndex, ivfflatIndex, rebuildIndex, vector, type PgVectorErrorCode } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
 import { onKitLine } from '../../../../test/helpers/drizzle-kit.js';
@@ -25,7 +25,7 @@ const items = pgTable(
 );
 const plain = pgTable('op_plain', { id: integer('id'), label: text('label') });
 
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 beforeAll(async () => {
   database = await startTestDatabase();
   await createFilled(database, items, 'op_items', 'embedding', 16, 5000);
@@ -93,9 +93,9 @@ describe('buildIndex inside a transaction', () => {
   it('builds (in a savepoint) and commits with the caller; CONCURRENTLY there is refused before any SQL', async () => {
     await database.query('DROP INDEX IF EXISTS op_items_ivf');
     const r = await database.db.transaction(async (tx) => {
-      const e = await expectCodeAsync(() => buildIndex(tx, items, 'op_items_ivf_conc'), 'INVALID_OPERATION_OPTION');
+      const e = await expectCodeAsync(() => buildIndex(tx, items, 'op_items_ivf_conc'), 'TRANSACTION_NOT_ALLOWED');
       expect(e.message).toMatch(/"op_items_ivf_conc" is built CONCURRENTLY, which PostgreSQL cannot run inside a transaction/);
-      await expectCodeAsync(() => rebuildIndex(tx, 'op_items_ivf_conc', { concurrently: true }), 'INVALID_OPERATION_OPTION');
+      await expectCodeAsync(() => rebuildIndex(tx, 'op_items_ivf_conc', { concurrently: true }), 'TRANSACTION_NOT_ALLOWED');
       return buildIndex(tx, items, 'op_items_ivf', { maintenanceWorkMem: '16MB' });
     });
     expect(r.status).toBe('built');

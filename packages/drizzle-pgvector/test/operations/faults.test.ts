@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { onServer } from './fixtures.js';
 
 /**
@@ -18,7 +18,7 @@ type Outcome = { rejected: boolean; pgVectorError: boolean; code: string | null;
 type Index = { name: string; valid: boolean };
 
 describe.runIf(onServer)('faults during long operations (server backends)', () => {
-  let database: PgvectorTestDatabase;
+  let database: PgVectorTestDatabase;
   let r: Record<string, unknown>;
   beforeAll(async () => {
     database = await startTestDatabase();

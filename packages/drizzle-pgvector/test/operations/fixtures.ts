@@ -1,7 +1,7 @@
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import type { PgvectorDrizzleDatabase, PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import type { PgVectorDrizzleDatabase, PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import type { BuildProgress } from '../../src/index.js';
 import { ddl } from '../tuning/data.js';
 
@@ -10,7 +10,7 @@ export const onServer =
   process.env['PGVECTOR_TEST_BACKEND'] === 'url' || (process.env['PGVECTOR_TEST_BACKEND'] !== 'pglite' && process.env['DATABASE_URL'] !== undefined);
 
 /** The index `name` as the catalog has it, or undefined. */
-export async function indexState(database: PgvectorTestDatabase, name: string): Promise<{ valid: boolean; method: string; def: string } | undefined> {
+export async function indexState(database: PgVectorTestDatabase, name: string): Promise<{ valid: boolean; method: string; def: string } | undefined> {
   const rows = await database.query<{ valid: boolean | string; method: string; def: string }>(
     `SELECT i.indisvalid AS valid, am.amname AS method, pg_get_indexdef(c.oid) AS def
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam WHERE c.relname = $1`,
@@ -21,7 +21,7 @@ export async function indexState(database: PgvectorTestDatabase, name: string): 
 }
 
 /** Create `table` with drizzle-kit's CREATE TABLE (no indexes) and fill it with `rows` random vectors in SQL. */
-export async function createFilled(database: PgvectorTestDatabase, table: PgTable, name: string, column: string, dimensions: number, rows: number): Promise<void> {
+export async function createFilled(database: PgVectorTestDatabase, table: PgTable, name: string, column: string, dimensions: number, rows: number): Promise<void> {
   const { tables } = await ddl(table);
   await database.query(`DROP TABLE IF EXISTS "${name}"`);
   for (const s of tables) await database.query(s);
@@ -46,7 +46,7 @@ export async function kitIndexStatement(table: PgTable, name: string): Promise<s
  * leave alone): PGlite's one session gets a session-level SET; on a server, a pool whose connections start with
  * `-c maintenance_work_mem=1MB`.
  */
-export async function lowMemoryDb(database: PgvectorTestDatabase): Promise<{ db: PgvectorDrizzleDatabase; show(setting: string): Promise<string[]>; close(): Promise<void> }> {
+export async function lowMemoryDb(database: PgVectorTestDatabase): Promise<{ db: PgVectorDrizzleDatabase; show(setting: string): Promise<string[]>; close(): Promise<void> }> {
   if (database.backend === 'pglite') {
     await database.query(`SET maintenance_work_mem = '1MB'`);
     return {
@@ -57,7 +57,7 @@ export async function lowMemoryDb(database: PgvectorTestDatabase): Promise<{ db:
   }
   const pool = new pg.Pool({ connectionString: database.url, max: 3, options: '-c maintenance_work_mem=1MB' });
   return {
-    db: drizzleNodePg({ client: pool }) as unknown as PgvectorDrizzleDatabase,
+    db: drizzleNodePg({ client: pool }) as unknown as PgVectorDrizzleDatabase,
     // Every connection of the pool: hold all three at once so each is asked.
     show: async (setting) => {
       const clients = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);

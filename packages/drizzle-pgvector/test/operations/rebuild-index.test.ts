@@ -5,7 +5,7 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { pgTable, serial } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { buildIndex, estimateIndexBuildMemory, hnswIndex, ivfflatIndex, rebuildIndex, vector } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
 import { createFilled, indexState, lowMemoryDb, progressLog } from './fixtures.js';
@@ -15,7 +15,7 @@ const items = pgTable('op_re', { id: serial('id').primaryKey(), embedding: vecto
   hnswIndex('op_re_hnsw').on(t.embedding, 'cosine').with({ m: 8, efConstruction: 32 }),
 ]);
 
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 beforeAll(async () => {
   database = await startTestDatabase();
   await createFilled(database, items, 'op_re', 'embedding', 16, 4000);

@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { pgTable, serial, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { asHalfvec, hnswIndex, ivfflatIndex, replaceIndex, vector } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
 import { onKitLine } from '../../../../test/helpers/drizzle-kit.js';
@@ -27,7 +27,7 @@ const after = pgTable('rp_items', columns, (t) => [
 /** A declaration whose build fails on a row whose values do not fit halfvec (the test inserts one). */
 const broken = pgTable('rp_items', columns, (t) => [hnswIndex('rp_items_hnsw').on(asHalfvec(t.embedding), 'cosine')]);
 
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 
 async function vectorIndexNames(): Promise<{ name: string; valid: boolean }[]> {
   const rows = await database.query<{ name: string; valid: boolean | string }>(
@@ -111,7 +111,7 @@ describe('replaceIndex', () => {
 
   it('rejects an index the table does not declare, and a transaction', async () => {
     await expectCodeAsync(() => replaceIndex(database.db, after, 'rp_items_hnsv'), 'UNKNOWN_INDEX');
-    const error = await expectCodeAsync(() => database.db.transaction((tx) => replaceIndex(tx as never, after, 'rp_items_hnsw')), 'INVALID_OPERATION_OPTION');
+    const error = await expectCodeAsync(() => database.db.transaction((tx) => replaceIndex(tx as never, after, 'rp_items_hnsw')), 'TRANSACTION_NOT_ALLOWED');
     expect(error.message).toContain('cannot run inside a transaction');
   });
 });

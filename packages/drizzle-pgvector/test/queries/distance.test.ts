@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect, integer, pgTable, serial, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import {
   asHalfvec,
   binaryQuantize,
@@ -119,8 +119,8 @@ describe('distance expressions validate before building SQL', () => {
 });
 
 describe('distance expressions on a real pgvector', () => {
-  let database: PgvectorTestDatabase;
-  let db: PgvectorDrizzleDatabase;
+  let database: PgVectorTestDatabase;
+  let db: PgVectorDrizzleDatabase;
   const rows = [
     { id: 1, embedding: [1, 0, 0], sparse: '{1:1}/4', code: '1100' },
     { id: 2, embedding: [0.5, 0.5, 0], sparse: '{2:1,4:2}/4', code: '1010' },
@@ -195,7 +195,7 @@ describe('distance expressions on a real pgvector', () => {
     const { sql: text, params } = query.toSQL();
     const plan = await db.transaction(async (tx) => {
       await tx.execute(sql.raw('set local enable_seqscan = off'));
-      return (await rawRows(tx as unknown as PgvectorDrizzleDatabase, `explain ${text}`, params)).map((r) => String(r[0])).join('\n');
+      return (await rawRows(tx as unknown as PgVectorDrizzleDatabase, `explain ${text}`, params)).map((r) => String(r[0])).join('\n');
     });
     expect(plan).toMatch(/Index Scan using q_things_embedding_cosine on q_things/);
 
@@ -203,7 +203,7 @@ describe('distance expressions on a real pgvector', () => {
     const bqSql = bq.toSQL();
     const bqPlan = await db.transaction(async (tx) => {
       await tx.execute(sql.raw('set local enable_seqscan = off'));
-      return (await rawRows(tx as unknown as PgvectorDrizzleDatabase, `explain ${bqSql.sql}`, bqSql.params)).map((r) => String(r[0])).join('\n');
+      return (await rawRows(tx as unknown as PgVectorDrizzleDatabase, `explain ${bqSql.sql}`, bqSql.params)).map((r) => String(r[0])).join('\n');
     });
     expect(bqPlan).toMatch(/Index Scan using q_things_embedding_bq on q_things/);
   });

@@ -1,7 +1,7 @@
 import { eq, inArray, lt, type SQL } from 'drizzle-orm';
 import { integer, pgTable, index } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { clusteredVectors } from '@drizzle-pgvector/testing/data';
 import { hnswIndex, ivfflatIndex, nearest, nearestSql, vector, type NearestOptions } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
@@ -81,8 +81,8 @@ function exactIds(q: number, keep: (m: Meta) => boolean, k: number): number[] {
   return scored.slice(0, k).map((s) => s[1]);
 }
 
-let database: PgvectorTestDatabase;
-let db: PgvectorDrizzleDatabase;
+let database: PgVectorTestDatabase;
+let db: PgVectorDrizzleDatabase;
 
 beforeAll(async () => {
   database = await startTestDatabase({ serve: true });
@@ -192,6 +192,22 @@ describe("nearestSql reports the strategy, and the plan follows it", () => {
     const ivf = await plan(ivfItems, eq(ivfItems.c10, 7));
     expect(ivf.settings['ivfflat.iterative_scan']).toBe('relaxed_order');
     expect(Number(ivf.settings['ivfflat.probes'] ?? 1)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a filter whose index scan came back short is searched exactly next time (same values, while its estimate lives)', async () => {
+    // The 18 clusters farthest from query 0 (30 %, ≈ 9,000 rows) and a cluster that does not exist, so these values are
+    // this test's own: an index scan with its budget runs out among nearer clusters and comes back short.
+    const where = inArray(hnswItems.cluster, [...farSets[1]![0]!, 999]);
+    const before = await plan(hnswItems, where);
+    expect(before.strategy).toBe('index');
+    expect(before.fallback).toBeDefined();
+    const rows = await nearest(db, hnswItems.embedding, queries[0]!, { k: 10, where, select: { id: hnswItems.id } });
+    expect(rows.map((r) => r.id)).toEqual(exactIds(0, (m) => farSets[1]![0]!.has(m.cluster), 10));
+    const after = await plan(hnswItems, where);
+    expect(after.strategy).toBe('exact');
+    expect(after.reason).toMatch(/an index scan with this filter came back short in the last 60 s .*: exact search over them/);
+    // Other values of the same filter shape are not affected.
+    expect((await plan(hnswItems, inArray(hnswItems.cluster, [...farSets[1]![0]!, 998]))).strategy).toBe('index');
   });
 
   it("strategy forces a plan: 'exact' keeps the vector index out, 'index' uses it even for a selective filter", async () => {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { integer, pgTable, serial, text, timestamp, type PgTable } from 'drizzle-orm/pg-core';
 import { generateDrizzleJson, generateMigration } from '../drizzle-kit-api.js';
-import type { DriverName, PgvectorDrizzleDatabase, PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import type { DriverName, PgVectorDrizzleDatabase, PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import {
   asHalfvec,
   asVector,
@@ -117,7 +117,7 @@ export async function ddl(table: PgTable): Promise<{ tables: string[]; indexes: 
 }
 
 /** Create and fill {@link docs}, then build its indexes (IVFFlat needs the data first). */
-export async function loadDocs(database: PgvectorTestDatabase): Promise<DocRow[]> {
+export async function loadDocs(database: PgVectorTestDatabase): Promise<DocRow[]> {
   const { tables, indexes } = await ddl(docs);
   await database.query(`drop table if exists q_docs`);
   for (const s of tables) await database.query(s);
@@ -137,7 +137,7 @@ export async function loadDocs(database: PgvectorTestDatabase): Promise<DocRow[]
 }
 
 /** Run SQL text with `$n` parameters on `db` (a database or transaction) and return the rows as arrays. */
-export function rawRows(db: PgvectorDrizzleDatabase, text: string, params: readonly unknown[] = []): Promise<unknown[][]> {
+export function rawRows(db: PgVectorDrizzleDatabase, text: string, params: readonly unknown[] = []): Promise<unknown[][]> {
   return driverOf(db).query(text, [...params], (rows) => rows);
 }
 
@@ -151,12 +151,12 @@ export interface ExplainOptions {
 const ROLLBACK = new Error('rollback');
 
 /** EXPLAIN exactly the SQL `nearest` runs, with its SET LOCAL statements, in a transaction that is rolled back. */
-export async function explain(db: PgvectorDrizzleDatabase, plan: Pick<NearestPlan, 'sql' | 'params' | 'statements'>, options: ExplainOptions = {}): Promise<string> {
+export async function explain(db: PgVectorDrizzleDatabase, plan: Pick<NearestPlan, 'sql' | 'params' | 'statements'>, options: ExplainOptions = {}): Promise<string> {
   let text = '';
   await db
     .transaction(async (tx) => {
       await driverOf(tx).exec([...(options.setup ?? []), ...(options.withoutSettings ? [] : plan.statements)]);
-      const rows = await rawRows(tx as unknown as PgvectorDrizzleDatabase, `explain ${plan.sql}`, plan.params);
+      const rows = await rawRows(tx as unknown as PgVectorDrizzleDatabase, `explain ${plan.sql}`, plan.params);
       text = rows.map((r) => String(r[0])).join('\n');
       throw ROLLBACK;
     })
@@ -168,7 +168,7 @@ export async function explain(db: PgvectorDrizzleDatabase, plan: Pick<NearestPla
 
 /** Run `plan` (its SQL and its settings) with extra SET LOCAL statements first, in a rolled-back transaction. */
 export async function runPlan(
-  db: PgvectorDrizzleDatabase,
+  db: PgVectorDrizzleDatabase,
   plan: Pick<NearestPlan, 'sql' | 'params' | 'statements'>,
   options: ExplainOptions = {},
 ): Promise<unknown[][]> {
@@ -176,7 +176,7 @@ export async function runPlan(
   await db
     .transaction(async (tx) => {
       await driverOf(tx).exec([...(options.setup ?? []), ...(options.withoutSettings ? [] : plan.statements)]);
-      out = await rawRows(tx as unknown as PgvectorDrizzleDatabase, plan.sql, plan.params);
+      out = await rawRows(tx as unknown as PgVectorDrizzleDatabase, plan.sql, plan.params);
       throw ROLLBACK;
     })
     .catch((e: unknown) => {
@@ -186,7 +186,7 @@ export async function runPlan(
 }
 
 /** Drivers this backend offers: PGlite's own client on the pglite backend, and the two URL drivers everywhere. */
-export function driversFor(database: PgvectorTestDatabase): DriverName[] {
+export function driversFor(database: PgVectorTestDatabase): DriverName[] {
   return database.backend === 'pglite' ? ['pglite', 'node-postgres', 'postgres-js'] : ['node-postgres', 'postgres-js'];
 }
 

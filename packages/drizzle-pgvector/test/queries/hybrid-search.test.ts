@@ -1,7 +1,7 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { seededRandom, gaussian } from '@drizzle-pgvector/testing/data';
 import { hnswIndex, hybridSearch, hybridSearchSql, nearest, searchDocument, tsvector, vector } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
@@ -47,8 +47,8 @@ const rows = Array.from({ length: TOPICS * PER_TOPIC }, (_, i) => {
 const codeQueries = rows.filter((_, i) => i % 16 === 3).map((r) => ({ relevant: r.id, text: `zq${1000 + r.id - 1}`, vector: near(centres[r.topic]!, 0.35) }));
 const paraphraseQueries = rows.filter((_, i) => i % 16 === 9).map((r) => ({ relevant: r.id, text: 'something entirely different', vector: near(r.embedding, 0.05) }));
 
-let database: PgvectorTestDatabase;
-let db: PgvectorDrizzleDatabase;
+let database: PgVectorTestDatabase;
+let db: PgVectorDrizzleDatabase;
 
 beforeAll(async () => {
   database = await startTestDatabase({ serve: true });

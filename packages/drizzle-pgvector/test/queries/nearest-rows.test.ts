@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { integer, pgTable, serial, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { asHalfvec, hnswIndex, nearest, vector } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
 
@@ -20,7 +20,7 @@ const notes = pgTable(
 const other = pgTable('typed_other', { id: serial('id').primaryKey(), embedding: vector('embedding', { dimensions: 3 }) });
 const schema = { notes, other };
 
-let database: PgvectorTestDatabase<typeof schema>;
+let database: PgVectorTestDatabase<typeof schema>;
 
 beforeAll(async () => {
   database = await startTestDatabase({ schema });
@@ -52,7 +52,7 @@ describe('nearest rows without select', () => {
 
   it('select: table types rows without a schema-aware database, and checks it is the searched table', async () => {
     // The same database typed as one created without `schema` (drizzle({ client })).
-    const plain = database.db as unknown as PgvectorDrizzleDatabase;
+    const plain = database.db as unknown as PgVectorDrizzleDatabase;
     const untyped = await nearest(plain, notes.embedding, [1, 0, 0], { k: 1 });
     expectTypeOf(untyped[0]!).toEqualTypeOf<Record<string, unknown> & { distance: number }>();
     expect(untyped[0]!['title']).toBe('a');

@@ -5,7 +5,7 @@
  */
 import { integer, pgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { asHalfvec, binaryQuantize, bit, halfvec, nearest, nearestSql, SparseVector, sparsevec, vector } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
 
@@ -17,7 +17,7 @@ const points = pgTable('text_query_points', {
   code: bit('code', { dimensions: 3 }),
 });
 
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 
 beforeAll(async () => {
   database = await startTestDatabase();

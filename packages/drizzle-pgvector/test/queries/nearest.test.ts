@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { pgTable, serial } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import {
   asHalfvec,
   asVector,
@@ -22,8 +22,8 @@ import { cosine, docs, driversFor, explain, l2, loadDocs, rawRows, runPlan, type
 
 type AnyOptions = NearestOptions<NearestSelection | undefined>;
 
-let database: PgvectorTestDatabase;
-let db: PgvectorDrizzleDatabase;
+let database: PgVectorTestDatabase;
+let db: PgVectorDrizzleDatabase;
 let rows: DocRow[];
 let iterative: boolean;
 
@@ -361,7 +361,7 @@ describe('rows', () => {
 describe('settings never leak, and every driver gives the same rows', () => {
   const selection = { id: docs.id, lang: docs.lang, embedding: docs.embedding, half: docs.half, sparse: docs.sparse, code: docs.code };
 
-  async function gucs(target: PgvectorDrizzleDatabase): Promise<string[]> {
+  async function gucs(target: PgVectorDrizzleDatabase): Promise<string[]> {
     const [row] = await rawRows(target, `select current_setting('hnsw.ef_search'), current_setting('hnsw.iterative_scan'), current_setting('ivfflat.iterative_scan')`);
     return row!.map(String);
   }
@@ -418,7 +418,7 @@ describe('settings never leak, and every driver gives the same rows', () => {
 
   it('inside a caller transaction, the caller keeps its own settings', async () => {
     const seen = await db.transaction(async (tx) => {
-      const t = tx as unknown as PgvectorDrizzleDatabase;
+      const t = tx as unknown as PgVectorDrizzleDatabase;
       await tx.execute(sql.raw('SET LOCAL hnsw.ef_search = 55'));
       const found = await nearest(t, docs.embedding, q, { k: 3, metric: 'cosine', where: eq(docs.lang, 'en'), settings: { efSearch: 77 }, select: { id: docs.id } });
       return { found, after: await gucs(t) };

@@ -3,7 +3,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { pgTable, serial, text } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { hnswIndex, nearestSql, vector } from '../../src/index.js';
 
 /** The README's `nearestSql` + EXPLAIN example, run as written (issue 10: it used to fail with "there is no parameter $1"). */
@@ -11,7 +11,7 @@ const items = pgTable('readme_items', { id: serial('id').primaryKey(), lang: tex
   hnswIndex('readme_items_embedding_hnsw').on(t.embedding, 'cosine'),
 ]);
 
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 let pool: pg.Pool;
 beforeAll(async () => {
   database = await startTestDatabase({ serve: true });

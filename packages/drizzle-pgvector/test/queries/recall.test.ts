@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { integer, pgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { hnswIndex, ivfflatIndex, nearest, nearestSql, vector, type NearestOptions } from '../../src/index.js';
 import { versionAtLeast } from '../../src/internal.js';
 import { ddl, explain, gaussian, prng, runPlan } from './fixtures.js';
@@ -26,8 +26,8 @@ const points = pgTable(
   (t) => [hnswIndex('q_points_hnsw').on(t.embedding, 'l2'), ivfflatIndex('q_points_ivf').on(t.embedding, 'cosine').with({ lists: LISTS })],
 );
 
-let database: PgvectorTestDatabase;
-let db: PgvectorDrizzleDatabase;
+let database: PgVectorTestDatabase;
+let db: PgVectorDrizzleDatabase;
 let iterative: boolean;
 const random = prng(2024);
 const centers = Array.from({ length: CLUSTERS }, () => Array.from({ length: DIMS }, () => gaussian(random)));

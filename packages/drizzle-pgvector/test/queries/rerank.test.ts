@@ -2,7 +2,7 @@ import { lt } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { integer, pgTable, index, serial } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { clusteredVectors } from '@drizzle-pgvector/testing/data';
 import { asHalfvec, asVector, binaryQuantize, hnswIndex, nearest, nearestSql, subvector, vector, type NearestOptions } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
@@ -41,8 +41,8 @@ function exactIds(q: number, k: number, keep: (i: number) => boolean = () => tru
   return scored.slice(0, k).map((s) => s[1]);
 }
 
-let database: PgvectorTestDatabase;
-let db: PgvectorDrizzleDatabase;
+let database: PgVectorTestDatabase;
+let db: PgVectorDrizzleDatabase;
 
 beforeAll(async () => {
   database = await startTestDatabase({ serve: true });
@@ -129,6 +129,11 @@ describe('nearestSql: the re-ranked query and its settings', () => {
     const sub = await nearestSql(db, items.embedding, queries[0]!, { k: 5, metric: 'cosine', rerank: { via: subvector(items.embedding, 1, 128), candidates: 50 } });
     expect(sub.sql).toContain(`<=> subvector($1::vector(${DIMS}), 1, 128)::vector(128) limit 50`);
     expect(await explain(db, sub)).toMatch(/Index Scan using rr_items_sub/);
+  });
+
+  it('options with a target serialise to JSON (a target writes its label)', () => {
+    const options = { k: 10, rerank: { via: binaryQuantize(items.embedding) } };
+    expect(JSON.parse(JSON.stringify(options))).toEqual({ k: 10, rerank: { via: `binaryQuantize("rr_items"."embedding", ${DIMS})` } });
   });
 
   it('default candidates follow the catalog rule (binary quantization: 20·k, at least 100)', async () => {

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestConnection, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
-import { SETTINGS, validateVectorSettings, vectorSettingsSql, withVectorSettings, type VectorSettings } from '../../src/index.js';
+import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestConnection, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
+import { SETTINGS } from '../../src/catalog/public.js';
+import { validateVectorSettings, vectorSettingsSql, withVectorSettings, type VectorSettings } from '../../src/index.js';
 import { checkSettingsVersion } from '../../src/internal.js';
 import { expectCode, expectCodeAsync } from '../helpers.js';
 import { driversFor, rawRows } from '../queries/fixtures.js';
@@ -13,7 +14,7 @@ const ALL_GUCS = SETTINGS.map((s) => s.guc);
  * The current value of every pgvector GUC on this db/transaction's connection. The vector literal loads the
  * pgvector library in that session first (a fresh server connection only knows the GUCs once it is loaded).
  */
-async function current(db: PgvectorDrizzleDatabase): Promise<Record<string, string>> {
+async function current(db: PgVectorDrizzleDatabase): Promise<Record<string, string>> {
   const [row] = await rawRows(db, `select '[1]'::vector is not null, ${ALL_GUCS.map((g) => `current_setting('${g}')`).join(', ')}`);
   return Object.fromEntries(ALL_GUCS.map((g, i) => [g, String(row![i + 1])]));
 }
@@ -21,9 +22,9 @@ async function current(db: PgvectorDrizzleDatabase): Promise<Record<string, stri
 const DEFAULTS = Object.fromEntries(SETTINGS.map((s) => [s.guc, String(s.default)]));
 
 /** A Drizzle db without a connection that records every query it is asked to run. */
-function recordingDb(): { db: PgvectorDrizzleDatabase; queries: string[] } {
+function recordingDb(): { db: PgVectorDrizzleDatabase; queries: string[] } {
   const queries: string[] = [];
-  const db = drizzle.mock({ logger: { logQuery: (query: string) => void queries.push(query) } }) as unknown as PgvectorDrizzleDatabase;
+  const db = drizzle.mock({ logger: { logQuery: (query: string) => void queries.push(query) } }) as unknown as PgVectorDrizzleDatabase;
   return { db, queries };
 }
 
@@ -100,8 +101,8 @@ describe('validateVectorSettings', () => {
 });
 
 describe('settings on a real pgvector', () => {
-  let database: PgvectorTestDatabase;
-  let single: PgvectorTestConnection;
+  let database: PgVectorTestDatabase;
+  let single: PgVectorTestConnection;
 
   beforeAll(async () => {
     database = await startTestDatabase({ serve: true });
@@ -134,7 +135,7 @@ describe('settings on a real pgvector', () => {
   it('vectorSettingsSql statements run inside a transaction and are gone after it', async () => {
     const inside = await single.db.transaction(async (tx) => {
       for (const statement of vectorSettingsSql({ efSearch: 123, probes: 7 })) await tx.execute(statement);
-      return current(tx as unknown as PgvectorDrizzleDatabase);
+      return current(tx as unknown as PgVectorDrizzleDatabase);
     });
     expect(inside['hnsw.ef_search']).toBe('123');
     expect(inside['ivfflat.probes']).toBe('7');
@@ -151,7 +152,7 @@ describe('settings on a real pgvector', () => {
       maxProbes: 99,
       ivfflatIterativeScan: 'relaxed_order',
     };
-    const inside = await withVectorSettings(single.db, settings, (tx) => current(tx as unknown as PgvectorDrizzleDatabase));
+    const inside = await withVectorSettings(single.db, settings, (tx) => current(tx as unknown as PgVectorDrizzleDatabase));
     expect(inside).toEqual({
       'hnsw.ef_search': '100',
       'hnsw.iterative_scan': 'relaxed_order',
@@ -166,8 +167,8 @@ describe('settings on a real pgvector', () => {
 
   it('returns the callback result and runs it in one transaction', async () => {
     const result = await withVectorSettings(single.db, { efSearch: 50 }, async (tx) => {
-      const [a] = await rawRows(tx as unknown as PgvectorDrizzleDatabase, 'select txid_current()');
-      const [b] = await rawRows(tx as unknown as PgvectorDrizzleDatabase, 'select txid_current()');
+      const [a] = await rawRows(tx as unknown as PgVectorDrizzleDatabase, 'select txid_current()');
+      const [b] = await rawRows(tx as unknown as PgVectorDrizzleDatabase, 'select txid_current()');
       return { a: String(a![0]), b: String(b![0]) };
     });
     expect(result.a).toBe(result.b);
@@ -191,9 +192,9 @@ describe('settings on a real pgvector', () => {
 
   it('in an enclosing transaction, restores the enclosing values after returning and after throwing', async () => {
     const seen = await single.db.transaction(async (tx) => {
-      const t = tx as unknown as PgvectorDrizzleDatabase;
+      const t = tx as unknown as PgVectorDrizzleDatabase;
       await tx.execute(sql.raw('SET LOCAL hnsw.ef_search = 55'));
-      const inner = await withVectorSettings(t, { efSearch: 77, iterativeScan: 'strict_order' }, (sp) => current(sp as unknown as PgvectorDrizzleDatabase));
+      const inner = await withVectorSettings(t, { efSearch: 77, iterativeScan: 'strict_order' }, (sp) => current(sp as unknown as PgVectorDrizzleDatabase));
       const afterReturn = await current(t);
       await withVectorSettings(t, { efSearch: 88 }, async () => {
         throw new Error('inner');
@@ -227,7 +228,7 @@ describe('settings on a real pgvector', () => {
         const results = await Promise.all(
           Array.from({ length: 50 }, (_, i) =>
             withVectorSettings(pool.db, { efSearch: 100 + i, probes: 1 + i }, async (tx) => {
-              const t = tx as unknown as PgvectorDrizzleDatabase;
+              const t = tx as unknown as PgVectorDrizzleDatabase;
               const [first] = await rawRows(t, `select current_setting('hnsw.ef_search'), current_setting('ivfflat.probes')`);
               await rawRows(t, 'select pg_sleep(0.002)'); // let the other transactions interleave
               const [second] = await rawRows(t, `select current_setting('hnsw.ef_search'), current_setting('ivfflat.probes')`);
@@ -252,7 +253,7 @@ describe('settings on a real pgvector', () => {
       const connection = await database.connect(driver, { max: 1 });
       try {
         const inside = await withVectorSettings(connection.db, { efSearch: 64, ivfflatIterativeScan: 'relaxed_order' }, (tx) =>
-          current(tx as unknown as PgvectorDrizzleDatabase),
+          current(tx as unknown as PgVectorDrizzleDatabase),
         );
         expect(inside['hnsw.ef_search'], driver).toBe('64');
         expect(inside['ivfflat.iterative_scan'], driver).toBe('relaxed_order');

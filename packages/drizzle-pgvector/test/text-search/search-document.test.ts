@@ -7,7 +7,7 @@
 import { desc, sql, type SQL } from 'drizzle-orm';
 import { PgDialect, getTableConfig, index, integer, pgTable, serial, text, varchar } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { rowsOf, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { PgVectorError, searchDocument, tsvector } from '../../src/index.js';
 import { QUOTED_KEYWORDS } from '../../src/text-search/quoted-keywords.js';
 import { drizzleLine } from '../../src/internal.js';
@@ -111,7 +111,7 @@ describe('changing the document of an indexed column', () => {
 });
 
 describe('tsvector on a real database', () => {
-  let database: PgvectorTestDatabase;
+  let database: PgVectorTestDatabase;
   beforeAll(async () => {
     database = await startTestDatabase();
     await database.query('drop table if exists ts_doc_articles');

@@ -1,6 +1,6 @@
 import { generateDrizzleJson, generateMigration } from '../drizzle-kit-api.js';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import type { PgvectorDrizzleDatabase, PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import type { PgVectorDrizzleDatabase, PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { gaussian, seededRandom } from '@drizzle-pgvector/testing/data';
 
 /**
@@ -50,12 +50,12 @@ export async function ddl(table: PgTable): Promise<{ tables: string[]; indexes: 
 
 /** Create `table`, insert `rows` with `db.insert(...).values(chunk)` in chunks of 500, then build its indexes and analyze. */
 export async function load<T extends PgTable>(
-  database: PgvectorTestDatabase,
+  database: PgVectorTestDatabase,
   table: T,
   name: string,
   rows: readonly T['$inferInsert'][],
 ): Promise<void> {
-  const db = database.db as PgvectorDrizzleDatabase;
+  const db = database.db as PgVectorDrizzleDatabase;
   const { tables, indexes } = await ddl(table);
   await database.query(`drop table if exists "${name}"`);
   for (const s of tables) await database.query(s);

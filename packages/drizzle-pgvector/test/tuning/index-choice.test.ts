@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { integer, pgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { hnswIndex, ivfflatIndex, measureRecall, tuneSearch, vector } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
 import { clustered, load } from './data.js';
@@ -24,7 +24,7 @@ const both = pgTable(
 );
 
 const data = clustered({ dims: DIMS, clusters: 50, spread: 1, seed: 13 });
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 
 beforeAll(async () => {
   database = await startTestDatabase();

@@ -1,7 +1,7 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { rowsOf, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { asHalfvec, binaryQuantize, hnswIndex, measureRecall, nearestSql, vector } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
 import { clustered, load } from './data.js';
@@ -28,7 +28,7 @@ const loose = pgTable('r_loose', { name: text('name').notNull(), embedding: vect
 ]);
 
 const data = clustered({ dims: DIMS, clusters: 50, spread: 1, seed: 11 });
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 
 beforeAll(async () => {
   database = await startTestDatabase({ serve: true });

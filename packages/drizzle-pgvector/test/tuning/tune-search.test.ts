@@ -1,6 +1,6 @@
 import { integer, pgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { EF_SEARCH_CANDIDATES, hnswIndex, ivfflatIndex, measureRecall, tuneSearch, vector, type TuneSearchResult } from '../../src/index.js';
 import { clustered, load } from './data.js';
 
@@ -25,7 +25,7 @@ const points = pgTable(
 );
 
 const data = clustered({ dims: DIMS, clusters: 100, spread: 1, seed: 7 });
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 
 /** The closing-note table: the curve and the validation runs. */
 function table(result: TuneSearchResult): string {

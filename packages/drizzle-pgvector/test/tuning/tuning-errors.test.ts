@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgvectorDrizzleDatabase, type PgvectorTestDatabase } from '@drizzle-pgvector/testing';
+import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { hnswIndex, ivfflatIndex, measureRecall, tuneSearch, vector, type PgVectorErrorCode } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
 import { clustered, load } from './data.js';
@@ -26,11 +26,11 @@ const keyless = pgTable('e_keyless', { name: text('name'), embedding: vector('em
 ]);
 
 const data = clustered({ dims: DIMS, clusters: 4, spread: 1, seed: 5 });
-let database: PgvectorTestDatabase;
+let database: PgVectorTestDatabase;
 let sent: string[] = [];
 
 /** The real database, but any attempt to send SQL is recorded (and refused): these calls must fail before SQL. */
-function guarded(): PgvectorDrizzleDatabase {
+function guarded(): PgVectorDrizzleDatabase {
   const db = database.db;
   return new Proxy(db, {
     get(target, key, receiver) {
@@ -67,7 +67,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function rejected(run: (db: PgvectorDrizzleDatabase) => Promise<unknown>, code: PgVectorErrorCode, ...fragments: string[]): Promise<void> {
+async function rejected(run: (db: PgVectorDrizzleDatabase) => Promise<unknown>, code: PgVectorErrorCode, ...fragments: string[]): Promise<void> {
   sent = [];
   const before = await database.query<{ n: number }>('select count(*)::int as n from e_items');
   const error = await expectCodeAsync(() => run(guarded()), code);
@@ -96,7 +96,7 @@ describe('bad input is rejected with a code before any SQL', () => {
     await rejected((db) => tuneSearch(db, small.embedding, { targetRecall: 0.9, k: 5, settings: { efSearch: 10 } } as never), 'INVALID_TUNING_OPTION', "unknown option 'settings'");
     await rejected((db) => measureRecall(db, small.embedding, { k: 5, where: 'id > 3' as never }), 'INVALID_TUNING_OPTION', 'where must be an SQL condition');
     await rejected((db) => measureRecall(db, small.embedding, null as never), 'INVALID_TUNING_OPTION', 'options must be an object');
-    await rejected(() => measureRecall({} as never, small.embedding, { k: 5 }), 'INVALID_TUNING_OPTION', 'db must be a Drizzle');
+    await rejected(() => measureRecall({} as never, small.embedding, { k: 5 }), 'INVALID_DATABASE', 'db must be a Drizzle');
   });
 
   it('query vectors are validated by the target, naming the bad one', async () => {

@@ -3,7 +3,7 @@ import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 import { describeError, PgVectorTestError } from '../errors.js';
 import { DEFAULT_MAX_CONNECTIONS, runAll } from '../support.js';
-import type { PgvectorDrizzleDatabase, Primary, StartOptions } from '../types.js';
+import type { PgVectorDrizzleDatabase, Primary, StartOptions } from '../types.js';
 import { drizzleConfig } from '../drizzle-config.js';
 
 /**
@@ -39,7 +39,7 @@ export async function startPglite(options: StartOptions<Record<string, unknown>>
       url = `postgres://postgres@${server.getServerConn()}/postgres`;
     }
     const { drizzle } = await import('drizzle-orm/pglite');
-    const db = drizzle(drizzleConfig(pglite, options.schema) as never) as unknown as PgvectorDrizzleDatabase<
+    const db = drizzle(drizzleConfig(pglite, options.schema) as never) as unknown as PgVectorDrizzleDatabase<
       Record<string, unknown>
     >;
     const instance = pglite;

@@ -1,6 +1,6 @@
 import { describeError, PgVectorTestError, redactUrl } from '../errors.js';
 import { CONNECT_TIMEOUT_MS, createPgPool, runAll } from '../support.js';
-import type { PgvectorDrizzleDatabase, Primary, StartOptions } from '../types.js';
+import type { PgVectorDrizzleDatabase, Primary, StartOptions } from '../types.js';
 import { drizzleConfig } from '../drizzle-config.js';
 
 /**
@@ -51,7 +51,7 @@ export async function startOnServer(
 
   const pool = createPgPool(pg.Pool, url, undefined);
   const { drizzle } = await import('drizzle-orm/node-postgres');
-  const db = drizzle(drizzleConfig(pool, options.schema) as never) as unknown as PgvectorDrizzleDatabase<
+  const db = drizzle(drizzleConfig(pool, options.schema) as never) as unknown as PgVectorDrizzleDatabase<
     Record<string, unknown>
   >;
   return {

@@ -2,13 +2,13 @@ import { asc, eq, l2Distance, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '../../src/index.js';
+import { rowsOf, startTestDatabase, type PgVectorTestDatabase } from '../../src/index.js';
 import { expectTestError } from '../helpers.js';
 import { CREATE_ITEMS, items, schema } from '../schema.js';
 
 // pglite-specific (serve: true): always explicit backend 'pglite', whatever PGVECTOR_TEST_BACKEND says.
 describe('startTestDatabase({ backend: "pglite", serve: true })', () => {
-  let database: PgvectorTestDatabase<typeof schema>;
+  let database: PgVectorTestDatabase<typeof schema>;
 
   beforeAll(async () => {
     database = await startTestDatabase({ backend: 'pglite', serve: true, maxConnections: 8, schema });

@@ -1,13 +1,13 @@
 import { asc, l2Distance, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { rowsOf, startTestDatabase, type DriverName, type PgvectorTestDatabase } from '../../src/index.js';
+import { rowsOf, startTestDatabase, type DriverName, type PgVectorTestDatabase } from '../../src/index.js';
 import { expectTestError } from '../helpers.js';
 import { CREATE_ITEMS, items, schema } from '../schema.js';
 
 // pglite-specific: always explicit backend 'pglite', whatever PGVECTOR_TEST_BACKEND says.
 describe('startTestDatabase({ backend: "pglite" })', () => {
-  let database: PgvectorTestDatabase<typeof schema>;
+  let database: PgVectorTestDatabase<typeof schema>;
 
   beforeAll(async () => {
     database = await startTestDatabase({ backend: 'pglite', schema });

@@ -1,7 +1,7 @@
 import { asc, l2Distance, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { rowsOf, startTestDatabase, type PgvectorTestDatabase } from '../../src/index.js';
+import { rowsOf, startTestDatabase, type PgVectorTestDatabase } from '../../src/index.js';
 import { closedPort, expectTestError } from '../helpers.js';
 import { CREATE_ITEMS, items, schema } from '../schema.js';
 
@@ -12,8 +12,8 @@ afterEach(() => {
 // The url backend is exercised against a real pgvector server that always exists here:
 // a PGlite served over loopback by this package (pglite backend, serve: true).
 describe('backend "url" (against a served PGlite)', () => {
-  let host: PgvectorTestDatabase;
-  let database: PgvectorTestDatabase<typeof schema>;
+  let host: PgVectorTestDatabase;
+  let database: PgVectorTestDatabase<typeof schema>;
 
   beforeAll(async () => {
     host = await startTestDatabase({ backend: 'pglite', serve: true, createExtension: false, maxConnections: 24 });

@@ -1,6 +1,7 @@
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { chooseIndex, columnDimensions, getVectorIndexes, operatorClassFor, type ColumnDimensionsReport, type VectorIndexStatus, type VectorType } from 'drizzle-pgvector';
+import { chooseIndex, columnDimensions, declaredVectorIndexes, type ColumnDimensionsReport, type VectorIndexStatus, type VectorType } from 'drizzle-pgvector';
+import { operatorClassFor } from 'drizzle-pgvector/catalog';
 import type { SchemaTable } from '../../config/load-schema.js';
 
 import { finding, type Finding } from './findings.js';
@@ -106,7 +107,7 @@ export async function inspectColumns(
       );
     }
     if (distribution && distribution.dimensions.length > 0) {
-      const declaredNames = new Set(t ? getVectorIndexes(t.table).map((i) => i.name) : []);
+      const declaredNames = new Set(t ? declaredVectorIndexes(t.table).map((i) => i.name) : []);
       const missing = distribution.indexes.filter((s) => !declaredNames.has(s.name));
       if (missing.length > 0) {
         findings.push(
@@ -133,7 +134,12 @@ export async function inspectColumns(
             'warning',
             'unindexed-column',
             subject,
-            `${subject} (${count} rows of ${type}(${dimensions})) has no vector index: every nearest-neighbour query scans the whole table. ${choice.reasons.map((r) => r.message).join(' ')} Use the metric your queries order by.`,
+            `${subject} (${count} rows of ${type}(${dimensions})) has no vector index: every nearest-neighbour query scans the whole table. ${choice.reasons.map((r) => r.message).join(' ')} Use the metric your queries order by.` +
+              (choice.rerank ? ` Search through the column with rerank: { via: binaryQuantize(${c.table}.${c.column}) } (exact distances on the full vectors).` : '') +
+              ` Build memory / index size: ${choice.alternatives
+                .filter((a) => a.method === 'hnsw')
+                .map((a) => `${a.target === 'column' ? `${a.indexedType}(${a.indexedDimensions})` : `${a.target} → ${a.indexedType}`} ${a.maintenanceWorkMem} / ${a.indexSize}`)
+                .join('; ')}.`,
             [`CREATE INDEX CONCURRENTLY ${quote(name)} ON ${quote(c.schema)}.${quote(c.table)} USING ${method} (${expr} ${opclass});`],
             `${method}Index('${name}').on(${target}, '${choice.indexedType === 'bit' ? 'hamming' : 'cosine'}')`,
           ),

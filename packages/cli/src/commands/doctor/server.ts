@@ -1,4 +1,4 @@
-import { SETTINGS } from 'drizzle-pgvector';
+import { SETTINGS } from 'drizzle-pgvector/catalog';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { finding, type Finding } from './findings.js';
 import { rows, sql } from './rows.js';

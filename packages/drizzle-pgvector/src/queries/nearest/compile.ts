@@ -49,6 +49,8 @@ export interface Prepared {
   decision: Decision;
   /** The exact search to run when the index scan returns fewer than `k` rows (filtered auto searches). */
   fallback: Shape | undefined;
+  /** Called when the index scan came back short: the filter's next searches (same values) go exact for a while. */
+  cameBackShort: (() => void) | undefined;
   k: number;
 }
 
@@ -120,9 +122,10 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
   const decisionBase = { requested: opts.strategy, hasWhere, userSettings: opts.settings, indexes: search.indexes, partialMatch, k: scanK };
   let estimate;
   let version: string | undefined;
+  let estimates: FilterEstimates | undefined;
   if (needsEstimate(decisionBase)) {
     version = await getVersion();
-    const estimates = estimatesFor(dialect, target, context, whereText!, whereStart);
+    estimates = estimatesFor(dialect, target, context, whereText!, whereStart);
     const pending = estimates.rows(driver, params.slice(whereStart, whereStart + estimates.params));
     const rows = pending instanceof Promise ? await pending : pending;
     if (Number.isFinite(rows.filtered) && Number.isFinite(rows.table)) estimate = rows;
@@ -137,7 +140,8 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
     const exact = shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, false, FALLBACK_DECISION, getVersion);
     fallback = exact instanceof Promise ? await exact : exact;
   }
-  return { shape, params, mapRows: selection.dynamic ? makeMapper(expressions) : shape.mapRows, decision, fallback, k: opts.k };
+  const cameBackShort = fallback === undefined || estimates === undefined ? undefined : () => estimates.markShort(params.slice(whereStart, whereStart + estimates.params));
+  return { shape, params, mapRows: selection.dynamic ? makeMapper(expressions) : shape.mapRows, decision, fallback, cameBackShort, k: opts.k };
 }
 
 const BUDGETS = new BoundedCaches<ReturnType<typeof budgetFor>>(MAX_SHAPES_PER_DB);
@@ -331,7 +335,10 @@ function buildShape(input: {
         ? `(${distanceText}) + 0`
         : distanceText;
   let conditions = conditionsText(dialect, rerank?.via ?? target, input.whereText);
-  if (rerank !== undefined && target.predicate !== undefined && rerank.via.predicate === undefined) conditions += ` and ${compileStatic(dialect, target.predicate, 'a target predicate')}`;
+  if (rerank !== undefined && target.predicate !== undefined) {
+    const own = compileStatic(dialect, target.predicate, 'a target predicate');
+    if (!conditions.includes(own)) conditions += ` and ${own}`;
+  }
   const inner =
     `select ${[`${distanceText} as "distance"`, ...fieldTexts].join(', ')} from ${compileStatic(dialect, sql`${table}`, 'a table')}` +
     ` where ${conditions} order by ${order} limit ${rerank?.candidates ?? input.k}`;

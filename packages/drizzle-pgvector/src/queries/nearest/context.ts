@@ -1,7 +1,7 @@
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { metricsFor, type Metric } from '../../catalog/index.js';
 import { pgVectorError } from '../../errors/index.js';
-import { getVectorIndexes, type VectorIndexInfo } from '../../indexes/index.js';
+import { declaredVectorIndexes, type VectorIndexInfo } from '../../indexes/index.js';
 import { operatorClassForTarget, type VectorTarget } from '../../targets/index.js';
 import { BoundedCaches } from './bounded-cache.js';
 import { idOf } from './selection.js';
@@ -50,7 +50,7 @@ export function contextFor(fn: string, target: VectorTarget, metric: Metric | un
 
 /** Resolve the metric (given or inferred from the target's indexes) and the indexes the query is shaped for. */
 function resolveMetric(fn: string, target: VectorTarget, table: PgTable, metric: Metric | undefined): { metric: Metric; indexes: VectorIndexInfo[] } {
-  const matching = getVectorIndexes(table).filter((i) => i.target.matches(target));
+  const matching = declaredVectorIndexes(table).filter((i) => i.target.matches(target));
   if (metric !== undefined) {
     operatorClassForTarget(target, metric, `${fn}(${target.label})`);
     return { metric, indexes: matching.filter((i) => i.metric === metric) };
@@ -78,7 +78,7 @@ function resolveMetric(fn: string, target: VectorTarget, table: PgTable, metric:
 
 /** The index named by `{ index }`: declared on the table, on this target, with the given metric (if any). */
 function namedIndex(fn: string, target: VectorTarget, table: PgTable, metric: Metric | undefined, name: string): { metric: Metric; indexes: VectorIndexInfo[] } {
-  const declared = getVectorIndexes(table);
+  const declared = declaredVectorIndexes(table);
   const found = declared.find((i) => i.name === name);
   if (found === undefined) {
     throw pgVectorError(

@@ -13,6 +13,8 @@ import type { RowEstimate } from './strategy.js';
 interface Cached {
   readonly rows: number;
   readonly at: number;
+  /** An index scan with these values came back short (reset when the estimate expires). */
+  short?: boolean;
 }
 
 /** @internal A filter's estimate statements and its cached estimates (one per query shape). */
@@ -36,7 +38,7 @@ export class FilterEstimates {
     const hit = key === undefined ? undefined : this.byParams.get(key);
     const filtered = hit !== undefined && now - hit.at < FILTERED_SEARCH.estimateTtlMs ? hit.rows : undefined;
     const table = this.tableRows !== undefined && now - this.tableRows.at < FILTERED_SEARCH.estimateTtlMs ? this.tableRows.rows : undefined;
-    if (filtered !== undefined && table !== undefined) return { filtered, table };
+    if (filtered !== undefined && table !== undefined) return hit!.short === true ? { filtered, table, short: true } : { filtered, table };
     return Promise.all([
       filtered ??
         explainRows(driver, this.filtered, params).then((rows) => {
@@ -49,6 +51,13 @@ export class FilterEstimates {
           return rows;
         }),
     ]).then(([f, t]) => ({ filtered: f, table: t }));
+  }
+
+  /** Remember that an index scan with these values came back short (forgotten when their estimate expires). */
+  markShort(params: readonly unknown[]): void {
+    const key = paramsKey(params);
+    const hit = key === undefined ? undefined : this.byParams.get(key);
+    if (hit !== undefined) hit.short = true;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { QUANTIZED_SEARCH, type Metric, type QuantizedKind } from '../../catalog/index.js';
 import { pgVectorError } from '../../errors/index.js';
-import { getVectorIndexes, type VectorIndexInfo } from '../../indexes/index.js';
+import { declaredVectorIndexes, type VectorIndexInfo } from '../../indexes/index.js';
 import type { VectorTarget } from '../../targets/index.js';
 import { BoundedCaches } from './bounded-cache.js';
 import { contextFor, MAX_CONTEXTS_PER_COLUMN, type TargetContext } from './context.js';
@@ -35,6 +35,11 @@ const isQuantized = (target: VectorTarget): boolean => QUANTIZED.includes(target
 const isFullPrecision = (target: VectorTarget): boolean => target.kind === 'column' || target.kind === 'asVector';
 const sameColumn = (a: VectorTarget, b: VectorTarget): boolean =>
   a.column === b.column || (a.column.table === b.column.table && a.column.name === b.column.name);
+/** `via` is computed from the searched vectors: same column, and dimensions that fit the searched target's. */
+const fits = (via: VectorTarget, target: VectorTarget): boolean =>
+  sameColumn(via, target) &&
+  target.dimensions !== undefined &&
+  (via.kind === 'subvector' ? via.start! + via.dimensions! - 1 <= target.dimensions : via.dimensions === target.dimensions);
 
 const SEARCHES = new BoundedCaches<SearchContexts>(MAX_CONTEXTS_PER_COLUMN);
 
@@ -65,15 +70,15 @@ function explicit(fn: string, target: VectorTarget, via: VectorTarget, opts: Val
       { option: 'rerank', target: target.label },
     );
   }
-  if (!isQuantized(via) || !sameColumn(via, target)) {
+  if (!isQuantized(via) || !fits(via, target)) {
     throw pgVectorError(
       'INVALID_QUERY_OPTION',
-      `${fn}(${target.label}): rerank.via must be binaryQuantize, asHalfvec or subvector of the searched column ${target.label}, got ${via.label}.`,
+      `${fn}(${target.label}): rerank.via must be binaryQuantize, asHalfvec or subvector of the searched column ${target.label}, got ${via.label}${sameColumn(via, target) && isQuantized(via) ? ` (its dimensions do not fit ${target.sqlType})` : ''}.`,
       { option: 'rerank.via', via: via.label, target: target.label, allowed: QUANTIZED },
     );
   }
   const table = target.column.table as PgTable;
-  const declared = getVectorIndexes(table);
+  const declared = declaredVectorIndexes(table);
   const viaIndexes = declared.filter((i) => i.target.matches(via));
   // The full column's metric: given, else from its own indexes, else from a same-metric index on via.
   let metric = opts.metric;
@@ -86,8 +91,8 @@ function explicit(fn: string, target: VectorTarget, via: VectorTarget, opts: Val
 /** No `rerank`: a quantized index on the same column serves the search when no index on the column itself does. */
 function automatic(fn: string, target: VectorTarget, opts: Validated): SearchContexts {
   const table = target.column.table as PgTable;
-  const declared = getVectorIndexes(table);
-  const quantized = declared.filter((i) => isQuantized(i.target) && sameColumn(i.target, target) && i.target.predicate === target.predicate);
+  const declared = declaredVectorIndexes(table);
+  const quantized = declared.filter((i) => isQuantized(i.target) && fits(i.target, target));
   if (opts.index !== undefined) {
     const named = quantized.find((i) => i.name === opts.index);
     if (named === undefined) return { outer: contextFor(fn, target, opts.metric, opts.index), rerank: undefined };

@@ -21,10 +21,17 @@ import type { DefaultNearestRow, NearestOptions, NearestPlan, NearestQuery, Near
  *   index with an iterative scan (HNSW `strict_order`, IVFFlat `relaxed_order` + re-sort) and a budget sized to the
  *   selectivity f (`ef_search ≈ 2k/f`, `max_scan_tuples ≈ 10k/f`, IVFFlat probes holding ≈ 8k matches and
  *   `max_probes` ≈ 10k), re-run exactly when it returns fewer than k rows — which is what a filter whose rows lie
- *   away from the query does once its budget runs out. A declared partial index whose condition is the filter is searched
+ *   away from the query does once its budget runs out; that filter (same values, ≤ 10,000 rows) is then searched
+ *   exactly for as long as its estimate is cached. A declared partial index whose condition is the filter is searched
  *   as an unfiltered index. Explicit `settings` win (index scan; the budget fills only what you left out);
  *   `strategy: 'exact' | 'index'` forces one. `k` above `ef_search` raises `ef_search` to `k`; above 1000 it uses
  *   `strict_order`. {@link nearestSql} reports `strategy`, `reason`, `estimatedRows`, `statements`, `notes`.
+ * - **Big embeddings, re-ranked** (`rerank: { via, candidates? }`): the scan orders by an index on a smaller
+ *   representation of the column — `binaryQuantize(col)` (Hamming), `asHalfvec(col)`, `subvector(col, 1, n)` —
+ *   for `candidates` rows (default from the catalog's `QUANTIZED_SEARCH`, e.g. 40·k for binary quantization), with
+ *   `ef_search` raised to cover them; the outer query re-orders those by the exact distance on the full column and
+ *   keeps `k`. `distance` is exact; `where` applies in the scan, thresholds to the exact distance. A column whose
+ *   only declared index (for the metric) is such an expression index is searched through it automatically.
  * - **No silent exact scans**: a search no declared index serves is reported in `notes`; `requireIndex: true`
  *   makes it `NO_USABLE_INDEX`. `index: 'name'` picks among several indexes on one target.
  * - **Settings** (yours and the automatic ones) are applied with `SET LOCAL` in a transaction around the query
@@ -66,6 +73,14 @@ import type { DefaultNearestRow, NearestOptions, NearestPlan, NearestQuery, Near
  * // ) as "nn" where "nn"."distance" <= $2 order by "nn"."distance"          -- $2 = 0.25 (1 - 0.75)
  * // COMMIT
  * // a filter keeping ≈ 300 rows: exact, `order by ("items"."embedding" <=> $1::vector(3)) + 0 limit 10`, no transaction
+ *
+ * // 1536-d embeddings indexed as bits: hnswIndex('docs_bq').on(binaryQuantize(t.embedding), 'hamming')
+ * await nearest(db, docs.embedding, q, { k: 10, metric: 'cosine', rerank: { via: binaryQuantize(docs.embedding) } });
+ * // BEGIN; SET LOCAL hnsw.ef_search = 400
+ * // select "nn"."distance", … from (
+ * //   select "docs"."embedding" <=> $1::vector(1536) as "distance", … from "docs" where "docs"."embedding" is not null
+ * //   order by (binary_quantize("docs"."embedding")::bit(1536)) <~> binary_quantize($1::vector(1536))::bit(1536) limit 400
+ * // ) as "nn" order by "nn"."distance" limit 10
  * ```
  */
 export async function nearest<
@@ -73,12 +88,15 @@ export async function nearest<
   TTarget extends VectorTargetInput,
   TSelect extends NearestSelection | PgTable | undefined = undefined,
 >(db: TDb, target: TTarget, query: NearestQuery, options: NearestOptions<TSelect>): Promise<NearestRow<TSelect, DefaultNearestRow<TDb, TTarget>>[]> {
-  const { shape, params, mapRows, fallback, k } = await prepare('nearest', db, target, query, options);
+  const { shape, params, mapRows, fallback, cameBackShort, k } = await prepare('nearest', db, target, query, options);
   type Rows = NearestRow<TSelect, DefaultNearestRow<TDb, TTarget>>[];
   if (fallback === undefined) return runShape(db, shape, params, mapRows) as Promise<Rows>;
   const rows = await runShape(db, shape, params, mapRows);
-  // An index scan that came back short (its budget ran out before k rows passed the filter): search exactly.
-  return (rows.length < k ? await runShape(db, fallback, params, mapRows) : rows) as Rows;
+  if (rows.length >= k) return rows as Rows;
+  // An index scan that came back short (its budget ran out before k rows passed the filter): search exactly, and
+  // search this filter exactly while its estimate lives (see FILTERED_SEARCH.shortExactMaxRows).
+  cameBackShort?.();
+  return (await runShape(db, fallback, params, mapRows)) as Rows;
 }
 
 function runShape(db: AnyPgDatabase, shape: Shape, params: readonly unknown[], mapRows: Prepared['mapRows']): Promise<Record<string, unknown>[]> {

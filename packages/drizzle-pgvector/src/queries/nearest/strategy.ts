@@ -18,6 +18,8 @@ export type NearestStrategyOption = 'auto' | NearestStrategy;
 export interface RowEstimate {
   readonly filtered: number;
   readonly table: number;
+  /** An index scan with this filter and these values came back short within the estimate's lifetime. */
+  readonly short?: boolean;
 }
 
 /** @internal The decision and what it adds to the search's settings. */
@@ -75,6 +77,16 @@ export function decide(input: DecisionInput, budgetOf: (estimate: RowEstimate) =
     return {
       strategy: 'exact',
       reason: () => `${rows(estimate)} (≤ ${FILTERED_SEARCH.exactMaxRows}): exact search over them through the filter's own plan`,
+      estimate,
+      budget: NONE,
+      fallback: false,
+    };
+  }
+  if (auto && !explicit && estimate?.short === true && estimate.filtered <= FILTERED_SEARCH.shortExactMaxRows) {
+    return {
+      strategy: 'exact',
+      reason: () =>
+        `${rows(estimate)} and an index scan with this filter came back short in the last ${FILTERED_SEARCH.estimateTtlMs / 1000} s (its rows lie away from the queries; ≤ ${FILTERED_SEARCH.shortExactMaxRows} rows): exact search over them`,
       estimate,
       budget: NONE,
       fallback: false,

@@ -8,7 +8,7 @@
  */
 import { cosineDistance, eq, hammingDistance, innerProduct, jaccardDistance, l1Distance, l2Distance, lt } from 'drizzle-orm';
 import { bit, halfvec, integer, pgTable, sparsevec, text, vector } from 'drizzle-orm/pg-core';
-import type { PgvectorDrizzleDatabase } from '@drizzle-pgvector/testing';
+import type { PgVectorDrizzleDatabase } from '@drizzle-pgvector/testing';
 // ---- end of imports ----
 
 export const items = pgTable('drop_in_items', {
@@ -28,12 +28,12 @@ export const seed = JSON.parse(`[
   { "id": 5, "title": "e", "embedding": [0, 0, 3], "half": [0, 0, 3], "sparse": "{}/3", "code": "0000" }
 ]`);
 
-export async function insertRows(db: PgvectorDrizzleDatabase): Promise<void> {
+export async function insertRows(db: PgVectorDrizzleDatabase): Promise<void> {
   await db.insert(items).values(seed);
 }
 
 /** The queries, unexecuted: each is run and its SQL read by the test. */
-export function queries(db: PgvectorDrizzleDatabase) {
+export function queries(db: PgVectorDrizzleDatabase) {
   const q = [1, 0.5, 0];
   return {
     all: db.select().from(items).orderBy(items.id),

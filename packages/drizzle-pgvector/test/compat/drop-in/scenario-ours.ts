@@ -4,7 +4,7 @@
  */
 import { eq, lt } from 'drizzle-orm';
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
-import type { PgvectorDrizzleDatabase } from '@drizzle-pgvector/testing';
+import type { PgVectorDrizzleDatabase } from '@drizzle-pgvector/testing';
 import { bit, cosineDistance, halfvec, hammingDistance, innerProduct, jaccardDistance, l1Distance, l2Distance, sparsevec, vector } from '../../../src/index.js';
 // ---- end of imports ----
 
@@ -25,12 +25,12 @@ export const seed = JSON.parse(`[
   { "id": 5, "title": "e", "embedding": [0, 0, 3], "half": [0, 0, 3], "sparse": "{}/3", "code": "0000" }
 ]`);
 
-export async function insertRows(db: PgvectorDrizzleDatabase): Promise<void> {
+export async function insertRows(db: PgVectorDrizzleDatabase): Promise<void> {
   await db.insert(items).values(seed);
 }
 
 /** The queries, unexecuted: each is run and its SQL read by the test. */
-export function queries(db: PgvectorDrizzleDatabase) {
+export function queries(db: PgVectorDrizzleDatabase) {
   const q = [1, 0.5, 0];
   return {
     all: db.select().from(items).orderBy(items.id),

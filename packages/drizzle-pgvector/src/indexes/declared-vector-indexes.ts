@@ -9,16 +9,18 @@ import { declaredIndexInfo, type VectorIndexInfo } from './vector-index.js';
 const TABLE_CACHE = new WeakMap<PgTable, readonly VectorIndexInfo[]>();
 
 /**
- * The vector indexes of a table: those declared with {@link hnswIndex}/{@link ivfflatIndex}, and plain
- * Drizzle `index().using('hnsw' | 'ivfflat', t.col.op('vector_cosine_ops'))` indexes on a column.
+ * The vector indexes a table declares in the schema (no database involved): those built with
+ * {@link hnswIndex}/{@link ivfflatIndex}, and plain Drizzle `index().using('hnsw' | 'ivfflat',
+ * t.col.op('vector_cosine_ops'))` indexes on a column. For the indexes a database has (health, drift), see
+ * {@link vectorIndexes}.
  *
  * @example
  * ```ts
- * getVectorIndexes(items).map((i) => `${i.name}: ${i.method} ${i.metric} on ${i.target.label}`);
+ * declaredVectorIndexes(items).map((i) => `${i.name}: ${i.method} ${i.metric} on ${i.target.label}`);
  * // ['items_embedding_hnsw: hnsw cosine on "items"."embedding"']
  * ```
  */
-export function getVectorIndexes(table: PgTable): readonly VectorIndexInfo[] {
+export function declaredVectorIndexes(table: PgTable): readonly VectorIndexInfo[] {
   const cached = TABLE_CACHE.get(table);
   if (cached) return cached;
   const config = getTableConfig(table);
@@ -65,4 +67,12 @@ export function getVectorIndexes(table: PgTable): readonly VectorIndexInfo[] {
   const frozen = Object.freeze(out);
   TABLE_CACHE.set(table, frozen);
   return frozen;
+}
+
+/**
+ * @deprecated Renamed {@link declaredVectorIndexes} (the schema's indexes, as opposed to {@link vectorIndexes}, the
+ * database's); this alias is removed in the next minor release.
+ */
+export function getVectorIndexes(table: PgTable): readonly VectorIndexInfo[] {
+  return declaredVectorIndexes(table);
 }
