@@ -28,7 +28,7 @@ import type { DefaultNearestRow, NearestOptions, NearestPlan, NearestQuery, Near
  *   `strict_order`. {@link nearestSql} reports `strategy`, `reason`, `estimatedRows`, `statements`, `notes`.
  * - **Big embeddings, re-ranked** (`rerank: { via, candidates? }`): the scan orders by an index on a smaller
  *   representation of the column — `binaryQuantize(col)` (Hamming), `asHalfvec(col)`, `subvector(col, 1, n)` —
- *   for `candidates` rows (default from the catalog's `QUANTIZED_SEARCH`, e.g. 40·k for binary quantization), with
+ *   for `candidates` rows (default from the catalog's `QUANTIZED_SEARCH`, e.g. 20·k, at least 100, for binary quantization), with
  *   `ef_search` raised to cover them; the outer query re-orders those by the exact distance on the full column and
  *   keeps `k`. `distance` is exact; `where` applies in the scan, thresholds to the exact distance. A column whose
  *   only declared index (for the metric) is such an expression index is searched through it automatically.
@@ -76,10 +76,10 @@ import type { DefaultNearestRow, NearestOptions, NearestPlan, NearestQuery, Near
  *
  * // 1536-d embeddings indexed as bits: hnswIndex('docs_bq').on(binaryQuantize(t.embedding), 'hamming')
  * await nearest(db, docs.embedding, q, { k: 10, metric: 'cosine', rerank: { via: binaryQuantize(docs.embedding) } });
- * // BEGIN; SET LOCAL hnsw.ef_search = 400
+ * // BEGIN; SET LOCAL hnsw.ef_search = 200  -- the default candidates at k = 10 (20·k)
  * // select "nn"."distance", … from (
  * //   select "docs"."embedding" <=> $1::vector(1536) as "distance", … from "docs" where "docs"."embedding" is not null
- * //   order by (binary_quantize("docs"."embedding")::bit(1536)) <~> binary_quantize($1::vector(1536))::bit(1536) limit 400
+ * //   order by (binary_quantize("docs"."embedding")::bit(1536)) <~> binary_quantize($1::vector(1536))::bit(1536) limit 200
  * // ) as "nn" order by "nn"."distance" limit 10
  * ```
  */

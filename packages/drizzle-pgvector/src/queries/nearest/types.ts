@@ -130,7 +130,7 @@ export interface NearestOptions<TSelect extends NearestSelection | PgTable | und
    * `via` is `binaryQuantize(col)` (scanned by Hamming — or Jaccard when that is its index's metric),
    * `asHalfvec(col)` or `subvector(col, start, count)` (scanned by `metric`) of the searched column, with a
    * declared index; the scan returns `candidates` rows (an integer from `k` to 10,000; default from the catalog's
-   * `QUANTIZED_SEARCH`: 40·k, at least 200, for binary quantization), which are re-ordered by the exact `metric`
+   * `QUANTIZED_SEARCH`: 20·k, at least 100, for binary quantization), which are re-ordered by the exact `metric`
    * distance on the full column and cut to `k`. `distance` in the rows is the exact distance; `where` applies in
    * the scan, `maxDistance` / `minSimilarity` to the exact distance. `ef_search` is raised to cover `candidates`.
    * Without `rerank`, a column whose only declared index for the search is such an expression index is searched
