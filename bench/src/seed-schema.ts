@@ -53,9 +53,12 @@ export function readState(): SeedState {
   return existsSync(STATE_FILE) ? (JSON.parse(readFileSync(STATE_FILE, 'utf8')) as SeedState) : {};
 }
 
+/** Write the state, merged with the file's steps (steps may run in separate processes at the same time). */
 export async function saveState(state: SeedState): Promise<void> {
   await mkdir(join(RESULTS_DIR, 'server'), { recursive: true });
-  await writeFile(STATE_FILE, JSON.stringify(state, null, 2) + '\n');
+  const disk = readState();
+  const merged = { ...disk, ...state, steps: { ...disk.steps, ...state.steps } };
+  await writeFile(STATE_FILE, JSON.stringify(merged, null, 2) + '\n');
 }
 
 /** `uptime`'s load averages, e.g. `1.04, 1.44, 1.94` (the machine is shared: recorded next to every step). */
