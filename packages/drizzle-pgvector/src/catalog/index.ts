@@ -7,3 +7,5 @@ export { compareVersions, parseRequiredVersion, parseServerVersion, versionAtLea
 export type { ExtensionVersion } from './versions.js';
 export { CITUS } from './citus.js';
 export { FILTERED_SEARCH } from './filtered-search.js';
+export { QUANTIZED_SEARCH } from './quantized-search.js';
+export type { QuantizedKind } from './quantized-search.js';

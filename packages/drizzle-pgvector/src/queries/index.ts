@@ -17,6 +17,8 @@ export type {
   NearestOptions,
   NearestPlan,
   NearestQuery,
+  NearestRerank,
+  NearestRerankPlan,
   NearestRow,
   NearestSelection,
   NearestStrategy,

@@ -83,6 +83,11 @@ export class VectorTarget<TTableName extends string = string> {
     return this.dimensions === undefined ? this.type : `${this.type}(${this.dimensions})`;
   }
 
+  /** The SQL type query vectors are cast to, e.g. `vector(1536)` (the source type for `binaryQuantize`). */
+  get queryCast(): string {
+    return this.querySpec.dimensions === undefined ? this.querySpec.type : `${this.querySpec.type}(${this.querySpec.dimensions})`;
+  }
+
   /** True when both targets are the same expression over the same column. */
   matches(other: VectorTarget): boolean {
     return this.key === other.key;
@@ -98,9 +103,22 @@ export class VectorTarget<TTableName extends string = string> {
    * or `binary_quantize($1::vector(1536))::bit(1536)` for binary-quantized targets.
    */
   queryExpression(param: SQL | SQL.Aliased | unknown): SQL {
-    const cast = sql.raw(this.querySpec.dimensions === undefined ? this.querySpec.type : `${this.querySpec.type}(${this.querySpec.dimensions})`);
+    const cast = sql.raw(this.queryCast);
     if (this.kind === 'binaryQuantize') return sql`binary_quantize(${param}::${cast})::bit(${sql.raw(String(this.dimensions))})`;
     return sql`${param}::${cast}`;
+  }
+
+  /**
+   * The query side when the query is a vector of the source column (`sourceCast`, e.g. `vector(1536)`), as a
+   * re-ranked search passes it: `binary_quantize($1::vector(1536))::bit(1536)`, `$1::vector(1536)::halfvec(1536)`,
+   * `subvector($1::vector(1536), 1, 256)::vector(256)`. The parameter is typed as the source first, so the exact
+   * distance on the full column sees the query at full precision.
+   */
+  queryFromSource(param: SQL, sourceCast: string): SQL {
+    const source = sql`${param}::${sql.raw(sourceCast)}`;
+    if (this.kind === 'binaryQuantize') return sql`binary_quantize(${source})::${sql.raw(this.sqlType)}`;
+    if (this.kind === 'subvector') return sql`subvector(${source}, ${sql.raw(String(this.start))}, ${sql.raw(String(this.dimensions))})::${sql.raw(this.sqlType)}`;
+    return this.kind === 'column' ? source : sql`${source}::${sql.raw(this.sqlType)}`;
   }
 
   /**

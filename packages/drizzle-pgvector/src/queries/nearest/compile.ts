@@ -6,7 +6,8 @@ import type { VectorIndexInfo } from '../../indexes/index.js';
 import { checkSettingsVersion, needsVersionCheck, planSettings, settingsStatements, type SettingsPlan, type VectorSettingValue } from '../../settings/internal.js';
 import { resolveTarget, type VectorTarget } from '../../targets/index.js';
 import { BoundedCaches } from './bounded-cache.js';
-import { contextFor } from './context.js';
+import type { TargetContext } from './context.js';
+import { candidatesFor, searchContexts, type RerankContext } from './rerank.js';
 import { FilterEstimates } from './estimate.js';
 import { budgetFor, decide, FALLBACK_DECISION, mergeSettings, needsEstimate, type Decision, type RowEstimate } from './strategy.js';
 import { pgVectorError } from '../../errors/index.js';
@@ -55,8 +56,13 @@ export interface Prepared {
 export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknown, query: unknown, options: unknown): Promise<Prepared> {
   const opts = validateOptions(fn, options);
   const target = resolveTarget(targetInput, `${fn}()`);
-  const context = contextFor(fn, target, opts.metric, opts.index);
+  const contexts = searchContexts(fn, target, opts);
+  const context = contexts.outer;
   const metric = context.metric;
+  // A re-ranked search scans `via`'s index for `candidates` rows: the decision, budget and settings are about that scan.
+  const rerank = contexts.rerank === undefined ? undefined : { ...contexts.rerank, candidates: candidatesFor(contexts.rerank.via, opts.k, opts.rerank?.candidates) };
+  const search = rerank?.context ?? context;
+  const scanK = rerank?.candidates ?? opts.k;
   let bound: number | undefined = opts.maxDistance;
   if (opts.minSimilarity !== undefined) {
     if (metric === 'cosine') bound = 1 - opts.minSimilarity;
@@ -95,23 +101,23 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
     for (const p of compiled.params) params.push(p);
   }
 
-  if (context.indexes.length === 0 && (opts.requireIndex || opts.strategy === 'index')) {
+  if (search.indexes.length === 0 && (opts.requireIndex || opts.strategy === 'index')) {
     throw pgVectorError(
       'NO_USABLE_INDEX',
-      `${fn}(${target.label}): no vector index declared on the table serves '${metric}' on this target, so the search would be an exact scan of every row${
+      `${fn}(${rerank?.via.label ?? target.label}): no vector index declared on the table serves '${search.metric}' on this target, so the search would be an exact scan of every row${
         opts.strategy === 'index' ? " (strategy: 'index' was asked for)" : ' (requireIndex: true)'
       }. Declare one, e.g. hnswIndex('…').on(${target.label}, '${metric}'), or search with a metric an index serves.`,
       { target: target.label, metric, requireIndex: opts.requireIndex, strategy: opts.strategy },
     );
   }
   const hasWhere = whereText !== undefined;
-  const partialMatch = hasWhere ? partialIndexFor(dialect, context.indexes, opts.where!) : undefined;
+  const partialMatch = hasWhere ? partialIndexFor(dialect, search.indexes, opts.where!) : undefined;
   const driver = driverOf(db);
   // The pgvector version is read once per database; a cached shape does not need it at all.
-  const needVersion = context.indexes.length > 0 || needsVersionCheck(opts.settings);
+  const needVersion = search.indexes.length > 0 || needsVersionCheck(opts.settings);
   let versionRead: Promise<string> | undefined;
   const getVersion = (): Promise<string | undefined> => (needVersion ? (versionRead ??= vectorVersion(db, driver)) : Promise.resolve(undefined));
-  const decisionBase = { requested: opts.strategy, hasWhere, userSettings: opts.settings, indexes: context.indexes, partialMatch, k: opts.k };
+  const decisionBase = { requested: opts.strategy, hasWhere, userSettings: opts.settings, indexes: search.indexes, partialMatch, k: scanK };
   let estimate;
   let version: string | undefined;
   if (needsEstimate(decisionBase)) {
@@ -121,8 +127,10 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
     const rows = pending instanceof Promise ? await pending : pending;
     if (Number.isFinite(rows.filtered) && Number.isFinite(rows.table)) estimate = rows;
   }
-  const decision = decide({ ...decisionBase, estimate, version }, (e) => cachedBudget(dialect, context, opts.k, e, version));
-  const found = shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, bound !== undefined, decision, getVersion);
+  const decision = decide({ ...decisionBase, estimate, version }, (e) => cachedBudget(dialect, search, scanK, e, version));
+  // An explicit rerank through a representation with no declared index still re-ranks (its index may exist outside the schema).
+  const reranked = rerank !== undefined && (decision.strategy === 'index' || search.indexes.length === 0) ? rerank : undefined;
+  const found = shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, bound !== undefined, decision, getVersion, reranked);
   const shape = found instanceof Promise ? await found : found;
   let fallback: Shape | undefined;
   if (decision.fallback && bound === undefined) {
@@ -135,7 +143,7 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
 const BUDGETS = new BoundedCaches<ReturnType<typeof budgetFor>>(MAX_SHAPES_PER_DB);
 
 /** The index scan's budget for an estimate (estimates repeat while cached, so budgets do too). */
-function cachedBudget(dialect: PgDialect, context: ReturnType<typeof contextFor>, k: number, estimate: RowEstimate, version: string | undefined): ReturnType<typeof budgetFor> {
+function cachedBudget(dialect: PgDialect, context: TargetContext, k: number, estimate: RowEstimate, version: string | undefined): ReturnType<typeof budgetFor> {
   const cache = BUDGETS.of(dialect);
   const key = `${context.id}|${k}|${estimate.filtered}|${estimate.table}|${version ?? ''}`;
   let budget = cache.get(key);
@@ -149,7 +157,7 @@ function cachedBudget(dialect: PgDialect, context: ReturnType<typeof contextFor>
 /** A filter's estimate statements (its placeholders renumbered from $1) and cached estimates, per query shape. */
 const ESTIMATES = new BoundedCaches<FilterEstimates>(MAX_SHAPES_PER_DB);
 
-function estimatesFor(dialect: PgDialect, target: VectorTarget, context: ReturnType<typeof contextFor>, whereText: string, whereStart: number): FilterEstimates {
+function estimatesFor(dialect: PgDialect, target: VectorTarget, context: TargetContext, whereText: string, whereStart: number): FilterEstimates {
   const cache = ESTIMATES.of(dialect);
   const key = `${context.id}|${whereStart}|${whereText}`;
   let estimates = cache.get(key);
@@ -218,12 +226,15 @@ function conditionsText(dialect: PgDialect, target: VectorTarget, whereText: str
 
 type Opts = ReturnType<typeof validateOptions>;
 
+/** A re-ranked search's scan: the representation, its context, how many candidates. */
+type Rerank = RerankContext & { readonly candidates: number };
+
 /** Find or build the cached shape for this search and decision. */
 function shapeFor(
   db: AnyPgDatabase,
   dialect: PgDialect,
   target: VectorTarget,
-  context: ReturnType<typeof contextFor>,
+  context: TargetContext,
   opts: Opts,
   selection: Selection,
   expressions: readonly Field[],
@@ -233,21 +244,30 @@ function shapeFor(
   bounded: boolean,
   decision: Decision,
   getVersion: () => Promise<string | undefined>,
+  rerank?: Rerank,
 ): Shape | Promise<Shape> {
   const budgetKey = decision.budget.length === 0 ? '' : decision.budget.map((v) => `${v.key}=${v.value}`).join(',');
-  const key = `${context.id}|${opts.k}|${bounded ? 'b' : ''}|${opts.settingsKey}|${decision.strategy}|${budgetKey}|${selection.key}|${dynamicKey}|${whereText ?? '\u0000'}`;
+  const key = `${context.id}|${opts.k}|${bounded ? 'b' : ''}|${opts.settingsKey}|${decision.strategy}|${budgetKey}|${rerank === undefined ? '' : `${rerank.context.id}:${rerank.candidates}`}|${selection.key}|${dynamicKey}|${whereText ?? '\u0000'}`;
   const shapes = SHAPES.of(dialect);
   const cached = shapes.get(key);
   if (cached !== undefined) return cached;
   return (async () => {
     const exact = decision.strategy === 'exact';
-    const methods = exact ? new Set<IndexInfo['method']>() : new Set(context.indexes.map((i) => i.method));
+    const scanned = rerank?.context ?? context;
+    const methods = exact ? new Set<IndexInfo['method']>() : new Set(scanned.indexes.map((i) => i.method));
     const version = await getVersion();
     if (version !== undefined) checkSettingsVersion(opts.settings, version, 'nearest');
     const user = exact ? [] : mergeSettings(decision.budget, opts.settings);
-    const plan = planSettings('nearest', methods, whereText !== undefined, opts.k, user, version);
+    const plan = planSettings('nearest', methods, whereText !== undefined, rerank?.candidates ?? opts.k, user, version);
     const statements = plan.values.length === 0 ? [] : settingsStatements(plan.values, await serverFacts(db, driverOf(db)));
-    if (context.indexes.length === 0) {
+    if (rerank !== undefined) {
+      plan.notes.push(
+        `re-ranked: ${rerank.candidates} candidates by ${rerank.via.label} (${rerank.context.operator}${rerank.context.indexes.length > 0 ? `, ${rerank.context.indexes.map((i) => i.name).join(', ')}` : ''}), re-ordered by the exact '${context.metric}' distance on ${target.label}${
+          rerank.automatic ? ' (automatic: the column has no index of its own for this metric)' : ''
+        }.`,
+      );
+      if (rerank.context.indexes.length === 0) plan.notes.push(`no vector index declared on the table serves ${rerank.via.label} with ${rerank.context.operator}: its candidates come from an exact scan.`);
+    } else if (context.indexes.length === 0) {
       plan.notes.push(
         `no vector index declared on the table serves '${context.metric}' on ${target.label}: this is an exact scan of every row. Declare one, or pass requireIndex: true to make this an error.`,
       );
@@ -266,7 +286,8 @@ function shapeFor(
       bounded,
       plan,
       statements,
-      indexes: exact ? [] : context.indexes,
+      indexes: exact ? [] : scanned.indexes,
+      rerank,
       // Without a declared index the plain ordering stays, so an index created outside the schema can still serve it.
       exact: exact && context.indexes.length > 0,
     });
@@ -290,21 +311,36 @@ function buildShape(input: {
   plan: SettingsPlan;
   statements: readonly string[];
   indexes: readonly VectorIndexInfo[];
+  rerank: Rerank | undefined;
   exact: boolean;
 }): Shape {
   const { dialect, target, table, fields, plan } = input;
   const distanceText = compileStatic(dialect, target.distanceTo(input.operator, target.queryExpression(sql.raw('$1'))), 'a vector target');
-  const wrapped = input.bounded || plan.resorted;
+  const rerank = input.rerank;
+  const wrapped = input.bounded || plan.resorted || rerank !== undefined;
   let e = 0;
   const fieldTexts = fields.map((field, i) => {
     const text = field.column !== undefined ? compileStatic(dialect, sql`${field.column}`, 'a column') : `(${input.expressionTexts[e++]!})`;
     return wrapped ? `${text} as "_${i}"` : text;
   });
+  // Re-ranked: the scan orders by via's distance for `candidates` rows; the exact distance is computed for those only.
+  const order =
+    rerank !== undefined
+      ? compileStatic(dialect, rerank.via.distanceTo(rerank.context.operator, rerank.via.queryFromSource(sql.raw('$1'), target.queryCast)), 'a vector target')
+      : input.exact
+        ? `(${distanceText}) + 0`
+        : distanceText;
+  let conditions = conditionsText(dialect, rerank?.via ?? target, input.whereText);
+  if (rerank !== undefined && target.predicate !== undefined && rerank.via.predicate === undefined) conditions += ` and ${compileStatic(dialect, target.predicate, 'a target predicate')}`;
   const inner =
     `select ${[`${distanceText} as "distance"`, ...fieldTexts].join(', ')} from ${compileStatic(dialect, sql`${table}`, 'a table')}` +
-    ` where ${conditionsText(dialect, target, input.whereText)} order by ${input.exact ? `(${distanceText}) + 0` : distanceText} limit ${input.k}`;
+    ` where ${conditions} order by ${order} limit ${rerank?.candidates ?? input.k}`;
   let text = inner;
-  if (wrapped) {
+  if (rerank !== undefined) {
+    const outerFields = ['"nn"."distance"', ...fields.map((_, i) => `"nn"."_${i}"`)].join(', ');
+    const filter = input.bounded ? ` where "nn"."distance" <= $2` : '';
+    text = `select ${outerFields} from (${inner}) as "nn"${filter} order by "nn"."distance" limit ${input.k}`;
+  } else if (wrapped) {
     const outerFields = ['"nn"."distance"', ...fields.map((_, i) => `"nn"."_${i}"`)].join(', ');
     const filter = input.bounded ? ` where "nn"."distance" <= $2` : '';
     text = plan.resorted
@@ -321,8 +357,12 @@ function buildShape(input: {
     metric: input.metric,
     operator: input.operator,
     indexes: Object.freeze(input.indexes.map((i) => Object.freeze({ name: i.name, method: i.method }))),
-    resorted: plan.resorted,
+    resorted: plan.resorted || rerank !== undefined,
     notes: Object.freeze(plan.notes),
+    rerank:
+      rerank === undefined
+        ? undefined
+        : Object.freeze({ via: rerank.via.label, metric: rerank.context.metric, operator: rerank.context.operator, candidates: rerank.candidates, automatic: rerank.automatic }),
     plain: input.selection.plain,
     mapRows: makeMapper(fields),
   });

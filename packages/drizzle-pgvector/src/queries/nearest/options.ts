@@ -1,7 +1,8 @@
 import { is, SQL } from 'drizzle-orm';
-import { METRICS_LIST, type Metric } from '../../catalog/index.js';
-import { describe, pgVectorError } from '../../errors/index.js';
+import { METRICS_LIST, QUANTIZED_SEARCH, type Metric } from '../../catalog/index.js';
+import { checkOptionKeys, describe, pgVectorError } from '../../errors/index.js';
 import { validateVectorSettings, type VectorSettings, type VectorSettingValue } from '../../settings/index.js';
+import { isVectorTarget, type VectorTarget } from '../../targets/index.js';
 import type { NearestStrategyOption } from './strategy.js';
 import { NEAREST_MAX_K } from './types.js';
 
@@ -12,7 +13,8 @@ export function invalid(fn: string, message: string, details: Record<string, unk
   throw pgVectorError('INVALID_QUERY_OPTION', `${fn}: ${message}`, details);
 }
 
-const OPTION_KEYS: ReadonlySet<string> = new Set(['k', 'metric', 'select', 'where', 'maxDistance', 'minSimilarity', 'settings', 'strategy', 'index', 'requireIndex']);
+const OPTION_KEYS: ReadonlySet<string> = new Set(['k', 'metric', 'select', 'where', 'maxDistance', 'minSimilarity', 'settings', 'strategy', 'index', 'requireIndex', 'rerank']);
+const RERANK_KEYS: readonly string[] = ['via', 'candidates'];
 const STRATEGIES: readonly NearestStrategyOption[] = ['auto', 'exact', 'index'];
 
 /** @internal The options, validated. */
@@ -28,6 +30,8 @@ export interface Validated {
   strategy: NearestStrategyOption;
   index: string | undefined;
   requireIndex: boolean;
+  /** `rerank`, checked in shape (its target is checked against the searched column in `rerank.ts`). */
+  rerank: { via: VectorTarget; candidates: number | undefined } | undefined;
 }
 
 function checkFinite(fn: string, name: string, value: unknown): void {
@@ -101,6 +105,7 @@ export function validateOptions(fn: string, options: unknown): Validated {
   if (strategy === 'exact' && settings !== undefined) {
     invalid(fn, `settings have no effect with strategy: 'exact' (an exact search uses no vector index). Drop one of them.`, { option: 'settings', strategy });
   }
+  const rerank = validateRerank(fn, o['rerank'], k, strategy as NearestStrategyOption);
   const values = settings === undefined ? NO_SETTINGS : validateVectorSettings(settings as VectorSettings, `${fn}(…).settings`).values;
   return {
     k,
@@ -114,7 +119,42 @@ export function validateOptions(fn: string, options: unknown): Validated {
     strategy: strategy as NearestStrategyOption,
     index: index as string | undefined,
     requireIndex,
+    rerank,
   };
+}
+
+/** `rerank: { via, candidates? }`: its shape and `candidates` (an integer from k to the most candidates). */
+function validateRerank(fn: string, value: unknown, k: number, strategy: NearestStrategyOption): Validated['rerank'] {
+  if (value === undefined) return undefined;
+  if (isVectorTarget(value)) {
+    invalid(fn, `rerank must be { via: … }, not the target itself: write rerank: { via: ${value.label.replace(/\(.*/, '')}(…) }.`, { option: 'rerank', value: value.label });
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    invalid(fn, `rerank must be an object like { via: binaryQuantize(items.embedding) }, got ${describe(value)}.`, { option: 'rerank', value: describe(value) });
+  }
+  const r = value as Record<string, unknown>;
+  checkOptionKeys(`${fn}(…).rerank`, r, RERANK_KEYS, 'INVALID_QUERY_OPTION');
+  const via = r['via'];
+  if (!isVectorTarget(via)) {
+    invalid(fn, `rerank.via must be an expression target on the searched column — binaryQuantize(col), asHalfvec(col) or subvector(col, start, count) — got ${describe(via)}.`, {
+      option: 'rerank.via',
+      value: describe(via),
+    });
+  }
+  const candidates = r['candidates'];
+  const max = QUANTIZED_SEARCH.maxCandidates;
+  if (candidates !== undefined && (typeof candidates !== 'number' || !Number.isInteger(candidates) || candidates < k || candidates > max)) {
+    invalid(fn, `rerank.candidates must be an integer from k (${k}) to ${max}, got ${describe(candidates)}. Leave it out for the default (${QUANTIZED_SEARCH.candidatesPerK.binaryQuantize}·k for binaryQuantize).`, {
+      option: 'rerank.candidates',
+      value: candidates,
+      min: k,
+      max,
+    });
+  }
+  if (strategy === 'exact') {
+    invalid(fn, `rerank has no effect with strategy: 'exact' (an exact search reads the full vectors, no index). Drop one of them.`, { option: 'rerank', strategy });
+  }
+  return { via, candidates: candidates as number | undefined };
 }
 
 const NO_SETTINGS: readonly VectorSettingValue[] = Object.freeze([]);

@@ -119,6 +119,7 @@ export async function nearestSql<TSelect extends NearestSelection | PgTable | un
     indexes: shape.indexes,
     resorted: shape.resorted,
     notes: shape.notes,
+    rerank: shape.rerank,
     strategy: decision.strategy,
     reason: decision.reason(),
     estimatedRows: decision.estimate?.filtered,

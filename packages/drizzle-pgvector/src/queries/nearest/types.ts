@@ -125,6 +125,39 @@ export interface NearestOptions<TSelect extends NearestSelection | PgTable | und
    * rows: that is faster and exact.)
    */
   requireIndex?: boolean;
+  /**
+   * Search through an index on a smaller representation of the column, then re-order by the exact distance:
+   * `via` is `binaryQuantize(col)` (scanned by Hamming — or Jaccard when that is its index's metric),
+   * `asHalfvec(col)` or `subvector(col, start, count)` (scanned by `metric`) of the searched column, with a
+   * declared index; the scan returns `candidates` rows (an integer from `k` to 10,000; default from the catalog's
+   * `QUANTIZED_SEARCH`: 40·k, at least 200, for binary quantization), which are re-ordered by the exact `metric`
+   * distance on the full column and cut to `k`. `distance` in the rows is the exact distance; `where` applies in
+   * the scan, `maxDistance` / `minSimilarity` to the exact distance. `ef_search` is raised to cover `candidates`.
+   * Without `rerank`, a column whose only declared index for the search is such an expression index is searched
+   * through it automatically ({@link nearestSql}'s `rerank.automatic`).
+   */
+  rerank?: NearestRerank;
+}
+
+/** The `rerank` option of {@link nearest}: the representation scanned for candidates, and how many. */
+export interface NearestRerank {
+  /** `binaryQuantize(col)`, `asHalfvec(col)` or `subvector(col, start, count)` of the searched column. */
+  via: VectorTarget;
+  /** How many candidates the scan returns before the exact re-order: an integer from `k` to 10,000. */
+  candidates?: number;
+}
+
+/** How a re-ranked search ran (see {@link NearestOptions.rerank}). */
+export interface NearestRerankPlan {
+  /** The representation scanned, e.g. `binaryQuantize("items"."embedding", 1536)`. */
+  readonly via: string;
+  /** The scan's metric (`'hamming'` for binary quantization) and operator. */
+  readonly metric: Metric;
+  readonly operator: string;
+  /** Rows fetched by the scan, then re-ordered by the exact distance. */
+  readonly candidates: number;
+  /** True when `nearest` chose the re-rank itself (no `rerank` option; the column's only index is on `via`). */
+  readonly automatic: boolean;
 }
 
 /** What {@link nearestSql} returns: exactly what {@link nearest} runs. */
@@ -154,6 +187,8 @@ export interface NearestPlan {
   readonly estimatedRows: number | undefined;
   /** The planner's estimate of the table's rows (`undefined` when no estimate was needed). */
   readonly tableRows: number | undefined;
+  /** The re-ranked scan, when the search is re-ranked (`undefined`: the full vectors are searched directly). */
+  readonly rerank: NearestRerankPlan | undefined;
   /** The exact search run instead when the index scan returns fewer than `k` rows (`undefined`: no fallback). */
   readonly fallback: { readonly sql: string } | undefined;
 }
