@@ -4,7 +4,7 @@
  * recall@10 against that ground truth.
  */
 import type pg from 'pg';
-import { binaryQuantize, nearest, type NearestOptions } from 'drizzle-pgvector';
+import { binaryQuantize, nearest, nearestSql, type NearestOptions } from 'drizzle-pgvector';
 import { SEED_DATA_DEFAULTS, seedData } from './seed-data.js';
 import { BQ_INDEX, IVFFLAT, IVFFLAT_INDEX, SEED_DIMENSIONS, SEED_QUERIES, SEED_ROWS, log, seedItems, type Db, type SeedState } from './seed-schema.js';
 import { median, quantile } from './stats.js';
@@ -100,20 +100,9 @@ async function indexExists(client: pg.Client, name: string): Promise<boolean> {
   return (await client.query('select 1 from pg_class where relname = $1', [name])).rowCount === 1;
 }
 
-/** Whether this library version has `nearest(…, { rerank })` (issue 16 item 1). */
-async function hasRerank(db: Db, q: number[]): Promise<boolean> {
-  try {
-    await nearest(db, seedItems.embedding, q, rerankOptions(40));
-    return true;
-  } catch (error) {
-    log(`nearest(… { rerank }) not available: ${(error as Error).message.slice(0, 160)}`);
-    return false;
-  }
-}
-
-function rerankOptions(candidates: number): NearestOptions<{ id: typeof seedItems.id }> {
-  // Typed loosely: `rerank` is new in the library (issue 16); older versions reject it (hasRerank).
-  return { k: K, metric: 'cosine', select: { id: seedItems.id }, rerank: { via: BQ_TARGET, candidates } } as unknown as NearestOptions<{ id: typeof seedItems.id }>;
+/** nearest's re-rank through the binary-quantized index (`candidates` undefined: the library's default). */
+function rerankOptions(candidates: number | undefined): NearestOptions<{ id: typeof seedItems.id }> {
+  return { k: K, metric: 'cosine', select: { id: seedItems.id }, rerank: { via: BQ_TARGET, ...(candidates === undefined ? {} : { candidates }) } };
 }
 
 /** IVFFlat and HNSW (bit) + re-rank over every query, interleaved query by query in a rotated order. */
@@ -135,20 +124,21 @@ export async function runQueries(db: Db, client: pg.Client, state: SeedState): P
     }
   } else log(`queries: ${IVFFLAT_INDEX} not built, IVFFlat left out`);
   if (await indexExists(client, BQ_INDEX)) {
-    const library = await hasRerank(db, queries[0]!);
-    for (const candidates of CANDIDATES) {
-      const setting = `candidates = ${candidates}, ef_search = ${Math.max(candidates, 40)}`;
-      configs.push({ name: `BQ hand ${candidates}`, method: 'HNSW (bit) + re-rank', via: 'hand-written SQL', setting, advice: false, run: (q) => bqHandWritten(client, q, candidates) });
-      if (library) {
-        configs.push({
-          name: `BQ nearest ${candidates}`,
-          method: 'HNSW (bit) + re-rank',
-          via: 'nearest',
-          setting: `candidates = ${candidates}`,
-          advice: false,
-          run: async (q) => idsOf(await nearest(db, seedItems.embedding, q, rerankOptions(candidates))),
-        });
+    const plan = await nearestSql(db, seedItems.embedding, queries[0]!, rerankOptions(undefined));
+    log(`queries: nearest's default re-rank: ${plan.rerank?.candidates ?? '?'} candidates; ${plan.statements.join(' ')}`);
+    for (const candidates of [...CANDIDATES, undefined]) {
+      if (candidates !== undefined) {
+        const setting = `candidates = ${candidates}, ef_search = ${Math.max(candidates, 40)}`;
+        configs.push({ name: `BQ hand ${candidates}`, method: 'HNSW (bit) + re-rank', via: 'hand-written SQL', setting, advice: false, run: (q) => bqHandWritten(client, q, candidates) });
       }
+      configs.push({
+        name: `BQ nearest ${candidates ?? 'default'}`,
+        method: 'HNSW (bit) + re-rank',
+        via: 'nearest',
+        setting: candidates === undefined ? `candidates = default (${plan.rerank?.candidates ?? '?'})` : `candidates = ${candidates}`,
+        advice: false,
+        run: async (q) => idsOf(await nearest(db, seedItems.embedding, q, rerankOptions(candidates))),
+      });
     }
   } else log(`queries: ${BQ_INDEX} not built, HNSW (bit) left out`);
   const ms = configs.map(() => [] as number[]);
