@@ -35,7 +35,9 @@ const gib = (bytes: number): string => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).
 export function seedMarkdown(state: SeedState): string {
   const steps = state.steps ?? {};
   const load = steps.load as (StepRecord & { tableSize?: string; tableBytes?: number }) | undefined;
-  const truth = steps['ground-truth'] as (StepRecord & { medianMs: number; p95Ms: number; plan: string; settings: Record<string, string> }) | undefined;
+  const truth = steps['ground-truth'] as
+    | (StepRecord & { medianMs: number; p95Ms: number; plan: string; settings: Record<string, string>; onePassSeconds: number; seqScans: number; seqScanAgreement: number })
+    | undefined;
   const ivf = steps.ivfflat as Build | undefined;
   const bq = steps['hnsw-bq'] as Build | undefined;
   const queries = (steps.queries as (StepRecord & { results: QueryResult[]; passes: number }) | undefined)?.results ?? [];
@@ -137,7 +139,12 @@ export function seedMarkdown(state: SeedState): string {
       ['l', 'r', 'l', 'l', 'l'],
     ),
     '',
-    `Table: ${load?.tableSize ?? '?'} (heap + TOAST + primary key). Ground truth: ${String(state.queries)} exact scans; plan:`,
+    `Table: ${load?.tableSize ?? '?'} (heap + TOAST + primary key), loaded by copyRows in ${load ? minutes(load.seconds) : '?'} ` +
+      `(${(Number(state.rows) / (load?.seconds ?? NaN)).toFixed(0)} rows/s, 50,000 rows per COPY transaction, rows generated in the same process). ` +
+      `Ground truth: the exact cosine top-10 of all ${String(state.queries)} queries in one \`COPY seed_items TO STDOUT (FORMAT binary)\` pass, computed in double ` +
+      `(${truth ? minutes(truth.onePassSeconds) : '?'}; 50 server scans would take 50 full scans); the first ${truth?.seqScans ?? '?'} queries also ran as real ` +
+      `sequential scans through \`nearest(…, { strategy: 'exact' })\` (the latency above) and returned ${truth ? (truth.seqScanAgreement * 100).toFixed(1) : '?'} % of the same ids. ` +
+      `Settings: ${truth ? Object.entries(truth.settings).map(([k, v]) => `${k} = ${v}`).join(', ') : '?'}. Plan of the exact scan:`,
     '',
     '```',
     truth?.plan ?? '(not run)',
