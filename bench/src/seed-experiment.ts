@@ -65,7 +65,6 @@ async function build(db: Db, pool: pg.Pool, name: string): Promise<Record<string
     },
   });
   const size = (await pool.query<{ pretty: string; bytes: string }>('select pg_size_pretty(pg_relation_size($1::regclass)) as pretty, pg_relation_size($1::regclass) as bytes', [name])).rows[0]!;
-  await pool.query('analyze seed_items');
   return {
     index: name,
     status: result.status,
