@@ -36,7 +36,7 @@ export async function runGroundTruth(db: Db, client: pg.Client): Promise<Record<
   const queries = queryVectors();
   const text = `[${queries[0]!.join(',')}]`;
   const plan = (await client.query<{ 'QUERY PLAN': string }>(`explain (costs off) select id from seed_items order by embedding <=> $1::vector(${SEED_DIMENSIONS}) limit ${K}`, [text])).rows
-    .map((r) => r['QUERY PLAN'])
+    .map((r) => r['QUERY PLAN'].replace(/'\[[^\]]*\]'::vector\(\d+\)/, `$1::vector(${SEED_DIMENSIONS})`))
     .join('\n');
   const passStarted = performance.now();
   const ids = await exactTopK(client, queries, SEED_DIMENSIONS);
