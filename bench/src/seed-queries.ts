@@ -9,6 +9,7 @@ import { SEED_DATA_DEFAULTS, seedData } from './seed-data.js';
 import { BQ_INDEX, IVFFLAT, IVFFLAT_INDEX, SEED_DIMENSIONS, SEED_QUERIES, SEED_ROWS, log, seedItems, type Db, type SeedState } from './seed-schema.js';
 import { median, quantile } from './stats.js';
 import { exactTopK } from './seed-truth.js';
+import { seededRandom } from '@drizzle-pgvector/testing/data';
 
 const K = 10;
 /** Re-rank candidate counts (hnsw.ef_search follows, ≥ 40; pgvector's maximum is 1000). */
@@ -111,7 +112,8 @@ export async function runQueries(db: Db, client: pg.Client, state: SeedState): P
   if (!truth) throw new Error('run --step ground-truth first');
   const queries = queryVectors();
   const configs: Config[] = [];
-  if (await indexExists(client, IVFFLAT_INDEX)) {
+  const only = process.env.BENCH_SEED_METHODS; // 'ivfflat' or 'bq': measure one method again, keep the other's results
+  if (only !== 'bq' && (await indexExists(client, IVFFLAT_INDEX))) {
     for (const probes of [...new Set([...PROBES, IVFFLAT.probes])].sort((a, b) => a - b)) {
       configs.push({
         name: `IVFFlat probes=${probes}`,
@@ -122,8 +124,8 @@ export async function runQueries(db: Db, client: pg.Client, state: SeedState): P
         run: async (q) => idsOf(await nearest(db, seedItems.embedding, q, { k: K, metric: 'cosine', select: { id: seedItems.id }, index: IVFFLAT_INDEX, settings: { probes } })),
       });
     }
-  } else log(`queries: ${IVFFLAT_INDEX} not built, IVFFlat left out`);
-  if (await indexExists(client, BQ_INDEX)) {
+  } else log(`queries: IVFFlat left out (${only === 'bq' ? 'BENCH_SEED_METHODS=bq' : `${IVFFLAT_INDEX} not built`})`);
+  if (only !== 'ivfflat' && (await indexExists(client, BQ_INDEX))) {
     const plan = await nearestSql(db, seedItems.embedding, queries[0]!, rerankOptions(undefined));
     log(`queries: nearest's default re-rank: ${plan.rerank?.candidates ?? '?'} candidates; ${plan.statements.join(' ')}`);
     for (const candidates of [...CANDIDATES, undefined]) {
@@ -140,13 +142,20 @@ export async function runQueries(db: Db, client: pg.Client, state: SeedState): P
         run: async (q) => idsOf(await nearest(db, seedItems.embedding, q, rerankOptions(candidates))),
       });
     }
-  } else log(`queries: ${BQ_INDEX} not built, HNSW (bit) left out`);
+  } else log(`queries: HNSW (bit) left out (${only === 'ivfflat' ? 'BENCH_SEED_METHODS=ivfflat' : `${BQ_INDEX} not built`})`);
   const ms = configs.map(() => [] as number[]);
   const recall = configs.map(() => [] as number[]);
+  // A fresh seeded shuffle of the configurations for every query and pass: the first to run a query reads its
+  // candidates' pages cold (shared_buffers is small next to the table), so no configuration may always go first.
+  const random = seededRandom(16);
   for (let pass = 0; pass <= PASSES; pass++) {
     for (const [i, q] of queries.entries()) {
-      for (let j = 0; j < configs.length; j++) {
-        const c = (i + j + pass) % configs.length;
+      const order = configs.map((_, c) => c);
+      for (let j = order.length - 1; j > 0; j--) {
+        const r = Math.floor(random() * (j + 1));
+        [order[j], order[r]] = [order[r]!, order[j]!];
+      }
+      for (const c of order) {
         const started = performance.now();
         const ids = await configs[c]!.run(q);
         const elapsed = performance.now() - started;
@@ -156,9 +165,12 @@ export async function runQueries(db: Db, client: pg.Client, state: SeedState): P
     }
     log(`queries: pass ${pass}/${PASSES} done${pass === 0 ? ' (warm-up; recall measured)' : ''}`);
   }
+  const previous = (state.steps?.queries as { results?: { method: string }[] } | undefined)?.results ?? [];
+  const kept = only === undefined ? [] : previous.filter((r) => configs.every((c) => c.method !== r.method));
   return {
     passes: PASSES,
-    results: configs.map((c, i) => ({
+    order: 'seeded shuffle per query and pass',
+    results: [...kept, ...configs.map((c, i) => ({
       name: c.name,
       method: c.method,
       via: c.via,
@@ -167,6 +179,6 @@ export async function runQueries(db: Db, client: pg.Client, state: SeedState): P
       recall: recall[i]!.reduce((a, b) => a + b, 0) / recall[i]!.length,
       medianMs: median(ms[i]!),
       p95Ms: quantile(ms[i]!, 0.95),
-    })),
+    }))],
   };
 }
