@@ -10,7 +10,8 @@
  * A long run against a server (never CI). Every step is resumable: the load continues at the first missing id
  * (one COPY transaction per chunk), a build is skipped when its index exists, and each step's results are kept in
  * bench-results/server/seed-1m.json, which `report` turns into seed-1m.md. Env: BENCH_SEED_ROWS (1000000),
- * BENCH_SEED_QUERIES (50), BENCH_SEED_MAINTENANCE_WORK_MEM (8GB), BENCH_SEED_BUILD_WORKERS (2).
+ * BENCH_SEED_QUERIES (50), BENCH_SEED_MAINTENANCE_WORK_MEM (8GB), BENCH_SEED_BUILD_WORKERS (2), BENCH_SEED_SEQ_SCANS (10,
+ * timed sequential scans), BENCH_SEED_METHODS (bq | ivfflat: with --step queries --redo, re-measure one method).
  */
 import { pathToFileURL } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
