@@ -121,7 +121,7 @@ export function createHandle<TSchema extends Record<string, unknown>>(
         const db = drizzle(drizzleConfig(pool, options.schema) as never) as unknown as Db;
         return { db, driver, close: track(() => pool.end(), sockets) };
       }
-      let postgres: typeof import('postgres');
+      let postgres: (typeof import('postgres'))['default'];
       try {
         postgres = (await import('postgres')).default;
       } catch (error) {
@@ -133,7 +133,11 @@ export function createHandle<TSchema extends Record<string, unknown>>(
         );
       }
       const { drizzle } = await import('drizzle-orm/postgres-js');
-      const client = postgres(url, { ...(max === undefined ? {} : { max }), onnotice: () => {} });
+      // A served PGlite (pglite-socket, ours or behind a url): postgres.js 4 looks up an unknown type such as
+      // `vector` between a statement's Describe and its Bind, and on the one shared PGlite backend that lookup ends
+      // the unnamed statement ("unnamed prepared statement does not exist"). Without the type lookup it works.
+      const pglite = primary.server !== undefined || /PGlite/.test(String(((await primary.query('select version() as v'))[0] as { v?: unknown } | undefined)?.v));
+      const client = postgres(url, { ...(max === undefined ? {} : { max }), ...(pglite ? { fetch_types: false } : {}), onnotice: () => {} });
       const db = drizzle(drizzleConfig(client, options.schema) as never) as unknown as Db;
       return { db, driver, close: track(() => client.end({ timeout: 5 }), sockets) };
     } catch (error) {

@@ -8,6 +8,12 @@ import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/
  * 'error' event on a checked-out node-postgres client). The scenario runs in a child process, so a crash is an
  * exit code here, not a lost test runner.
  *
+ * The same scenarios on node-postgres and on postgres.js 4 (the pinned line). postgres.js 3.4.9 and 3.4.10 crash
+ * the process themselves when a backend is terminated inside `sql.begin` or on a reserved connection
+ * (`TypeError: Cannot read properties of null (reading 'write')` in connection.js `nextWrite`, reproduced without our
+ * code); 4.1.1 and later reject with 57P01. The last test keeps 3.4.10 (`postgres-3`) to show that crash, so the
+ * README's advice to use postgres.js 4 is checked.
+ *
  * Runs whenever the suite runs against a server (`DATABASE_URL`): PGlite has one backend for every connection,
  * so a connection cut in the middle of a transaction leaves that transaction open for everyone and a backend
  * cannot be terminated; there these tests are skipped.
@@ -25,28 +31,40 @@ describe.runIf(onServer)('a connection lost in the middle of a search (server ba
   });
   afterAll(() => database?.close());
 
-  function run(mode: 'proxy' | 'terminate'): Record<string, Outcome | number> {
-    const child = spawnSync('npx', ['tsx', script, database.url!, mode], { encoding: 'utf8', timeout: 90_000 });
+  function spawn(mode: 'proxy' | 'terminate', driver: string) {
+    return spawnSync('npx', ['tsx', script, database.url!, mode, driver], { encoding: 'utf8', timeout: 120_000 });
+  }
+  function run(mode: 'proxy' | 'terminate', driver: string): Record<string, Outcome | number> {
+    const child = spawn(mode, driver);
     expect(child.stderr).not.toMatch(/Unhandled 'error' event/);
     expect(child.status, `the process must survive (stderr: ${child.stderr.slice(-2000)})`).toBe(0);
     return JSON.parse(child.stdout.trim().split('\n').pop()!);
   }
 
-  it('connection cut on the wire: every path rejects (process alive), nothing is written, the pool recovers', () => {
-    const r = run('proxy');
-    for (const path of ['nearestDirect', 'nearestDrizzleTx', 'withSettings'] as const) {
-      expect(r[path], path).toMatchObject({ rejected: true });
-    }
-    expect(r['recovered']).toBe(3);
-    expect(r['written']).toBe(0);
+  describe.each(['node-postgres', 'postgres-js'])('%s', (driver) => {
+    it('connection cut on the wire: every path rejects (process alive), nothing is written, the pool recovers', () => {
+      const r = run('proxy', driver);
+      for (const path of ['nearestDirect', 'nearestDrizzleTx', 'withSettings'] as const) {
+        expect(r[path], path).toMatchObject({ rejected: true });
+      }
+      expect(r['recovered']).toBe(3);
+      expect(r['written']).toBe(0);
+    });
+
+    it('pg_terminate_backend: every path rejects with the server error, SQLSTATE 57P01 on the rejection', () => {
+      const r = run('terminate', driver);
+      for (const path of ['nearestDirect', 'nearestDrizzleTx', 'withSettings'] as const) {
+        expect(r[path], path).toMatchObject({ rejected: true, code: '57P01' });
+      }
+      expect(r['recovered']).toBe(3);
+      expect(r['written']).toBe(0);
+    });
   });
 
-  it('pg_terminate_backend: every path rejects with the server error, SQLSTATE 57P01 on the rejection', () => {
-    const r = run('terminate');
-    for (const path of ['nearestDirect', 'nearestDrizzleTx', 'withSettings'] as const) {
-      expect(r[path], path).toMatchObject({ rejected: true, code: '57P01' });
-    }
-    expect(r['recovered']).toBe(3);
-    expect(r['written']).toBe(0);
+  it('postgres.js 3.4.10 still crashes the process when the backend is terminated inside sql.begin (why we pin 4)', () => {
+    const child = spawn('terminate', 'postgres-js-3');
+    expect(child.status).not.toBe(0);
+    expect(child.stderr).toMatch(/TypeError: Cannot read properties of null \(reading 'write'\)/);
+    expect(child.stderr).toMatch(/postgres@3\.4\.10\/node_modules\/postgres\/src\/connection\.js/);
   });
 });

@@ -26,6 +26,7 @@ const items = pgTable(
 let database: PgVectorTestDatabase;
 beforeAll(async () => {
   database = await startTestDatabase({ serve: true });
+  await database.query('drop table if exists drv_items'); // a server database may keep it from an earlier run
   await database.query('create table drv_items (id serial primary key, tag integer not null, embedding vector(8))');
   await database.query('create index drv_items_hnsw on drv_items using hnsw (embedding vector_l2_ops)');
   await database.query(`insert into drv_items (tag, embedding) select i % 5, array(select (i * j) % 7 from generate_series(1, 8) j)::vector from generate_series(1, 40) i`);
