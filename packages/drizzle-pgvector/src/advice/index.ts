@@ -1,5 +1,5 @@
 export { chooseIndex } from './choose-index.js';
-export type { ChooseIndexOptions, ChooseIndexRule, IndexChoice, IndexTarget } from './choose-index.js';
+export type { ChooseIndexOptions, ChooseIndexRule, IndexAlternative, IndexChoice, IndexTarget } from './choose-index.js';
 export { estimateIndexBuildMemory } from './estimate-index-build-memory.js';
 export type { BuildMemoryFit, EstimateIndexBuildMemoryOptions, IndexBuildMemoryEstimate } from './estimate-index-build-memory.js';
 export { hnswTuplesThatFit } from './hnsw-memory.js';

@@ -44,4 +44,4 @@ export {
   operatorClassByName,
   operatorClassFor,
 } from './index.js';
-export type { IndexOptionInfo, MetricInfo, OperatorClassInfo, SettingInfo, VectorTypeInfo } from './index.js';
+export type { IndexOptionInfo, MetricInfo, OperatorClassInfo, SettingInfo, SettingKind, VectorTypeInfo } from './index.js';

@@ -1,5 +1,6 @@
 export type {
   CitusDistribution,
+  ColumnArgument,
   ColumnDimensionsOptions,
   ColumnDimensionsReport,
   DimensionCount,

@@ -14,6 +14,7 @@
  */
 export { migrate } from './migrate.js';
 export type { AppliedMigration, MigrateConfig, MigrateResult } from './migrate.js';
+export type { SwapOutcome } from '../operations/swap-index.js';
 export type { ReplaceIndexesOptions } from './replace-options.js';
 export { assertExtensionMigration, vectorExtensionMigration } from './extension-migration.js';
 export type { ExtensionMigrationCheck, VectorExtensionMigrationOptions, VectorExtensionMigrationResult } from './extension-migration.js';
