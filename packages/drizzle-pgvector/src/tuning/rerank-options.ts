@@ -6,6 +6,7 @@ import { isVectorTarget, toTarget, type VectorTarget } from '../targets/index.js
 import { tunableIndex } from './index-choice.js';
 import { searchContext, type SearchContext } from './search-context.js';
 import { invalidTuning, parseValueList } from './tuning-options.js';
+import { isQuantized, rerankMetric, sameColumn } from '../queries/nearest/rerank.js';
 
 /** tuneSearch's `rerank` option: the quantized expression target whose index serves the search. */
 export interface TuneRerankOption {
@@ -85,14 +86,14 @@ export function rerankContexts(fn: string, targetInput: unknown, rerank: unknown
       target: column.label,
     });
   }
-  if (!isVectorTarget(via) || !(KINDS as string[]).includes(via.kind)) {
+  if (!isVectorTarget(via) || !isQuantized(via)) {
     invalidTuning(fn, `rerank.via must be an expression target on ${label}: ${forms} with a declared index; got ${isVectorTarget(via) ? via.label : describe(via)}.`, {
       option: 'rerank.via',
       received: isVectorTarget(via) ? via.label : describe(via),
       allowed: KINDS,
     });
   }
-  if (via.column.table !== column.column.table || via.column.name !== column.column.name) {
+  if (!sameColumn(via, column)) {
     invalidTuning(fn, `rerank.via ${via.label} is not on the tuned column ${label}: the candidates are re-ranked by their exact distance on that column. Pass ${forms}.`, {
       option: 'rerank.via',
       received: via.label,
@@ -109,10 +110,9 @@ export function rerankContexts(fn: string, targetInput: unknown, rerank: unknown
 function outerMetric(fn: string, column: VectorTarget, via: VectorTarget): Metric {
   const table = column.column.table as Parameters<typeof declaredVectorIndexes>[0];
   const indexes = declaredVectorIndexes(table);
+  const inferred = rerankMetric(indexes, column, via);
+  if (inferred !== undefined) return inferred;
   const own = [...new Set(indexes.filter((i) => i.target.matches(column)).map((i) => i.metric))];
-  if (own.length === 1) return own[0]!;
-  const viaMetrics = [...new Set(indexes.filter((i) => i.target.matches(via)).map((i) => i.metric))];
-  if (own.length === 0 && via.type !== 'bit' && viaMetrics.length === 1) return viaMetrics[0]!;
   throw pgVectorError(
     'METRIC_REQUIRED',
     `${fn}(${column.label}): pass metric — the exact distance the candidates of ${via.label} are re-ranked by, one of ${metricsFor(column.type)

@@ -31,9 +31,11 @@ const QUANTIZED: readonly string[] = Object.keys(QUANTIZED_SEARCH.candidatesPerK
 /** Which representation an automatic re-rank prefers when the column has several (most exact first). */
 const PREFERENCE: readonly QuantizedKind[] = ['asHalfvec', 'subvector', 'binaryQuantize'];
 
-const isQuantized = (target: VectorTarget): boolean => QUANTIZED.includes(target.kind);
+/** @internal A representation a search can be re-ranked through (`binaryQuantize`, `asHalfvec`, `subvector`). */
+export const isQuantized = (target: VectorTarget): boolean => QUANTIZED.includes(target.kind);
 const isFullPrecision = (target: VectorTarget): boolean => target.kind === 'column' || target.kind === 'asVector';
-const sameColumn = (a: VectorTarget, b: VectorTarget): boolean =>
+/** @internal Both targets are computed from the same column. */
+export const sameColumn = (a: VectorTarget, b: VectorTarget): boolean =>
   a.column === b.column || (a.column.table === b.column.table && a.column.name === b.column.name);
 /** `via` is computed from the searched vectors: same column, and dimensions that fit the searched target's. */
 const fits = (via: VectorTarget, target: VectorTarget): boolean =>
@@ -80,10 +82,7 @@ function explicit(fn: string, target: VectorTarget, via: VectorTarget, opts: Val
   const table = target.column.table as PgTable;
   const declared = declaredVectorIndexes(table);
   const viaIndexes = declared.filter((i) => i.target.matches(via));
-  // The full column's metric: given, else from its own indexes, else from a same-metric index on via.
-  let metric = opts.metric;
-  if (metric === undefined && !declared.some((i) => i.target.matches(target)) && via.type !== 'bit') metric = singleMetric(viaIndexes);
-  const outer = contextFor(fn, target, metric);
+  const outer = contextFor(fn, target, opts.metric ?? rerankMetric(declared, target, via));
   const viaMetric = via.type === 'bit' ? bitMetric(viaIndexes, declared, opts.index) : outer.metric;
   return { outer, rerank: { via, context: contextFor(fn, via, opts.index === undefined ? viaMetric : undefined, opts.index), automatic: false } };
 }
@@ -109,6 +108,17 @@ function automatic(fn: string, target: VectorTarget, opts: Validated): SearchCon
   const best = PREFERENCE.map((kind) => usable.find((i) => i.target.kind === kind)).find((i) => i !== undefined);
   if (best === undefined) return { outer, rerank: undefined };
   return { outer, rerank: { via: best.target, context: contextFor(fn, best.target, best.metric), automatic: true } };
+}
+
+/**
+ * @internal The exact metric of a search re-ranked through `via`, when not given: the one metric of the column's own
+ * declared indexes, else (none of its own) the one metric of a halfvec / subvector `via`'s indexes (a bit index's
+ * Hamming says nothing about the full vector); undefined when neither decides. Shared by `nearest` and `tuneSearch`.
+ */
+export function rerankMetric(declared: readonly VectorIndexInfo[], target: VectorTarget, via: VectorTarget): Metric | undefined {
+  const own = declared.filter((i) => i.target.matches(target));
+  if (own.length > 0) return singleMetric(own);
+  return via.type === 'bit' ? undefined : singleMetric(declared.filter((i) => i.target.matches(via)));
 }
 
 function singleMetric(indexes: readonly VectorIndexInfo[]): Metric | undefined {
