@@ -1,7 +1,7 @@
 import { PROGRESS_POLL } from '../catalog/index.js';
 import { describe, describeServerError, pgVectorError, serverError, PgVectorError } from '../errors/index.js';
-import { checkBuildSettings, checkRunOptions, type BuildSettingsOptions } from '../operations/operation-input.js';
-import { pollInterval, type BuildProgress } from '../operations/run-build.js';
+import { buildSettingsOf, checkBuildSettings, checkRunOptions, type BuildSettingsOptions } from '../operations/operation-input.js';
+import type { BuildProgress } from '../operations/run-build.js';
 import { temporaryIndexName, type SwapRun } from '../operations/swap-index.js';
 import type { IndexReplacement } from './index-replacement.js';
 
@@ -25,23 +25,15 @@ export function checkReplaceOptions(value: unknown): ReplaceIndexesOptions & { p
     throw pgVectorError('INVALID_OPERATION_OPTION', `${FN}: replaceIndexes must be true, false or an object of build options, got ${describe(value)}.`, { option: 'replaceIndexes' });
   }
   const options = value as ReplaceIndexesOptions;
-  checkRunOptions(`${FN} replaceIndexes`, options, KEYS);
+  const poll = checkRunOptions(`${FN} replaceIndexes`, options, KEYS);
   checkBuildSettings(`${FN} replaceIndexes`, options);
-  const poll = pollInterval(options.pollIntervalMs);
-  if (poll === undefined) {
-    throw pgVectorError('INVALID_OPERATION_OPTION', `${FN}: replaceIndexes.pollIntervalMs must be an integer from ${PROGRESS_POLL.minMs} to ${PROGRESS_POLL.maxMs}, got ${describe(options.pollIntervalMs)}.`, {
-      option: 'pollIntervalMs',
-    });
-  }
   return { maintenanceWorkMem: 'auto', ...options, pollIntervalMs: poll };
 }
 
 /** @internal The swap settings for one index. */
 export function replaceRun(options: ReplaceIndexesOptions & { pollIntervalMs: number }): (index: string) => SwapRun {
   return (index) => ({
-    ...(options.maintenanceWorkMem === undefined ? {} : { maintenanceWorkMem: options.maintenanceWorkMem }),
-    ...(options.maxMaintenanceWorkMem === undefined ? {} : { maxMaintenanceWorkMem: options.maxMaintenanceWorkMem }),
-    ...(options.parallelWorkers === undefined ? {} : { parallelWorkers: options.parallelWorkers }),
+    ...buildSettingsOf(options),
     onProgress: options.onProgress === undefined ? undefined : (p) => options.onProgress!(index, p),
     signal: options.signal,
     pollIntervalMs: options.pollIntervalMs,

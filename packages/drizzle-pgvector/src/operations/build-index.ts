@@ -1,14 +1,13 @@
-import { getTableConfig, PgDialect, type PgTable } from 'drizzle-orm/pg-core';
-import { INDEX_OPTIONS, PROGRESS_POLL } from '../catalog/index.js';
-import { driverOf, isTransaction, qualified, relationName, type AnyPgDatabase } from '../driver/index.js';
+import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
+import { driverOf, isTransaction, qualified, type AnyPgDatabase } from '../driver/index.js';
 import type { IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { pgVectorError } from '../errors/index.js';
-import { buildRows, resolveBuildSettings } from './build-settings.js';
+import { buildRows, declaredBuildShape, resolveBuildSettings } from './build-settings.js';
 import { buildFailure } from './build-failure.js';
 import { indexDdl } from './index-ddl.js';
 import { findIndex } from './invalid-index.js';
 import { checkBuildSettings, checkRunOptions, checkVectorTable, declaredIndex, type BuildSettingsOptions } from './operation-input.js';
-import { cleanupRows, driverRows, pollInterval, runBuild, type BuildProgress } from './run-build.js';
+import { cleanupRows, driverRows, runBuild, type BuildProgress } from './run-build.js';
 
 /** Options of {@link buildIndex}. */
 export interface BuildIndexOptions extends BuildSettingsOptions {
@@ -44,8 +43,6 @@ const FN = 'buildIndex';
 const OPTION_KEYS = Object.keys({
   concurrently: true, onProgress: true, signal: true, pollIntervalMs: true, maintenanceWorkMem: true, maxMaintenanceWorkMem: true, parallelWorkers: true,
 } satisfies Record<keyof BuildIndexOptions, true>);
-const IVFFLAT_DEFAULT_LISTS = INDEX_OPTIONS.find((o) => o.key === 'lists')!.default;
-const DIALECT = new PgDialect();
 
 /**
  * Build an index declared in the schema, with the DDL drizzle-kit emits (plus `IF NOT EXISTS`), settings scoped to
@@ -84,16 +81,10 @@ const DIALECT = new PgDialect();
  *   `INDEX_BUILD_FAILED` / `INDEX_BUILD_CANCELLED` (the build failed / was cancelled; `cause` is the server's error).
  */
 export async function buildIndex(db: AnyPgDatabase, table: PgTable, indexName: string, options: BuildIndexOptions = {}): Promise<BuildIndexResult> {
-  checkRunOptions(FN, options, OPTION_KEYS);
+  const poll = checkRunOptions(FN, options, OPTION_KEYS);
   const t = checkVectorTable(FN, table);
   const { index, info } = declaredIndex(FN, t, indexName);
   checkBuildSettings(FN, options);
-  const poll = pollInterval(options.pollIntervalMs);
-  if (poll === undefined) {
-    throw pgVectorError('INVALID_OPERATION_OPTION', `${FN}: pollIntervalMs must be an integer from ${PROGRESS_POLL.minMs} to ${PROGRESS_POLL.maxMs}, got ${String(options.pollIntervalMs)}.`, {
-      option: 'pollIntervalMs',
-    });
-  }
   if (options.concurrently !== undefined && typeof options.concurrently !== 'boolean') {
     throw pgVectorError('INVALID_OPERATION_OPTION', `${FN}: concurrently must be true or false, got ${String(options.concurrently)}.`, { option: 'concurrently' });
   }
@@ -118,24 +109,14 @@ export async function buildIndex(db: AnyPgDatabase, table: PgTable, indexName: s
       estimate: undefined, droppedInvalid: false, elapsedMs: 0, progressEvents: 0,
     });
   }
-  const tableSql = relationName(schema, tableName);
-  const predicateSql = info.predicate ? DIALECT.sqlToQuery(info.predicate).sql : undefined;
-  const settings = await resolveBuildSettings(FN, rows, options, async () => ({
-    method: info.method,
-    type: info.target.type,
-    dimensions: info.target.dimensions!,
-    ...(info.options.m === undefined ? {} : { m: info.options.m }),
-    // An IVFFlat index without `lists` gets pgvector's default (100), not the advice for the row count.
-    ...(info.method === 'ivfflat' ? { lists: info.options.lists ?? IVFFLAT_DEFAULT_LISTS } : {}),
-    tableSql,
-    ...(predicateSql === undefined ? {} : { predicateSql }),
-  }));
+  const shape = declaredBuildShape(info, schema, tableName);
+  const settings = await resolveBuildSettings(FN, rows, options, async () => shape);
   let droppedInvalid = false;
   if (existing && !existing.valid) {
     await rows(`DROP INDEX ${concurrently ? 'CONCURRENTLY ' : ''}IF EXISTS ${qualified(existing.schema, existing.name)}`, []);
     droppedInvalid = true;
   }
-  const progressRows = options.onProgress ? await buildRows(rows, { tableSql, ...(predicateSql === undefined ? {} : { predicateSql }) }, settings.rows) : 0;
+  const progressRows = options.onProgress ? await buildRows(rows, shape, settings.rows) : 0;
   const outcome = await runBuild(driver, {
     statement, concurrently, method: info.method, settings, onProgress: options.onProgress, signal: options.signal, pollIntervalMs: poll, rows: progressRows,
   });

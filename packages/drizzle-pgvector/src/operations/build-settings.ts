@@ -1,8 +1,11 @@
-import { AUTO_MAINTENANCE_WORK_MEM_CAP, MAINTENANCE_WORK_MEM, MEMORY_UNITS, type IndexMethod, type VectorType } from '../catalog/index.js';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { AUTO_MAINTENANCE_WORK_MEM_CAP, INDEX_OPTIONS, MAINTENANCE_WORK_MEM, MEMORY_UNITS, type IndexMethod, type VectorType } from '../catalog/index.js';
 import { estimateIndexBuildMemory, type IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { formatMemorySize, parseMemorySize, toMaintenanceWorkMem } from '../advice/memory-size.js';
 import { pgVectorError } from '../errors/index.js';
 import { estimatedRows } from '../inspection/live-indexes.js';
+import type { VectorIndexInfo } from '../indexes/index.js';
+import { relationName } from '../driver/index.js';
 import type { BuildSettingsOptions } from './operation-input.js';
 import type { RowQuery } from './invalid-index.js';
 
@@ -17,6 +20,25 @@ export interface BuildShape {
   readonly tableSql: string;
   /** The index predicate as SQL text (rows counted under it), if partial. */
   readonly predicateSql?: string;
+}
+
+const IVFFLAT_DEFAULT_LISTS = INDEX_OPTIONS.find((o) => o.key === 'lists')!.default;
+const DIALECT = new PgDialect();
+
+/**
+ * @internal The build shape of an index declared in the schema. An IVFFlat index without `lists` gets pgvector's
+ * default (100), not the advice for the row count.
+ */
+export function declaredBuildShape(info: VectorIndexInfo, schema: string | undefined, table: string): BuildShape {
+  return {
+    method: info.method,
+    type: info.target.type,
+    dimensions: info.target.dimensions!,
+    ...(info.options.m === undefined ? {} : { m: info.options.m }),
+    ...(info.method === 'ivfflat' ? { lists: info.options.lists ?? IVFFLAT_DEFAULT_LISTS } : {}),
+    tableSql: relationName(schema, table),
+    ...(info.predicate ? { predicateSql: DIALECT.sqlToQuery(info.predicate).sql } : {}),
+  };
 }
 
 /** The settings a build runs with. */

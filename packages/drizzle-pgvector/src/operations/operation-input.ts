@@ -1,6 +1,6 @@
 import { isEntity } from '../compat/entity.js';
 import { getTableConfig, PgTable, type Index } from 'drizzle-orm/pg-core';
-import { PARALLEL_MAINTENANCE_WORKERS } from '../catalog/index.js';
+import { PARALLEL_MAINTENANCE_WORKERS, PROGRESS_POLL } from '../catalog/index.js';
 import { toMaintenanceWorkMem, type MemorySize } from '../advice/memory-size.js';
 import { checkOptionKeys, describe, pgVectorError } from '../errors/index.js';
 import { declaredVectorIndexes, type VectorIndexInfo } from '../indexes/index.js';
@@ -87,9 +87,10 @@ export function checkBuildSettings(fn: string, options: BuildSettingsOptions): v
 
 /**
  * @internal Options must be an object of the `allowed` keys (a misspelled one is rejected with "did you mean", so
- * `concurrenty: true` never runs a blocking build); `onProgress` a function; `signal` an AbortSignal that has not fired.
+ * `concurrenty: true` never runs a blocking build); `onProgress` a function; `signal` an AbortSignal that has not fired;
+ * `pollIntervalMs` an integer in `PROGRESS_POLL`'s range. Returns the poll interval (the default when not given).
  */
-export function checkRunOptions(fn: string, options: unknown, allowed: readonly string[]): void {
+export function checkRunOptions(fn: string, options: unknown, allowed: readonly string[]): number {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw pgVectorError('INVALID_OPERATION_OPTION', `${fn}: options must be an object, got ${describe(options)}.`, { options });
   }
@@ -104,4 +105,22 @@ export function checkRunOptions(fn: string, options: unknown, allowed: readonly 
   if (o.signal instanceof AbortSignal && o.signal.aborted) {
     throw pgVectorError('INDEX_BUILD_CANCELLED', `${fn}: the signal was already aborted; nothing was run.`, { reason: String(o.signal.reason) });
   }
+  const poll = o.pollIntervalMs ?? PROGRESS_POLL.defaultMs;
+  if (typeof poll !== 'number' || !Number.isInteger(poll) || poll < PROGRESS_POLL.minMs || poll > PROGRESS_POLL.maxMs) {
+    throw pgVectorError(
+      'INVALID_OPERATION_OPTION',
+      `${fn}: pollIntervalMs must be an integer from ${PROGRESS_POLL.minMs} to ${PROGRESS_POLL.maxMs} (milliseconds between progress reads), got ${describe(o.pollIntervalMs)}.`,
+      { option: 'pollIntervalMs', received: describe(o.pollIntervalMs) },
+    );
+  }
+  return poll;
+}
+
+/** @internal Only the build settings of an options object (the keys that were given). */
+export function buildSettingsOf(options: BuildSettingsOptions): BuildSettingsOptions {
+  return {
+    ...(options.maintenanceWorkMem === undefined ? {} : { maintenanceWorkMem: options.maintenanceWorkMem }),
+    ...(options.maxMaintenanceWorkMem === undefined ? {} : { maxMaintenanceWorkMem: options.maxMaintenanceWorkMem }),
+    ...(options.parallelWorkers === undefined ? {} : { parallelWorkers: options.parallelWorkers }),
+  };
 }

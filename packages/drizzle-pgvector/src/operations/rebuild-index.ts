@@ -1,4 +1,4 @@
-import { operatorClassByName, PROGRESS_POLL } from '../catalog/index.js';
+import { operatorClassByName } from '../catalog/index.js';
 import { driverOf, isTransaction, qualified, type AnyPgDatabase } from '../driver/index.js';
 import type { IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { describe, pgVectorError } from '../errors/index.js';
@@ -6,7 +6,7 @@ import { buildRows, resolveBuildSettings } from './build-settings.js';
 import { buildFailure } from './build-failure.js';
 import { readLiveIndexes } from '../inspection/live-indexes.js';
 import { checkBuildSettings, checkRunOptions, type BuildSettingsOptions } from './operation-input.js';
-import { cleanupRows, driverRows, pollInterval, runBuild, type BuildProgress } from './run-build.js';
+import { cleanupRows, driverRows, runBuild, type BuildProgress } from './run-build.js';
 
 /** Options of {@link rebuildIndex}. */
 export interface RebuildIndexOptions extends BuildSettingsOptions {
@@ -62,18 +62,16 @@ const OPTION_KEYS = Object.keys({
  *   SQL; also an unknown or misspelled option, with "did you mean"), `TRANSACTION_NOT_ALLOWED` (`concurrently: true` in a transaction), `INVALID_MEMORY_SIZE`, `INDEX_BUILD_MEMORY_EXCEEDED`, `INDEX_BUILD_FAILED`, `INDEX_BUILD_CANCELLED`.
  */
 export async function rebuildIndex(db: AnyPgDatabase, indexName: string, options: RebuildIndexOptions = {}): Promise<RebuildIndexResult> {
-  checkRunOptions(FN, options, OPTION_KEYS);
+  const poll = checkRunOptions(FN, options, OPTION_KEYS);
   if (typeof indexName !== 'string' || indexName.length === 0) {
     throw pgVectorError('UNKNOWN_INDEX', `${FN}: the index name must be a non-empty string, got ${describe(indexName)}.`, { name: indexName });
   }
   checkBuildSettings(FN, options);
-  const poll = pollInterval(options.pollIntervalMs);
-  if (poll === undefined || (options.concurrently !== undefined && typeof options.concurrently !== 'boolean') || (options.schema !== undefined && typeof options.schema !== 'string')) {
-    throw pgVectorError(
-      'INVALID_OPERATION_OPTION',
-      `${FN}: pollIntervalMs must be an integer from ${PROGRESS_POLL.minMs} to ${PROGRESS_POLL.maxMs}, concurrently a boolean and schema a string.`,
-      { pollIntervalMs: options.pollIntervalMs, concurrently: options.concurrently, schema: options.schema },
-    );
+  if ((options.concurrently !== undefined && typeof options.concurrently !== 'boolean') || (options.schema !== undefined && typeof options.schema !== 'string')) {
+    throw pgVectorError('INVALID_OPERATION_OPTION', `${FN}: concurrently must be a boolean and schema a string, got ${describe(options.concurrently)} and ${describe(options.schema)}.`, {
+      concurrently: options.concurrently,
+      schema: options.schema,
+    });
   }
   const driver = driverOf(db);
   if (options.concurrently === true && isTransaction(db)) {

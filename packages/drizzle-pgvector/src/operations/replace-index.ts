@@ -1,11 +1,11 @@
-import { getTableConfig, PgDialect, type PgTable } from 'drizzle-orm/pg-core';
-import { INDEX_OPTIONS, PROGRESS_POLL } from '../catalog/index.js';
-import { driverOf, isTransaction, relationName, type AnyPgDatabase } from '../driver/index.js';
+import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
+import { driverOf, isTransaction, type AnyPgDatabase } from '../driver/index.js';
 import type { IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { pgVectorError } from '../errors/index.js';
 import { indexDdl } from './index-ddl.js';
-import { checkBuildSettings, checkRunOptions, checkVectorTable, declaredIndex, type BuildSettingsOptions } from './operation-input.js';
-import { pollInterval, type BuildProgress } from './run-build.js';
+import { declaredBuildShape } from './build-settings.js';
+import { buildSettingsOf, checkBuildSettings, checkRunOptions, checkVectorTable, declaredIndex, type BuildSettingsOptions } from './operation-input.js';
+import type { BuildProgress } from './run-build.js';
 import { swapIndex, swapTemplate } from './swap-index.js';
 
 /** Options of {@link replaceIndex}. */
@@ -38,8 +38,6 @@ export interface ReplaceIndexResult {
 
 const FN = 'replaceIndex';
 const OPTION_KEYS = ['maintenanceWorkMem', 'maxMaintenanceWorkMem', 'parallelWorkers', 'onProgress', 'signal', 'pollIntervalMs'] as const;
-const IVFFLAT_DEFAULT_LISTS = INDEX_OPTIONS.find((o) => o.key === 'lists')!.default;
-const DIALECT = new PgDialect();
 
 /**
  * Replace a live index by its changed declaration (new `m`, `lists`, metric, expression or `WHERE`) without
@@ -72,16 +70,10 @@ const DIALECT = new PgDialect();
  *   (`details.sqlState`); in every case the old index is left as it was.
  */
 export async function replaceIndex(db: AnyPgDatabase, table: PgTable, indexName: string, options: ReplaceIndexOptions = {}): Promise<ReplaceIndexResult> {
-  checkRunOptions(FN, options, OPTION_KEYS);
+  const poll = checkRunOptions(FN, options, OPTION_KEYS);
   const t = checkVectorTable(FN, table);
   const { index, info } = declaredIndex(FN, t, indexName);
   checkBuildSettings(FN, options);
-  const poll = pollInterval(options.pollIntervalMs);
-  if (poll === undefined) {
-    throw pgVectorError('INVALID_OPERATION_OPTION', `${FN}: pollIntervalMs must be an integer from ${PROGRESS_POLL.minMs} to ${PROGRESS_POLL.maxMs}, got ${String(options.pollIntervalMs)}.`, {
-      option: 'pollIntervalMs',
-    });
-  }
   if (isTransaction(db)) {
     throw pgVectorError(
       'TRANSACTION_NOT_ALLOWED',
@@ -100,17 +92,9 @@ export async function replaceIndex(db: AnyPgDatabase, table: PgTable, indexName:
       schema,
       method: info.method,
       template,
-      shape: async () => ({
-        method: info.method,
-        type: info.target.type,
-        dimensions: info.target.dimensions!,
-        ...(info.options.m === undefined ? {} : { m: info.options.m }),
-        ...(info.method === 'ivfflat' ? { lists: info.options.lists ?? IVFFLAT_DEFAULT_LISTS } : {}),
-        tableSql: relationName(schema, tableName),
-        ...(info.predicate ? { predicateSql: DIALECT.sqlToQuery(info.predicate).sql } : {}),
-      }),
+      shape: async () => declaredBuildShape(info, schema, tableName),
     },
-    { ...settingsOf(options), onProgress: options.onProgress, signal: options.signal, pollIntervalMs: poll },
+    { ...buildSettingsOf(options), onProgress: options.onProgress, signal: options.signal, pollIntervalMs: poll },
   );
   return Object.freeze({
     name: outcome.name,
@@ -125,12 +109,3 @@ export async function replaceIndex(db: AnyPgDatabase, table: PgTable, indexName:
     progressEvents: outcome.progressEvents,
   });
 }
-
-function settingsOf(options: BuildSettingsOptions): BuildSettingsOptions {
-  return {
-    ...(options.maintenanceWorkMem === undefined ? {} : { maintenanceWorkMem: options.maintenanceWorkMem }),
-    ...(options.maxMaintenanceWorkMem === undefined ? {} : { maxMaintenanceWorkMem: options.maxMaintenanceWorkMem }),
-    ...(options.parallelWorkers === undefined ? {} : { parallelWorkers: options.parallelWorkers }),
-  };
-}
-

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { BUILD_PHASES, PROGRESS_POLL, type IndexMethod } from '../catalog/index.js';
+import { BUILD_PHASES, type IndexMethod } from '../catalog/index.js';
 import { queryRows, type Driver, type SqlExecutor } from '../driver/index.js';
 import { breaksConnection } from '../driver/errors.js';
 import type { RowQuery } from './invalid-index.js';
@@ -215,10 +215,4 @@ export function cleanupRows(driver: Driver): RowQuery {
         await c.query('RESET statement_timeout');
       }
     });
-}
-
-/** @internal The poll interval option, validated. */
-export function pollInterval(value: unknown): number | undefined {
-  if (value === undefined) return PROGRESS_POLL.defaultMs;
-  return typeof value === 'number' && Number.isInteger(value) && value >= PROGRESS_POLL.minMs && value <= PROGRESS_POLL.maxMs ? value : undefined;
 }

@@ -8,7 +8,8 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { integer, pgTable, serial, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
-import { asHalfvec, buildIndex, estimateIndexBuildMemory, hnswIndex, ivfflatIndex, rebuildIndex, vector, type PgVectorErrorCode } from '../../src/index.js';
+import { asHalfvec, buildIndex, estimateIndexBuildMemory, hnswIndex, ivfflatIndex, rebuildIndex, replaceIndex, vector, type PgVectorErrorCode } from '../../src/index.js';
+import { migrate } from '../../src/migrations/index.js';
 import { expectCodeAsync } from '../helpers.js';
 import { onKitLine } from '../../../../test/helpers/drizzle-kit.js';
 import { createFilled, indexState, kitIndexStatement, lowMemoryDb, progressLog } from './fixtures.js';
@@ -242,7 +243,22 @@ describe('buildIndex: bad input is rejected before any SQL', () => {
     },
     { name: 'a signal that is not an AbortSignal', run: () => buildIndex(mock, items, 'op_items_hnsw', { signal: {} as never }), code: 'INVALID_OPERATION_OPTION' },
     { name: 'onProgress not a function', run: () => buildIndex(mock, items, 'op_items_hnsw', { onProgress: 'log' as never }), code: 'INVALID_OPERATION_OPTION' },
-    { name: 'pollIntervalMs out of range', run: () => buildIndex(mock, items, 'op_items_hnsw', { pollIntervalMs: 5 }), code: 'INVALID_OPERATION_OPTION' },
+    ...(
+      [
+        ['buildIndex', () => buildIndex(mock, items, 'op_items_hnsw', { pollIntervalMs: 5 })],
+        ['replaceIndex', () => replaceIndex(mock, items, 'op_items_hnsw', { pollIntervalMs: 5 })],
+        ['rebuildIndex', () => rebuildIndex(mock, 'op_items_hnsw', { pollIntervalMs: 5 })],
+        ['migrate replaceIndexes', () => migrate(mock, { migrationsFolder: '/nonexistent', replaceIndexes: { pollIntervalMs: 5 } })],
+      ] as const
+    ).map(([fn, run]) => ({
+      name: `${fn}: pollIntervalMs out of range (one rule for every build)`,
+      run,
+      code: 'INVALID_OPERATION_OPTION' as const,
+      check: (m: string, d: Record<string, unknown>) => {
+        expect(m).toContain(`${fn}: pollIntervalMs must be an integer from 10 to 60000 (milliseconds between progress reads), got number 5.`);
+        expect(d).toMatchObject({ option: 'pollIntervalMs' });
+      },
+    })),
     { name: 'concurrently not a boolean', run: () => buildIndex(mock, items, 'op_items_hnsw', { concurrently: 'yes' as never }), code: 'INVALID_OPERATION_OPTION' },
     { name: 'options not an object', run: () => buildIndex(mock, items, 'op_items_hnsw', 'auto' as never), code: 'INVALID_OPERATION_OPTION' },
     ...(
