@@ -3,7 +3,7 @@ import { quoteIdent } from '../driver/index.js';
 import { dropInvalidStatement } from '../operations/invalid-index.js';
 import type { Leftover } from './invalid-leftover.js';
 import { concurrentIndexName } from './statements.js';
-import type { Planned, ProgressRow, Step } from './migrate.js';
+import type { Planned, ProgressRow, Step } from './migration-plan.js';
 
 /** @internal The errors migrate() throws when a statement fails (migrate.ts holds the state machine). */
 

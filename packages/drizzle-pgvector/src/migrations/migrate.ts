@@ -1,6 +1,3 @@
-// Over ~350 lines on purpose: migrate() is one state machine (steps, transactions, progress rows, INVALID-index
-// checks) whose parts share its bookkeeping; splitting it would spread that state across files.
-import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { isTransaction, NEW_MIGRATIONS_TABLE_HAS_NAME } from '../compat/index.js';
 import { driverOf, queryRows, quoteIdent, type AnyPgDatabase, type SqlExecutor, type TransactionalDatabase } from '../driver/index.js';
@@ -9,11 +6,11 @@ import { ensureVectorExtension, type EnsureVectorExtensionOptions, type VectorEx
 import { dropInvalidIndex, dropInvalidStatement, findIndex } from '../operations/invalid-index.js';
 import { swapIndex, type SwapOutcome } from '../operations/swap-index.js';
 import { checkReplaceOptions, replaceFailure, replaceRun, type ReplaceIndexesOptions } from './replace-options.js';
-import { findReplacements, replacementTarget, type IndexReplacement } from './index-replacement.js';
+import { replacementTarget } from './index-replacement.js';
+import { doneHash, plan, resumePoint, type Planned, type ProgressRow } from './migration-plan.js';
 import { catalogQuery, createdIndex, dropLeftover } from './invalid-leftover.js';
 import { outsideFailure, shown, transactionFailure } from './migrate-failures.js';
-import { readMigrations, type MigrationFile } from './migration-folder.js';
-import { runsOutsideTransaction, splitStatements, type SqlStatement } from './statements.js';
+import { readMigrations } from './migration-folder.js';
 
 /** Options of {@link migrate}; the first three are Drizzle's own `MigrationConfig`. */
 export interface MigrateConfig {
@@ -65,32 +62,6 @@ export interface MigrateResult {
   readonly applied: readonly AppliedMigration[];
   /** The pgvector extension as found/created by `ensureExtension`; `undefined` with `ensureExtension: false`. */
   readonly extension: VectorExtensionInfo | undefined;
-}
-
-/** @internal */
-export interface Step {
-  /** SQL sent to the server. */
-  readonly sql: string;
-  readonly transactional: boolean;
-  /** Parsed statement (for messages); for a multi-statement transactional chunk, its first statement. */
-  readonly statement: SqlStatement;
-  /** A CREATE INDEX that replaces an index the migration dropped before: run as a swap with `replaceIndexes`. */
-  readonly replace?: IndexReplacement;
-  /** The DROP INDEX of such a pair (the replacement it belongs to): left to the swap with `replaceIndexes`. */
-  readonly deferred?: IndexReplacement;
-}
-
-/** @internal */
-export interface Planned extends MigrationFile {
-  readonly steps: readonly Step[];
-  readonly hasOutside: boolean;
-}
-
-/** @internal */
-export interface ProgressRow {
-  statements_done: unknown;
-  done_hash: unknown;
-  created_at: unknown;
 }
 
 const DEFAULT_TABLE = '__drizzle_migrations';
@@ -354,51 +325,3 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
   await flush();
   return Object.freeze({ applied: Object.freeze(applied), extension });
 }
-
-/**
- * Turn a migration's chunks into steps: ordinary chunks as they are, non-transactional statements and both halves
- * of an index replacement on their own (the same steps whether `replaceIndexes` is on or off, so a run can resume
- * under either).
- */
-function plan(file: MigrationFile): Planned {
-  const chunks = file.chunks.map((chunk) => ({ chunk, statements: splitStatements(chunk) }));
-  const replacements = findReplacements(chunks.flatMap((c) => c.statements));
-  const roles = new Map<number, Pick<Step, 'replace' | 'deferred'>>();
-  for (const r of replacements) roles.set(r.drop, { deferred: r }).set(r.create, { replace: r });
-  const steps: Step[] = [];
-  let at = 0;
-  for (const { chunk, statements } of chunks) {
-    const first = at;
-    at += statements.length;
-    if (statements.length === 0) continue;
-    const outside = statements.map(runsOutsideTransaction);
-    const paired = statements.some((_, k) => roles.has(first + k));
-    if (!outside.some(Boolean) && !paired) {
-      steps.push({ sql: chunk, transactional: true, statement: statements[0]! });
-    } else if (statements.length === 1) {
-      steps.push({ sql: chunk, transactional: !outside[0], statement: statements[0]!, ...roles.get(first) });
-    } else {
-      statements.forEach((statement, k) => steps.push({ sql: statement.text, transactional: !outside[k], statement, ...roles.get(first + k) }));
-    }
-  }
-  return { ...file, steps, hasOutside: steps.some((s) => !s.transactional) };
-}
-
-/** sha256 of the first `count` statements: proves on resume that what already committed is still what the file says. */
-function doneHash(steps: readonly Step[], count: number): string {
-  const hash = createHash('sha256');
-  for (const step of steps.slice(0, count)) hash.update(step.sql.trim()).update('\n--> statement-breakpoint\n');
-  return hash.digest('hex');
-}
-
-function resumePoint(m: Planned, row: ProgressRow | undefined, schema: string, table: string, progressName: string, named: boolean): number {
-  if (row === undefined) return 0;
-  const done = Number(row.statements_done);
-  if (Number.isInteger(done) && done >= 0 && done <= m.steps.length && doneHash(m.steps, done) === row.done_hash) return done;
-  throw pgVectorError(
-    'MIGRATION_FAILED',
-    `Migration "${m.tag}" was partly applied by an earlier migrate() (its first ${String(row.statements_done)} statement(s) committed, see ${progressName}), but those statements are no longer the same in ${m.file}, so it cannot be resumed safely. Restore them as they were (you may change the statements after them), or finish the migration by hand and record it: INSERT INTO ${quoteIdent(schema)}.${quoteIdent(table)} ("hash", "created_at"${named ? ', "name"' : ''}) VALUES ('${m.hash}', ${m.folderMillis}${named ? `, '${m.tag.replace(/'/g, "''")}'` : ''}); DELETE FROM ${progressName} WHERE created_at = ${m.folderMillis};`,
-    { migration: m.tag, statementsDone: done, createdAt: m.folderMillis },
-  );
-}
-
