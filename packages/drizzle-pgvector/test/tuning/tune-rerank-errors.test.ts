@@ -1,8 +1,8 @@
 import { integer, pgTable } from 'drizzle-orm/pg-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { asHalfvec, asVector, binaryQuantize, hnswIndex, ivfflatIndex, subvector, tuneSearch, vector, type PgVectorErrorCode } from '../../src/index.js';
-import { expectCodeAsync } from '../helpers.js';
+import { rejectedBeforeSql } from '../helpers.js';
 import { clustered, load } from './data.js';
 
 const DIMS = 8;
@@ -24,23 +24,7 @@ const items = pgTable(
 
 const data = clustered({ dims: DIMS, clusters: 4, spread: 1, seed: 9 });
 let database: PgVectorTestDatabase;
-let sent: string[] = [];
 
-/** The real database, but every attempt to send SQL is recorded: these calls must fail before any SQL. */
-function guarded(): PgVectorDrizzleDatabase {
-  const db = database.db;
-  return new Proxy(db, {
-    get(target, key, receiver) {
-      if (key === 'execute' || key === 'transaction') {
-        return (...args: unknown[]) => {
-          sent.push(String(key));
-          return (Reflect.get(target, key, receiver) as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      }
-      return Reflect.get(target, key, receiver);
-    },
-  });
-}
 
 beforeAll(async () => {
   database = await startTestDatabase();
@@ -57,12 +41,8 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function rejected(run: (db: PgVectorDrizzleDatabase) => Promise<unknown>, code: PgVectorErrorCode, ...fragments: string[]): Promise<void> {
-  sent = [];
-  const error = await expectCodeAsync(() => run(guarded()), code);
-  for (const f of fragments) expect(error.message).toContain(f);
-  expect(sent).toEqual([]);
-}
+const rejected = (run: (db: PgVectorDrizzleDatabase) => Promise<unknown>, code: PgVectorErrorCode, ...fragments: string[]) =>
+  rejectedBeforeSql(database.db, run, code, ...fragments);
 
 const base = { targetRecall: 0.9, k: 10, metric: 'cosine' } as const;
 

@@ -3,7 +3,7 @@ import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { hnswIndex, ivfflatIndex, measureRecall, tuneSearch, vector, type PgVectorErrorCode } from '../../src/index.js';
-import { expectCodeAsync } from '../helpers.js';
+import { expectCodeAsync, recordSql, rejectedBeforeSql } from '../helpers.js';
 import { clustered, load } from './data.js';
 
 const DIMS = 8;
@@ -27,23 +27,7 @@ const keyless = pgTable('e_keyless', { name: text('name'), embedding: vector('em
 
 const data = clustered({ dims: DIMS, clusters: 4, spread: 1, seed: 5 });
 let database: PgVectorTestDatabase;
-let sent: string[] = [];
 
-/** The real database, but any attempt to send SQL is recorded (and refused): these calls must fail before SQL. */
-function guarded(): PgVectorDrizzleDatabase {
-  const db = database.db;
-  return new Proxy(db, {
-    get(target, key, receiver) {
-      if (key === 'execute' || key === 'transaction') {
-        return (...args: unknown[]) => {
-          sent.push(String(key));
-          return (Reflect.get(target, key, receiver) as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      }
-      return Reflect.get(target, key, receiver);
-    },
-  });
-}
 
 beforeAll(async () => {
   database = await startTestDatabase();
@@ -68,11 +52,8 @@ afterAll(async () => {
 });
 
 async function rejected(run: (db: PgVectorDrizzleDatabase) => Promise<unknown>, code: PgVectorErrorCode, ...fragments: string[]): Promise<void> {
-  sent = [];
   const before = await database.query<{ n: number }>('select count(*)::int as n from e_items');
-  const error = await expectCodeAsync(() => run(guarded()), code);
-  for (const f of fragments) expect(error.message).toContain(f);
-  expect(sent).toEqual([]);
+  await rejectedBeforeSql(database.db, run, code, ...fragments);
   expect(await database.query<{ n: number }>('select count(*)::int as n from e_items')).toEqual(before);
 }
 
@@ -142,9 +123,9 @@ describe('bad input is rejected with a code before any SQL', () => {
   });
 
   it('a valid call goes through the same guard (the guard itself lets SQL pass)', async () => {
-    sent = [];
-    const result = await tuneSearch(guarded(), small.embedding, { targetRecall: 0.5, k: 3, sampleSize: 10 });
-    expect(sent.length).toBeGreaterThan(0);
+    const recording = recordSql(database.db);
+    const result = await tuneSearch(recording.db, small.embedding, { targetRecall: 0.5, k: 3, sampleSize: 10 });
+    expect(recording.sent.length).toBeGreaterThan(0);
     expect(result.met).toBe(true);
     const [row] = await database.query<{ s: string }>(`select current_setting('enable_seqscan') as s`);
     expect(row!.s).toBe('on');
