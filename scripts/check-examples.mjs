@@ -65,6 +65,7 @@ function parseMarker(line, file, at) {
   if (!m) return {};
   const noCheck = /^no-check\s+(\S.*)$/.exec(m[1]);
   if (noCheck) return { noCheck: noCheck[1] };
+  if (/^no-check\b/.test(m[1])) throw new Error(`${file}:${at}: no-check needs a reason: <!-- example: no-check <why this block is not TypeScript> -->`);
   const marker = {};
   for (const word of m[1].split(/\s+/)) {
     if (word === 'run') marker.run = true;
@@ -81,11 +82,24 @@ const options = (() => {
   return { ...parsed, noEmit: true, declaration: false, sourceMap: false, allowImportingTsExtensions: true };
 })();
 const formatHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' };
+/** One compiler host for both programs: each declaration file is parsed once. */
+const host = (() => {
+  const base = ts.createCompilerHost(options);
+  const parsed = new Map();
+  return {
+    ...base,
+    getSourceFile(fileName, languageVersion, onError, shouldCreate) {
+      if (fileName.startsWith(work)) return base.getSourceFile(fileName, languageVersion, onError, shouldCreate);
+      if (!parsed.has(fileName)) parsed.set(fileName, base.getSourceFile(fileName, languageVersion, onError, shouldCreate));
+      return parsed.get(fileName);
+    },
+  };
+})();
 
 /** Names a prelude exports: value or type only. */
 function preludeExports(names) {
   const files = names.map((n) => join(PRELUDES, `${n}.ts`));
-  const program = ts.createProgram(files, options);
+  const program = ts.createProgram(files, options, host);
   const checker = program.getTypeChecker();
   const exports = new Map();
   for (const [i, name] of names.entries()) {
@@ -198,9 +212,16 @@ if (runnable.length > 0) {
   });
 }
 
-const program = ts.createProgram([...generated.keys()], options, undefined, preludeProgram);
+const program = ts.createProgram([...generated.keys()], options, host, preludeProgram);
 const errors = [];
-for (const d of [...program.getOptionsDiagnostics(), ...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics()]) {
+// Only the blocks' own diagnostics: the library's sources are type-checked by `pnpm typecheck` (checking them again
+// here would double the time).
+const blockFiles = [...generated.keys()].map((path) => program.getSourceFile(path)).filter(Boolean);
+const diagnostics = [
+  ...program.getOptionsDiagnostics(),
+  ...blockFiles.flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)]),
+];
+for (const d of diagnostics) {
   const message = ts.flattenDiagnosticMessageText(d.messageText, '\n    ');
   const origin = d.file && generated.get(d.file.fileName);
   if (!d.file || d.start === undefined) errors.push(`TS${d.code}: ${message}`);

@@ -62,3 +62,6 @@ await db.insert(articles).values([
   { title: 'pgvector iterative scan', lang: 'en', body: 'recall under filters', embedding: [1, 0, 0] },
   { title: 'rank or recall', lang: 'en', body: 'hybrid search fuses two rankings', embedding: [0, 1, 0] },
 ]);
+/** `t` in a fragment that stands inside a table's index callback: the table's columns. */
+export const t = items;
+export const buffer = new Float32Array([0.1, 0.2, 0.3]).buffer;
