@@ -11,8 +11,11 @@
 //                                            tables, 3 dimensions, seeded), and the block is run there
 //   <!-- example: run -->                    a block that needs nothing: compiled and run as is
 //   <!-- example: no-check <reason> -->      not TypeScript (a result shape, a declaration excerpt): counted, not compiled
+//   <!-- example: … drizzle=0.45 -->         (with the others) only on that drizzle-orm line (0.45 or 1): an example of
+//                                            what differs, e.g. `drizzle({ client, schema })` (1.0 takes `relations`)
 //   <!-- quickstart:file <path> -->          the README quickstart's files: compiled together at their paths (they are
 //                                            run by scripts/quickstart-check.mjs)
+// On drizzle-orm 1.0: `node compat/drizzle-1/run.mjs --script=scripts/check-examples.mjs`.
 // Runnable blocks run one after another in one process (`tsx`, the source condition), sharing the prelude's database.
 // Ends with "check-examples: N blocks: C compiled (R run), M marked no-check in S s"; exits 1 on any error.
 import { spawn } from 'node:child_process';
@@ -70,7 +73,8 @@ function parseMarker(line, file, at) {
   for (const word of m[1].split(/\s+/)) {
     if (word === 'run') marker.run = true;
     else if (word.startsWith('prelude=')) marker.prelude = word.slice('prelude='.length);
-    else throw new Error(`${file}:${at}: unknown example directive "${word}" (prelude=NAME, run, no-check <reason>)`);
+    else if (word === 'drizzle=0.45' || word === 'drizzle=1') marker.drizzle = word.slice('drizzle='.length);
+    else throw new Error(`${file}:${at}: unknown example directive "${word}" (prelude=NAME, run, drizzle=0.45|1, no-check <reason>)`);
   }
   return marker;
 }
@@ -142,9 +146,14 @@ function namesOf(body) {
   return { declared, used };
 }
 
+/** The drizzle-orm line the examples resolve (the one test/ sees). */
+const drizzleVersion = JSON.parse(readFileSync(join(root, 'test/node_modules/drizzle-orm/package.json'), 'utf8')).version;
+const drizzleLine = drizzleVersion.startsWith('0.') ? '0.45' : '1';
+
 const files = markdownFiles();
 const blocks = files.flatMap(blocksOf);
-const compiled = blocks.filter((b) => !b.marker.noCheck);
+const otherLine = blocks.filter((b) => b.marker.drizzle && b.marker.drizzle !== drizzleLine);
+const compiled = blocks.filter((b) => !b.marker.noCheck && !otherLine.includes(b));
 const preludeNames = [...new Set(compiled.map((b) => b.marker.prelude).filter(Boolean))];
 const { exports, program: preludeProgram } = preludeExports(preludeNames);
 
@@ -216,7 +225,9 @@ const program = ts.createProgram([...generated.keys()], options, host, preludePr
 const errors = [];
 // Only the blocks' own diagnostics: the library's sources are type-checked by `pnpm typecheck` (checking them again
 // here would double the time).
-const blockFiles = [...generated.keys()].map((path) => program.getSourceFile(path)).filter(Boolean);
+const blockFiles = [...generated.keys(), ...preludeNames.map((n) => join(PRELUDES, `${n}.ts`))]
+  .map((path) => program.getSourceFile(path))
+  .filter(Boolean);
 const diagnostics = [
   ...program.getOptionsDiagnostics(),
   ...blockFiles.flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)]),
@@ -246,11 +257,11 @@ if (result) {
 
 if (!keep) rmSync(work, { recursive: true, force: true });
 
-const marked = blocks.length - compiled.length;
+const marked = blocks.length - compiled.length - otherLine.length;
 const withPrelude = compiled.filter((b) => b.marker.prelude).length;
 console.log(
-  `check-examples: ${blocks.length} blocks in ${files.length} files: ${compiled.length} compiled (${compiled.length - withPrelude} as written, ` +
-    `${withPrelude} with a prelude; compile ${compileSeconds} s), ${runnable.length} run, ${marked} marked no-check — ` +
+  `check-examples (drizzle-orm ${drizzleVersion}): ${blocks.length} blocks in ${files.length} files: ${compiled.length} compiled (${compiled.length - withPrelude} as written, ` +
+    `${withPrelude} with a prelude; compile ${compileSeconds} s), ${runnable.length} run, ${marked} marked no-check, ${otherLine.length} for the other drizzle-orm line — ` +
     `${errors.length === 0 && !runFailed ? 'all passed' : `${errors.length} compile errors${runFailed ? ', a run failed' : ''}`} ` +
     `in ${((Date.now() - started) / 1000).toFixed(1)} s`,
 );

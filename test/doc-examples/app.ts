@@ -63,7 +63,9 @@ export const articles = pgTable(
 
 export const schema = { items, documents, docs, articles };
 export const pool = new pg.Pool({ connectionString: process.env['DATABASE_URL'] });
-export const db = drizzle({ client: pool, schema });
+// A variable, not a literal: drizzle-orm 1.0 takes `relations` instead of `schema` (and ignores it), 0.45 types by it.
+const config = { client: pool, schema };
+export const db = drizzle(config);
 /** `t` in a fragment that stands inside a table's index callback: the table's columns. */
 export const t = items;
 /** A query embedding. */

@@ -41,7 +41,9 @@ export const articles = pgTable(
 );
 
 export const client = await PGlite.create({ extensions: { vector: vectorExtension } });
-export const db = drizzle({ client, schema: { items, articles } });
+// A variable, not a literal: drizzle-orm 1.0 takes `relations` instead of `schema` (and ignores it), 0.45 types by it.
+const config = { client, schema: { items, articles } };
+export const db = drizzle(config);
 await db.execute(sql`CREATE EXTENSION IF NOT EXISTS vector`);
 await db.execute(sql`CREATE TABLE items (id serial PRIMARY KEY, title text, lang text, tenant_id integer, embedding vector(3))`);
 await db.execute(sql`CREATE INDEX items_embedding_hnsw ON items USING hnsw (embedding vector_cosine_ops)`);
