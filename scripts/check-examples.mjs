@@ -17,7 +17,8 @@
 //                                            run by scripts/quickstart-check.mjs)
 // On drizzle-orm 1.0: `node compat/drizzle-1/run.mjs --script=scripts/check-examples.mjs`.
 // Runnable blocks run one after another in one process (`tsx`, the source condition), sharing the prelude's database.
-// Ends with "check-examples: N blocks: C compiled (R run), M marked no-check in S s"; exits 1 on any error.
+// A block's own output is not shown. Ends with one line "check-examples (drizzle-orm V): N blocks in F files: C compiled
+// (…), R run, M marked no-check, O for the other drizzle-orm line — all passed in S s"; exits 1 on any error.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -202,7 +203,7 @@ if (runnable.length > 0) {
       'for (const [where, load] of blocks) {',
       '  const t0 = Date.now();',
       '  try { await load(); console.log(`ran  ${where} (${Date.now() - t0} ms)`); }',
-      '  catch (error) { failed++; console.log(`FAIL ${where}: ${error instanceof Error ? error.stack : String(error)}`); }',
+      "  catch (error) { failed++; console.log(`FAIL ${where}: ${String(error instanceof Error ? error.stack : error).split('\\n').slice(0, 4).join(' | ')}`); }",
       '}',
       'process.exit(failed === 0 ? 0 : 1);',
       '',
