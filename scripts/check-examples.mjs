@@ -121,6 +121,18 @@ function preludeExports(names) {
   return { exports, program };
 }
 
+function startRunner(preludes) {
+  const child = spawn(process.execPath, ['--conditions=@drizzle-pgvector/source', '--import', 'tsx', join(PRELUDES, 'run.ts'), ...preludes], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, PGVECTOR_TEST_BACKEND: process.env['PGVECTOR_TEST_BACKEND'] ?? 'pglite' },
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  const done = new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout })));
+  return { child, done };
+}
+
 /** Top-level names a block declares or imports, and every identifier it mentions. */
 function namesOf(body) {
   const source = ts.createSourceFile('block.ts', body, ts.ScriptTarget.ES2022, true);
@@ -156,6 +168,9 @@ const blocks = files.flatMap(blocksOf);
 const otherLine = blocks.filter((b) => b.marker.drizzle && b.marker.drizzle !== drizzleLine);
 const compiled = blocks.filter((b) => !b.marker.noCheck && !otherLine.includes(b));
 const preludeNames = [...new Set(compiled.map((b) => b.marker.prelude).filter(Boolean))];
+// The runner starts now, in a second process: it loads the preludes the runnable blocks use (PGlite) while this one
+// compiles, then runs the blocks once they are written (test/doc-examples/run.ts). Its lines come after the compile's.
+const runner = compiled.some((b) => b.marker.run) ? startRunner([...new Set(compiled.filter((b) => b.marker.run).map((b) => b.marker.prelude).filter(Boolean))]) : undefined;
 const { exports, program: preludeProgram } = preludeExports(preludeNames);
 
 rmSync(work, { recursive: true, force: true });
@@ -189,38 +204,9 @@ for (const block of compiled) {
   generated.set(path, { block, offset: header.length });
 }
 
+// The runnable blocks, sent to the runner started above once their modules are written.
 const runnable = [...generated].filter(([, g]) => g.block.marker.run);
-let running = Promise.resolve(null);
-if (runnable.length > 0) {
-  const runner = join(work, 'run.ts');
-  writeFileSync(
-    runner,
-    [
-      'const blocks: [string, () => Promise<unknown>][] = [',
-      ...runnable.map(([path, g]) => `  ['${g.block.file}:${g.block.line}', () => import('./${relative(work, path).replace(/\.ts$/, '.js')}')],`),
-      '];',
-      'let failed = 0;',
-      'for (const [where, load] of blocks) {',
-      '  const t0 = Date.now();',
-      '  try { await load(); console.log(`ran  ${where} (${Date.now() - t0} ms)`); }',
-      "  catch (error) { failed++; console.log(`FAIL ${where}: ${String(error instanceof Error ? error.stack : error).split('\\n').slice(0, 4).join(' | ')}`); }",
-      '}',
-      'process.exit(failed === 0 ? 0 : 1);',
-      '',
-    ].join('\n'),
-  );
-  // Runs while the compiler works (2 processes); its lines are printed after the compile errors.
-  running = new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--conditions=@drizzle-pgvector/source', '--import', 'tsx', runner], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, PGVECTOR_TEST_BACKEND: process.env['PGVECTOR_TEST_BACKEND'] ?? 'pglite' },
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.on('close', (status) => resolve({ status, stdout }));
-  });
-}
+if (runner) runner.child.stdin.end(`${JSON.stringify(runnable.map(([path, g]) => [`${g.block.file}:${g.block.line}`, path]))}\n`);
 
 const program = ts.createProgram([...generated.keys()], options, host, preludeProgram);
 const errors = [];
@@ -247,7 +233,7 @@ for (const d of diagnostics) {
 for (const e of errors) console.log(`FAIL ${e}`);
 const compileSeconds = ((Date.now() - started) / 1000).toFixed(1);
 
-const result = await running;
+const result = runner ? await runner.done : null;
 let runFailed = false;
 if (result) {
   // A block's own console output is not shown (it is the example's, not ours); only the run lines.
