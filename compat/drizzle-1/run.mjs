@@ -1,6 +1,7 @@
 // The whole test suite on drizzle-orm / drizzle-kit 1.0.0-rc.5 (the versions pinned by this folder's pnpm-lock.yaml).
 //
 //   node compat/drizzle-1/run.mjs [vitest args…]      (from the workspace root, after the workspace's own install)
+//   node compat/drizzle-1/run.mjs --script=scripts/check-examples.mjs [its args…]   (another script on 1.0)
 //
 // 1. Installs this folder from its lockfile (only drizzle-orm and drizzle-kit; their drivers — pg, postgres,
 //    PGlite — resolve one level up to the workspace root's copies, so Drizzle and the tests share one of each).
@@ -92,7 +93,9 @@ try {
   }
   console.log(`${swapped.length} links point at drizzle 1.0: ${[...new Set(swapped.map((s) => relative(root, dirname(dirname(s.link))) || '.'))].join(', ')}`);
   code = await new Promise((resolve) => {
-    child = spawn(process.execPath, [join(root, 'scripts', 'run-tests.mjs'), ...process.argv.slice(2)], {
+    const [first, ...rest] = process.argv.slice(2);
+    const script = first?.startsWith('--script=') ? [join(root, first.slice('--script='.length)), ...rest] : [join(root, 'scripts', 'run-tests.mjs'), ...process.argv.slice(2)];
+    child = spawn(process.execPath, script, {
       cwd: root,
       stdio: 'inherit',
       env: { ...process.env, PGVECTOR_EXPECT_DRIZZLE_LINE: '1' },

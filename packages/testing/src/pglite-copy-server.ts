@@ -59,11 +59,13 @@ function withoutCopyIn(reply: Buffer): Buffer {
  *
  * @example
  * ```ts
+ * import { PGlite } from '@electric-sql/pglite';
+ * import { vector } from '@electric-sql/pglite-pgvector';
  * import pg from 'pg';
- * import { servePgliteWithCopy, startTestDatabase } from '@drizzle-pgvector/testing';
+ * import { servePgliteWithCopy } from '@drizzle-pgvector/testing';
  *
- * const database = await startTestDatabase({ backend: 'pglite' });
- * const server = await servePgliteWithCopy(database.db.$client); // the PGlite instance
+ * const pglite = await PGlite.create({ extensions: { vector } });
+ * const server = await servePgliteWithCopy(pglite);
  * const pool = new pg.Pool({ connectionString: server.url, max: 1 }); // PGlite has one session
  * await pool.query('copy items (id) from stdin'); // … stream the data with pg-copy-streams
  * await pool.end();
