@@ -1,6 +1,6 @@
 import { getTableConfig, type PgColumn } from 'drizzle-orm/pg-core';
 import { SETTINGS } from 'drizzle-pgvector/catalog';
-import { tuneSearch, type Metric, type TuneSearchResult, type VectorSettings } from 'drizzle-pgvector';
+import { tuneSearch, validateVectorSettings, type Metric, type TuneSearchResult, type VectorSettings } from 'drizzle-pgvector';
 import type { ConfigFlags } from '../config/load-config.js';
 import { findTable, type SchemaTable } from '../config/load-schema.js';
 import { CliError, EXIT, withFlags } from '../errors.js';
@@ -125,9 +125,8 @@ function renderTune(d: TuneDocument): string {
   ];
   lines.push(heading(r.met ? 'Put in code' : 'Best found (target not reached)'));
   lines.push(d.code);
-  const statements = Object.entries(r.settings)
-    .map(([k, v]) => `SET LOCAL ${gucOf(k)} = ${String(v)}`)
-    .join('; ');
+  // The library's own SET LOCAL text (validated values, enums quoted).
+  const statements = validateVectorSettings(r.settings, 'tune').statements.join('; ');
   lines.push(`// or for several queries: withVectorSettings(db, ${settingsLiteral(r.settings)}, (tx) => …)   — ${statements}`);
   return lines.join('\n');
 }
