@@ -9,7 +9,8 @@ import { indexDdl } from '../operations/index-ddl.js';
 import { checkVectorTable } from '../operations/operation-input.js';
 import { asHalfvec, asVector, binaryQuantize, type VectorTarget } from '../targets/index.js';
 import { vectorColumnInfo, type VectorColumnInfo } from '../targets/column-info.js';
-import { columnRef, indexSchemaLine, suggestedIndexName } from './schema-line.js';
+import { indexSchemaLine, suggestedIndexName } from '../indexes/index-line.js';
+import { columnRef } from './schema-line.js';
 import type { ColumnArgument, ColumnDimensionsOptions, ColumnDimensionsReport, DimensionCount, PartialIndexSuggestion } from './types.js';
 
 const FN = 'columnDimensions';

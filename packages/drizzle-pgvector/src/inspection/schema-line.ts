@@ -1,54 +1,14 @@
 import { getTableColumns } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { INDEX_OPTIONS, operatorClassByName, type IndexMethod, type Metric } from '../catalog/index.js';
+import { INDEX_OPTIONS, operatorClassByName } from '../catalog/index.js';
+import { indexSchemaLine, keyRef, whereCode } from '../indexes/index-line.js';
 import { vectorColumnInfo } from '../targets/column-info.js';
 import type { LiveIndex } from './live-indexes.js';
-
-const IDENT = /^[A-Za-z_$][\w$]*$/;
-/** PostgreSQL's identifier length (NAMEDATALEN − 1). */
-const MAX_NAME = 63;
-
-/** @internal A name for a suggested index, `<table>_<column>_<suffix>`, the table part shortened to fit 63 bytes. */
-export function suggestedIndexName(table: string, column: string, suffix: string | number): string {
-  const tail = `_${column}_${suffix}`;
-  return `${table.slice(0, Math.max(1, MAX_NAME - tail.length))}${tail}`.slice(0, MAX_NAME);
-}
-
-/** What a schema line declares: a drizzle-pgvector index builder call. */
-export interface IndexLine {
-  readonly method: IndexMethod;
-  readonly name: string;
-  /** The target as code: `t.embedding`, `asHalfvec(t.embedding, 3072)`. */
-  readonly target: string;
-  readonly metric: Metric;
-  /** Storage parameters by builder key (`m`, `efConstruction`, `lists`), in the order to print. */
-  readonly options?: readonly (readonly [string, number])[];
-  /** The partial-index condition as SQL text. */
-  readonly predicate?: string | undefined;
-}
-
-/**
- * @internal The one schema-line printer: `hnswIndex('items_embedding_hnsw').on(t.embedding, 'cosine').with({ m: 8 })
- * .where(sql`tag = 1`)`. Drift (`schemaLineOf`), `columnDimensions` and `vectorColumns` write their lines with it.
- */
-export function indexSchemaLine(line: IndexLine): string {
-  const options = line.options ?? [];
-  const builder = line.method === 'hnsw' ? 'hnswIndex' : 'ivfflatIndex';
-  return (
-    `${builder}('${line.name}').on(${line.target}, '${line.metric}')` +
-    `${options.length ? `.with({ ${options.map(([k, v]) => `${k}: ${v}`).join(', ')} })` : ''}${whereOf(line.predicate)}`
-  );
-}
-
-function whereOf(predicate: string | undefined): string {
-  return predicate === undefined ? '' : `.where(sql\`${predicate.replace(/`/g, '\\`')}\`)`;
-}
 
 /** @internal `t.embedding`, or `t["my column"]`, for the column whose SQL name is `sqlName`. */
 export function columnRef(table: PgTable | undefined, sqlName: string): string {
   const key = table ? Object.entries(getTableColumns(table)).find(([, c]) => c.name === sqlName)?.[0] : undefined;
-  const k = key ?? sqlName;
-  return IDENT.test(k) ? `t.${k}` : `t[${JSON.stringify(k)}]`;
+  return keyRef(key ?? sqlName);
 }
 
 /** An identifier as pg_get_indexdef prints it: bare, or double-quoted. */
@@ -103,7 +63,7 @@ export function schemaLineOf(table: PgTable | undefined, index: LiveIndex): stri
     const options = Object.entries(index.storedOptions).map(([k, v]) => `${k}: ${v}`);
     return (
       `index('${index.name}').using('${index.method}', sql\`${index.key.replace(/`/g, '\\`')} ${index.opclass}\`)` +
-      `${options.length ? `.with({ ${options.join(', ')} })` : ''}${whereOf(predicate)}`
+      `${options.length ? `.with({ ${options.join(', ')} })` : ''}${whereCode(predicate)}`
     );
   }
   const options = INDEX_OPTIONS.filter((o) => o.method === index.method && index.storedOptions[o.sqlName] !== undefined).map(

@@ -14,7 +14,8 @@ import { columnDimensions } from './column-dimensions.js';
 import { declaredVectorIndexes } from './declared-indexes.js';
 import { estimatedRows, readDistribution, readLiveIndexes, resolveTables } from './live-indexes.js';
 import type { InspectionFinding, VectorColumnReport, VectorColumnsOptions, VectorColumnsReport } from './report-types.js';
-import { columnRef, indexSchemaLine, suggestedIndexName } from './schema-line.js';
+import { indexSchemaLine, suggestedIndexName } from '../indexes/index-line.js';
+import { columnRef } from './schema-line.js';
 import type { ColumnDimensionsReport } from './types.js';
 import { tablesOption } from './vector-indexes.js';
 

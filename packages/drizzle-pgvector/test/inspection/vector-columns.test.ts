@@ -125,13 +125,13 @@ describe('vectorColumns', () => {
 
 describe('inspectDatabase', () => {
   it("the server, pgvector's and the build settings, columns, indexes and drift, and every finding, action first", async () => {
-    const [{ extversion }] = await database.query<{ extversion: string }>(`SELECT extversion FROM pg_extension WHERE extname = 'vector'`);
+    const [extension] = await database.query<{ extversion: string }>(`SELECT extversion FROM pg_extension WHERE extname = 'vector'`);
     await database.query('CREATE TABLE IF NOT EXISTS vc.pending (id int PRIMARY KEY, embedding vector(3))');
     const pending = vc.table('pending', { id: integer('id').primaryKey(), embedding: vector('embedding', { dimensions: 3 }) }, (t) => [
       hnswIndex('pending_embedding_hnsw').on(t.embedding, 'cosine'),
     ]);
     const report = await inspectDatabase(database.db, { tables: { pending, notATable: 1 } });
-    expect(report.server.extension.installed).toBe(extversion);
+    expect(report.server.extension.installed).toBe(extension!.extversion);
     expect(report.server.versionNum).toBeGreaterThanOrEqual(140000);
     expect(report.settings.find((s) => s.name === 'hnsw.ef_search')).toMatchObject({ value: '40', default: '40' });
     expect(report.settings.find((s) => s.name === 'maintenance_work_mem')?.value).toMatch(/B$/);
