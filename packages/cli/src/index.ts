@@ -10,6 +10,10 @@ export type { AdviseDocument } from './commands/advise.js';
 export type { BuildDocument } from './commands/build.js';
 export type { TuneDocument } from './commands/tune.js';
 export type { DoctorDocument } from './commands/doctor/doctor.js';
-export type { Finding, Severity } from './commands/doctor/findings.js';
-export type { ColumnReport } from './commands/doctor/columns.js';
-export type { ServerReport, SettingReport } from './commands/doctor/server.js';
+export type {
+  InspectionFinding as Finding,
+  InspectionSeverity as Severity,
+  VectorColumnReport as ColumnReport,
+  ServerReport,
+  SettingReport,
+} from 'drizzle-pgvector';

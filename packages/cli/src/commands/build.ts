@@ -11,7 +11,7 @@ import {
   type ReplaceIndexResult,
 } from 'drizzle-pgvector';
 import type { ConfigFlags } from '../config/load-config.js';
-import type { SchemaTable } from '../config/load-schema.js';
+import { declaringTable } from '../config/load-schema.js';
 import { EXIT } from '../errors.js';
 
 import { buildProgressBar } from '../output/progress.js';
@@ -39,22 +39,6 @@ export interface BuildDocument {
   readonly result: BuildIndexResult | RebuildIndexResult | ReplaceIndexResult;
   /** The last progress report (phase `done` after a build that reported progress). */
   readonly lastProgress: BuildProgress | undefined;
-}
-
-/** The table of the schema that declares vector index `name`, or UNKNOWN_INDEX listing every declared one. */
-export function declaringTable(tables: readonly SchemaTable[], name: string): SchemaTable {
-  const declared: string[] = [];
-  for (const t of tables) {
-    for (const index of declaredVectorIndexes(t.table)) {
-      if (index.name === name) return t;
-      declared.push(index.name);
-    }
-  }
-  throw new PgVectorError(
-    'UNKNOWN_INDEX',
-    `The schema declares no vector index named "${name}". Declared vector indexes: ${declared.length ? declared.map((d) => `"${d}"`).join(', ') : 'none — declare one with hnswIndex(…) / ivfflatIndex(…)'}.`,
-    { details: { name, declared } },
-  );
 }
 
 function settingsOf(flags: BuildFlags) {

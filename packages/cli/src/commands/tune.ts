@@ -1,9 +1,8 @@
-import { getTableConfig, type PgColumn } from 'drizzle-orm/pg-core';
 import { SETTINGS } from 'drizzle-pgvector/catalog';
-import { tuneSearch, type Metric, type TuneSearchResult, type VectorSettings } from 'drizzle-pgvector';
+import { tuneSearch, validateVectorSettings, type Metric, type TuneSearchResult, type VectorSettings } from 'drizzle-pgvector';
 import type { ConfigFlags } from '../config/load-config.js';
-import { findTable, type SchemaTable } from '../config/load-schema.js';
-import { CliError, EXIT, withFlags } from '../errors.js';
+import { findColumn } from '../config/load-schema.js';
+import { EXIT, withFlags } from '../errors.js';
 import { msText, recallText } from '../output/numbers.js';
 import { heading, table } from '../output/table.js';
 import type { CommandResult } from './command.js';
@@ -37,30 +36,6 @@ export interface TuneDocument {
   readonly result: TuneSearchResult;
   /** The line to put in code. */
   readonly code: string;
-}
-
-/** `table.column` (or `schema.table.column`; the column by its SQL name or its schema key) → the Drizzle column. */
-export function findColumn(tables: readonly SchemaTable[], target: string): { table: SchemaTable; column: PgColumn; key: string } {
-  const dot = target.lastIndexOf('.');
-  if (dot <= 0 || dot === target.length - 1) {
-    throw new CliError('INVALID_ARGUMENT', `The target must be <table>.<column> (e.g. items.embedding), got ${JSON.stringify(target)}.`, { target });
-  }
-  const t = findTable(tables, target.slice(0, dot));
-  const name = target.slice(dot + 1);
-  const columns = Object.entries(t.table as unknown as Record<string, unknown>);
-  const config = getTableConfig(t.table);
-  const column = config.columns.find((c) => c.name === name);
-  const byKey = columns.find(([key, value]) => key === name && config.columns.includes(value as PgColumn));
-  const found = column ?? (byKey?.[1] as PgColumn | undefined);
-  if (!found) {
-    throw new CliError('UNKNOWN_TARGET', `Table "${t.qualified}" has no column "${name}". Columns: ${config.columns.map((c) => c.name).join(', ')}.`, {
-      table: t.qualified,
-      column: name,
-      columns: config.columns.map((c) => c.name),
-    });
-  }
-  const key = columns.find(([, value]) => value === found)?.[0] ?? found.name;
-  return { table: t, column: found, key };
 }
 
 /** `tune <table.column> --recall R`: tuneSearch, its recall/latency curve and the setting to use. */
@@ -125,9 +100,8 @@ function renderTune(d: TuneDocument): string {
   ];
   lines.push(heading(r.met ? 'Put in code' : 'Best found (target not reached)'));
   lines.push(d.code);
-  const statements = Object.entries(r.settings)
-    .map(([k, v]) => `SET LOCAL ${gucOf(k)} = ${String(v)}`)
-    .join('; ');
+  // The library's own SET LOCAL text (validated values, enums quoted).
+  const statements = validateVectorSettings(r.settings, 'tune').statements.join('; ');
   lines.push(`// or for several queries: withVectorSettings(db, ${settingsLiteral(r.settings)}, (tx) => …)   — ${statements}`);
   return lines.join('\n');
 }

@@ -1,5 +1,5 @@
-import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
-import { schemaTables } from 'drizzle-pgvector';
+import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import { declaredVectorIndexes, PgVectorError, schemaTables } from 'drizzle-pgvector';
 import { globSync } from 'tinyglobby';
 import { CliError } from '../errors.js';
 import { loadModule } from './load-module.js';
@@ -55,4 +55,44 @@ export function findTable(tables: readonly SchemaTable[], name: string): SchemaT
     table: name,
     tables: tables.map((t) => t.qualified),
   });
+}
+
+/** `table.column` (or `schema.table.column`; the column by its SQL name or its schema key) → the Drizzle column. */
+export function findColumn(tables: readonly SchemaTable[], target: string): { table: SchemaTable; column: PgColumn; key: string } {
+  const dot = target.lastIndexOf('.');
+  if (dot <= 0 || dot === target.length - 1) {
+    throw new CliError('INVALID_ARGUMENT', `The target must be <table>.<column> (e.g. items.embedding), got ${JSON.stringify(target)}.`, { target });
+  }
+  const t = findTable(tables, target.slice(0, dot));
+  const name = target.slice(dot + 1);
+  const columns = Object.entries(t.table as unknown as Record<string, unknown>);
+  const config = getTableConfig(t.table);
+  const column = config.columns.find((c) => c.name === name);
+  const byKey = columns.find(([key, value]) => key === name && config.columns.includes(value as PgColumn));
+  const found = column ?? (byKey?.[1] as PgColumn | undefined);
+  if (!found) {
+    throw new CliError('UNKNOWN_TARGET', `Table "${t.qualified}" has no column "${name}". Columns: ${config.columns.map((c) => c.name).join(', ')}.`, {
+      table: t.qualified,
+      column: name,
+      columns: config.columns.map((c) => c.name),
+    });
+  }
+  const key = columns.find(([, value]) => value === found)?.[0] ?? found.name;
+  return { table: t, column: found, key };
+}
+
+/** The table of the schema that declares vector index `name`, or UNKNOWN_INDEX listing every declared one. */
+export function declaringTable(tables: readonly SchemaTable[], name: string): SchemaTable {
+  const declared: string[] = [];
+  for (const t of tables) {
+    for (const index of declaredVectorIndexes(t.table)) {
+      if (index.name === name) return t;
+      declared.push(index.name);
+    }
+  }
+  throw new PgVectorError(
+    'UNKNOWN_INDEX',
+    `The schema declares no vector index named "${name}". Declared vector indexes: ${declared.length ? declared.map((d) => `"${d}"`).join(', ') : 'none — declare one with hnswIndex(…) / ivfflatIndex(…)'}.`,
+    { details: { name, declared } },
+  );
 }

@@ -6,6 +6,7 @@ import {
   VECTOR_TYPES,
   VECTOR_TYPES_LIST,
   operatorClassFor,
+  reducedRepresentationAdvice,
   type IndexMethod,
   type Metric,
   type ServerBits,
@@ -68,7 +69,7 @@ export function checkDimensions(fn: string, type: VectorType, dimensions: unknow
     if (dimensions > max) {
       fail(
         fn,
-        `${type}(${dimensions}) has more dimensions than ${method} indexes (at most ${max}). Index a reduced target instead — asHalfvec (halfvec up to ${VECTOR_TYPES.halfvec.indexMaxDimensions.hnsw}), binaryQuantize (bit up to ${VECTOR_TYPES.bit.indexMaxDimensions.hnsw}) or subvector — and estimate for that type and size.`,
+        `${type}(${dimensions}) has more dimensions than ${method} indexes (at most ${max}). ${reducedRepresentationAdvice(type, dimensions, method, 'column') || 'Reduce the dimensions before indexing.'} Estimate for the type and size that gets indexed.`,
         { dimensions, max, type, method },
       );
     }

@@ -142,7 +142,7 @@ export function chooseIndex(options: ChooseIndexOptions): IndexChoice {
       `${type}(${dimensions}) has too many dimensions: pgvector indexes ${type} up to ${hnswMax}. ${reducedRepresentationAdvice(type, dimensions, 'hnsw', 'column')}`,
     );
   }
-  const alternatives = alternativesFor(representations, rows, budget, sizeBudget);
+  const alternatives = alternativesFor(type, dimensions, rows, budget, sizeBudget);
   let chosen: Representation = first;
 
   let forced: IndexMethod | undefined;
@@ -233,13 +233,11 @@ export function chooseIndex(options: ChooseIndexOptions): IndexChoice {
   });
 }
 
-/** Build memory and index size of every (method × representation) pgvector can index, HNSW first. */
-function alternativesFor(representations: readonly Representation[], rows: number, budget: number | undefined, sizeBudget: number | undefined): IndexAlternative[] {
+/** Build memory and index size of every (method × representation) pgvector can index (the one rule), HNSW first. */
+function alternativesFor(type: VectorType, dimensions: number, rows: number, budget: number | undefined, sizeBudget: number | undefined): IndexAlternative[] {
   const out: IndexAlternative[] = [];
   for (const method of ['hnsw', 'ivfflat'] as const) {
-    for (const r of representations) {
-      const max = VECTOR_TYPES[r.type].indexMaxDimensions[method];
-      if (max === undefined || r.dimensions > max) continue;
+    for (const r of indexableRepresentations(type, dimensions, method)) {
       const e = estimateIndexBuildMemory({ method, type: r.type, dimensions: r.dimensions, rows });
       // IVFFlat's build memory is k-means' arrays; HNSW's, the graph: both compared with the same budget.
       const withinBudget = (budget === undefined || e.bytes <= budget) && (sizeBudget === undefined || e.indexBytes <= sizeBudget);

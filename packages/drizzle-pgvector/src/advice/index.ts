@@ -10,3 +10,5 @@ export { recommendHnsw } from './recommend-hnsw.js';
 export type { HnswRecommendation, RecommendHnswOptions } from './recommend-hnsw.js';
 export { recommendIvfflat } from './recommend-ivfflat.js';
 export type { IvfflatRecommendation, RecommendIvfflatOptions } from './recommend-ivfflat.js';
+export { adviseIndex } from './advise-index.js';
+export type { AdviseIndexOptions, IndexAdvice } from './advise-index.js';

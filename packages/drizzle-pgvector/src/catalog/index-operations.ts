@@ -43,3 +43,14 @@ export const HNSW_VACUUM_FIXES = Object.freeze([
 
 /** pgvector versions whose index builds use parallel workers (CHANGELOG.md: IVFFlat 0.5.0, HNSW 0.6.0). */
 export const PARALLEL_BUILD_SINCE = Object.freeze({ ivfflat: '0.5.0', hnsw: '0.6.0' } as const);
+
+/**
+ * PostgreSQL's settings that govern index builds (guc_tables.c defaults), reported by `inspectDatabase` (and the
+ * CLI's `doctor`) beside pgvector's `SETTINGS`.
+ */
+export const BUILD_SETTINGS = Object.freeze([
+  Object.freeze({ name: 'maintenance_work_mem', default: '64MB' }),
+  Object.freeze({ name: 'max_parallel_maintenance_workers', default: '2' }),
+  Object.freeze({ name: 'max_parallel_workers', default: '8' }),
+  Object.freeze({ name: 'work_mem', default: '4MB' }),
+] as const);

@@ -9,11 +9,11 @@ import { indexDdl } from '../operations/index-ddl.js';
 import { checkVectorTable } from '../operations/operation-input.js';
 import { asHalfvec, asVector, binaryQuantize, type VectorTarget } from '../targets/index.js';
 import { vectorColumnInfo, type VectorColumnInfo } from '../targets/column-info.js';
+import { indexSchemaLine, suggestedIndexName } from '../indexes/index-line.js';
 import { columnRef } from './schema-line.js';
 import type { ColumnArgument, ColumnDimensionsOptions, ColumnDimensionsReport, DimensionCount, PartialIndexSuggestion } from './types.js';
 
 const FN = 'columnDimensions';
-const MAX_NAME = 63;
 
 /** The column argument → the table's vector column, before any SQL. */
 function resolveColumn(table: PgTable, column: unknown): VectorColumnInfo {
@@ -73,11 +73,6 @@ function checkOptions(options: unknown): { method: IndexMethod; metric: Metric }
   return { method: (o.method as IndexMethod | undefined) ?? 'hnsw', metric: (o.metric as Metric | undefined) ?? 'cosine' };
 }
 
-function indexName(table: string, column: string, n: number): string {
-  const suffix = `_${column}_${n}`;
-  return `${table.slice(0, Math.max(1, MAX_NAME - suffix.length))}${suffix}`.slice(0, MAX_NAME);
-}
-
 /** The partial index for one dimension count: `asVector`, or `asHalfvec` / `binaryQuantize` past the method's limit. */
 function suggest(table: PgTable, info: VectorColumnInfo, count: DimensionCount, method: IndexMethod, metric: Metric): PartialIndexSuggestion | string {
   const n = count.dimensions;
@@ -105,7 +100,7 @@ function suggest(table: PgTable, info: VectorColumnInfo, count: DimensionCount, 
     useMetric = representationMetric(representation, metric);
     note = `${n} dimensions is more than ${method} indexes even at half precision (${halfMax}): binary-quantized (Hamming distance, up to ${VECTOR_TYPES.bit.indexMaxDimensions[method]!} bits); re-rank the candidates with the full vector.`;
   }
-  const name = indexName(getTableConfig(table).name, info.name, n);
+  const name = suggestedIndexName(getTableConfig(table).name, info.name, n);
   const builder = method === 'hnsw' ? hnswIndex(name) : ivfflatIndex(name);
   let ddl: string;
   try {
@@ -115,7 +110,7 @@ function suggest(table: PgTable, info: VectorColumnInfo, count: DimensionCount, 
     if (PgVectorError.is(error)) return `${n} dimensions: no ${method} / ${useMetric} index (${error.message})`;
     throw error;
   }
-  return { ...count, name, schemaLine: `${method === 'hnsw' ? 'hnswIndex' : 'ivfflatIndex'}('${name}').on(${code}, '${useMetric}')`, sql: ddl, note };
+  return { ...count, name, schemaLine: indexSchemaLine({ method, name, target: code, metric: useMetric }), sql: ddl, note };
 }
 
 /**

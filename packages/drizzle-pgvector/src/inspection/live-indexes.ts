@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { INDEX_OPTIONS, type IndexMethod } from '../catalog/index.js';
 import { qualified, queryRows, type SqlExecutor } from '../driver/index.js';
+import { NOT_SYSTEM } from '../pg-catalog/index.js';
 import type { LiveIndexOptions } from './types.js';
 
 /** @internal One HNSW / IVFFlat index read from the catalog: the facts both health and drift are computed from. */
@@ -29,12 +30,6 @@ export interface LiveIndex {
   /** The table's pages now (`pg_relation_size / block_size`). */
   readonly tablePages: number;
 }
-
-/**
- * Schemas never inspected: PostgreSQL's own, TOAST, and temporary schemas (other sessions' temp tables, and the
- * copies drift detection makes).
- */
-const NOT_SYSTEM = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'`;
 
 function parseReloptions(value: unknown): Record<string, number> {
   const list = Array.isArray(value) ? value : typeof value === 'string' ? value.replace(/^\{|\}$/g, '').split(',').filter(Boolean) : [];

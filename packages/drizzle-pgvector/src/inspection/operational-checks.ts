@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { HNSW_VACUUM_FIXES, METRICS, PARALLEL_BUILD_SINCE, SETTINGS, versionAtLeast } from '../catalog/index.js';
+import { BUILD_SETTINGS, HNSW_VACUUM_FIXES, METRICS, PARALLEL_BUILD_SINCE, SETTINGS, versionAtLeast } from '../catalog/index.js';
 import { estimateIndexBuildMemory } from '../advice/estimate-index-build-memory.js';
 import { formatMemorySize, parseMemorySize } from '../advice/memory-size.js';
 import { qualified, queryRows, quoteIdent, type AnyPgDatabase, type SqlExecutor } from '../driver/index.js';
+import { loadVectorLibrary } from '../pg-catalog/index.js';
 import { withVectorSettings } from '../settings/index.js';
 import type { VectorIndexStatus } from './types.js';
 import { vectorIndexes } from './vector-indexes.js';
@@ -39,8 +40,8 @@ export interface OperationalChecksOptions {
 /** Rows a search asks for when the probes check EXPLAINs one (`LIMIT`). */
 const PROBE_LIMIT = 10;
 const DEFAULT_PROBES = Number(SETTINGS.find((s) => s.key === 'probes')!.default);
-/** PostgreSQL's default `max_parallel_maintenance_workers` (guc_tables.c). */
-const DEFAULT_PARALLEL_MAINTENANCE_WORKERS = 2;
+/** PostgreSQL's default `max_parallel_maintenance_workers` (guc_tables.c), from the catalog. */
+const DEFAULT_PARALLEL_MAINTENANCE_WORKERS = Number(BUILD_SETTINGS.find((s) => s.name === 'max_parallel_maintenance_workers')!.default);
 
 /**
  * What will trip long operations and searches on this server, read from the catalog and the settings (changes
@@ -78,8 +79,7 @@ export async function operationalChecks(db: AnyPgDatabase, options: OperationalC
     sql`SELECT e.extversion AS version, n.nspname AS schema FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'`,
   );
   if (ext === undefined) return [];
-  // pgvector's settings exist in a session once its library is loaded: call one of its functions first.
-  await exec.execute(sql.raw(`SELECT ${quoteIdent(String(ext.schema))}.vector_dims('[1]'::${quoteIdent(String(ext.schema))}.vector)`));
+  await loadVectorLibrary(exec, String(ext.schema));
   const [s] = await queryRows<Record<string, unknown>>(
     exec,
     sql`SELECT current_setting('server_version_num')::int AS server, current_setting('maintenance_work_mem') AS mwm,

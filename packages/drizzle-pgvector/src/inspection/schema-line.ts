@@ -1,16 +1,14 @@
 import { getTableColumns } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { INDEX_OPTIONS, operatorClassByName } from '../catalog/index.js';
+import { indexSchemaLine, keyRef, whereCode } from '../indexes/index-line.js';
 import { vectorColumnInfo } from '../targets/column-info.js';
 import type { LiveIndex } from './live-indexes.js';
-
-const IDENT = /^[A-Za-z_$][\w$]*$/;
 
 /** @internal `t.embedding`, or `t["my column"]`, for the column whose SQL name is `sqlName`. */
 export function columnRef(table: PgTable | undefined, sqlName: string): string {
   const key = table ? Object.entries(getTableColumns(table)).find(([, c]) => c.name === sqlName)?.[0] : undefined;
-  const k = key ?? sqlName;
-  return IDENT.test(k) ? `t.${k}` : `t[${JSON.stringify(k)}]`;
+  return keyRef(key ?? sqlName);
 }
 
 /** An identifier as pg_get_indexdef prints it: bare, or double-quoted. */
@@ -60,17 +58,16 @@ export function schemaLineOf(table: PgTable | undefined, index: LiveIndex): stri
   const opclass = operatorClassByName(index.opclass);
   const target = targetOf(table, index);
   const implied = target?.implied !== undefined && index.predicate === target.implied && hasNoDimensions(table, target.column);
-  const where = index.predicate === undefined || implied ? '' : `.where(sql\`${index.predicate.replace(/`/g, '\\`')}\`)`;
+  const predicate = implied ? undefined : index.predicate;
   if (opclass === undefined || target === undefined) {
     const options = Object.entries(index.storedOptions).map(([k, v]) => `${k}: ${v}`);
     return (
       `index('${index.name}').using('${index.method}', sql\`${index.key.replace(/`/g, '\\`')} ${index.opclass}\`)` +
-      `${options.length ? `.with({ ${options.join(', ')} })` : ''}${where}`
+      `${options.length ? `.with({ ${options.join(', ')} })` : ''}${whereCode(predicate)}`
     );
   }
   const options = INDEX_OPTIONS.filter((o) => o.method === index.method && index.storedOptions[o.sqlName] !== undefined).map(
-    (o) => `${o.key}: ${index.storedOptions[o.sqlName]}`,
+    (o) => [o.key, index.storedOptions[o.sqlName]!] as const,
   );
-  const builder = index.method === 'hnsw' ? 'hnswIndex' : 'ivfflatIndex';
-  return `${builder}('${index.name}').on(${target.code}, '${opclass.metric}')${options.length ? `.with({ ${options.join(', ')} })` : ''}${where}`;
+  return indexSchemaLine({ method: index.method, name: index.name, target: target.code, metric: opclass.metric, options, predicate });
 }
