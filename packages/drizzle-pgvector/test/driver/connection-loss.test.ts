@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
+import { onServer, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 
 /**
  * Issue 11 #1: a server that ends the connection during a search used to crash the whole process (an unhandled
@@ -18,13 +18,11 @@ import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/
  * so a connection cut in the middle of a transaction leaves that transaction open for everyone and a backend
  * cannot be terminated; there these tests are skipped.
  */
-const onServer =
-  process.env['PGVECTOR_TEST_BACKEND'] === 'url' || (process.env['PGVECTOR_TEST_BACKEND'] !== 'pglite' && process.env['DATABASE_URL'] !== undefined);
 const script = fileURLToPath(new URL('./fixtures/connection-loss.ts', import.meta.url));
 
 type Outcome = { rejected: boolean; code: string | null; message: string };
 
-describe.runIf(onServer)('a connection lost in the middle of a search (server backends)', () => {
+describe.runIf(onServer())('a connection lost in the middle of a search (server backends)', () => {
   let database: PgVectorTestDatabase;
   beforeAll(async () => {
     database = await startTestDatabase();
