@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
@@ -7,6 +9,7 @@ import { citusUrl, onServer, PgVectorTestError, resolveBackend, rowsOf, testDriv
 import { describeEachDriver, withTestDatabase } from '../src/vitest.js';
 
 const seen: DriverName[] = [];
+const RUN = randomUUID();
 
 describeEachDriver('describeEachDriver', (ctx) => {
   let early: unknown;
@@ -32,15 +35,16 @@ describeEachDriver('describeEachDriver', (ctx) => {
     const result = await ctx.db.execute(sql`select '[1,2,3]'::vector <-> '[1,2,4]' as d`);
     expect(Number(rowsOf<{ d: unknown }>(result)[0]!.d)).toBe(1);
     // The same database for every driver: what one driver's run wrote, the next one sees.
-    await ctx.database.query('create table if not exists each_driver_seen (driver text)');
-    await ctx.db.execute(sql`insert into each_driver_seen values (${ctx.driver})`);
-    expect((await ctx.database.query<{ driver: string }>('select driver from each_driver_seen')).map((r) => r.driver)).toEqual(seen);
+    // (Rows of this run only: a server database keeps the table from earlier runs.)
+    await ctx.database.query('create table if not exists each_driver_runs (run text, driver text)');
+    await ctx.db.execute(sql`insert into each_driver_runs values (${RUN}, ${ctx.driver})`);
+    expect((await ctx.database.query<{ driver: string }>('select driver from each_driver_runs where run = $1', [RUN])).map((r) => r.driver)).toEqual(seen);
   });
 
   it('connect() opens another client of the same driver, closed after the driver’s tests', async () => {
     const other = await ctx.connect({ max: 2 });
     expect(other.driver).toBe(ctx.driver);
-    expect(rowsOf<{ n: number }>(await other.db.execute(sql`select count(*)::int as n from each_driver_seen`))[0]!.n).toBe(seen.length);
+    expect(rowsOf<{ n: number }>(await other.db.execute(sql`select count(*)::int as n from each_driver_runs where run = ${RUN}`))[0]!.n).toBe(seen.length);
   });
 });
 
