@@ -19,6 +19,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { declaredVectorIndexes, PgVectorError } from 'drizzle-pgvector';
 import { assertExtensionMigration, migrate, vectorExtensionMigration } from 'drizzle-pgvector/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEachDriver } from '@drizzle-pgvector/testing/vitest';
 import { CONCURRENT_INDEXES, EXPECTED_STATEMENTS, INDEX_PROBES } from './fixtures/expected.js';
 import { docs, items } from './fixtures/schema.js';
 import { drizzleKit, FIXTURES, kitTag, normalizeSql, readGenerated, tempDir, writeConfig } from './helpers/drizzle-kit.js';
@@ -163,24 +164,23 @@ describe('drizzle-kit push', () => {
   });
 });
 
-describe('migrate() over every driver', () => {
-  it.each(['node-postgres', 'postgres-js'] as const)('%s', async (driver) => {
-    await database.reset();
-    const connection = await database.connect(driver, { max: 2 });
-    try {
-      const result = await migrate(connection.db, { migrationsFolder: out });
+describeEachDriver(
+  'migrate() over every driver',
+  (ctx) => {
+    it('migrates from nothing (extension first, CONCURRENTLY outside the transaction), then applies nothing', async () => {
+      await database.reset();
+      const result = await migrate(ctx.db, { migrationsFolder: out });
       expect(result.applied).toHaveLength(2);
       expect(result.extension?.version).toMatch(VERSION);
       expect(result.applied[1]!.outsideTransaction).toHaveLength(CONCURRENT_INDEXES.length);
       const indexes = await vectorIndexes();
       expect(indexes).toHaveLength(Object.keys(INDEX_PROBES).length);
       expect(indexes.every((i) => i.valid)).toBe(true);
-      expect((await migrate(connection.db, { migrationsFolder: out })).applied).toEqual([]);
-    } finally {
-      await connection.close();
-    }
-  });
-});
+      expect((await migrate(ctx.db, { migrationsFolder: out })).applied).toEqual([]);
+    });
+  },
+  { database: () => database },
+);
 
 describe('CREATE INDEX CONCURRENTLY in a migration', () => {
   const folder = join(work.path, 'concurrent');

@@ -10,7 +10,7 @@
  * and the build is cancelled instead.
  */
 import { join } from 'node:path';
-import { rowsOf, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
+import { onServer, rowsOf, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { sql } from 'drizzle-orm';
 import { PgVectorError } from 'drizzle-pgvector';
 import { migrate, type MigrateConfig, type MigrateResult } from 'drizzle-pgvector/migrator';
@@ -20,10 +20,10 @@ import { drizzleKit, FIXTURES, onKitLine, tempDir, writeConfig } from './helpers
 
 const SCHEMA = join(FIXTURES, 'zero-downtime.ts');
 const migrationsTable = '__zd_migrations';
-const onServer =
-  process.env['PGVECTOR_TEST_BACKEND'] === 'url' || (process.env['PGVECTOR_TEST_BACKEND'] !== 'pglite' && process.env['DATABASE_URL'] !== undefined);
+/** Whether this runs on a server (a backend there can be terminated; builds are slower). */
+const server = onServer();
 /** Enough rows on a server that a build takes seconds (the load and the kill need time); fewer on PGlite. */
-const ROWS = onServer ? 6_000 : 2_000;
+const ROWS = server ? 6_000 : 2_000;
 /** A shared 2-core machine builds 10,000 × 32-d HNSW in ~15 s under load. */
 const TIMEOUT = 300_000;
 const VECTOR = `'[${Array.from({ length: 32 }, (_, i) => ((i * 7) % 10) / 10).join(',')}]'`;
@@ -163,7 +163,7 @@ describe('migrate() replaces a changed vector index without downtime', () => {
   it.each(CASES)('$state: drizzle-kit DROP + CREATE runs as build CONCURRENTLY, drop CONCURRENTLY, rename', async (c) => {
     await generate(c.state);
     const before = await recorded();
-    const { result, load, ms } = onServer ? await underLoad(c.probe, () => run()) : { result: await run(), load: undefined, ms: 0 };
+    const { result, load, ms } = server ? await underLoad(c.probe, () => run()) : { result: await run(), load: undefined, ms: 0 };
     const [applied] = result.applied;
     expect(applied!.tag).toMatch(new RegExp(`_${c.state}$`));
     const [replaced] = applied!.replacedIndexes;
@@ -191,12 +191,12 @@ describe('migrate() replaces a changed vector index without downtime', () => {
 });
 
 describe('a replacement that does not finish', () => {
-  it(onServer ? 'the build killed midway (pg_terminate_backend): old index intact, not recorded; a rerun completes' : 'the build cancelled: old index intact, not recorded; a rerun completes', async () => {
+  it(server ? 'the build killed midway (pg_terminate_backend): old index intact, not recorded; a rerun completes' : 'the build cancelled: old index intact, not recorded; a rerun completes', async () => {
     await generate('m32');
     const before = await indexes();
     const count = await recorded();
     let error: unknown;
-    if (onServer) {
+    if (server) {
       const pending = run().catch((e: unknown) => e);
       const admin = new pg.Client({ connectionString: database.url });
       await admin.connect();
@@ -222,7 +222,7 @@ describe('a replacement that does not finish', () => {
     expect(PgVectorError.is(error, 'MIGRATION_FAILED'), String(error)).toBe(true);
     const failure = error as PgVectorError;
     expect(failure.details).toMatchObject(
-      onServer ? { phase: 'replace-index', index: 'zd_items_hnsw', reason: 'CONNECTION_LOST', sqlState: '57P01' } : { phase: 'replace-index', index: 'zd_items_hnsw', reason: 'INDEX_BUILD_CANCELLED' },
+      server ? { phase: 'replace-index', index: 'zd_items_hnsw', reason: 'CONNECTION_LOST', sqlState: '57P01' } : { phase: 'replace-index', index: 'zd_items_hnsw', reason: 'INDEX_BUILD_CANCELLED' },
     );
     expect(failure.message).toContain('the migration is not recorded');
     expect(await indexes()).toEqual(before); // old index intact, no INVALID zd_items_hnsw_pgv_new

@@ -5,9 +5,10 @@
  * the exact search's LATERAL … LIMIT — see the closing note of issue 18.) Without CITUS_URL these are skipped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { citusUrl } from '@drizzle-pgvector/testing';
 import { fixtureSql, runCli, scratchProject, SCHEMA, serverDatabase, type CliDatabase } from './helpers/cli.js';
 
-const url = process.env['CITUS_URL'];
+const url = citusUrl();
 
 describe.runIf(url !== undefined)('drizzle-pgvector on a Citus coordinator', () => {
   let db: CliDatabase;

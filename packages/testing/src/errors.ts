@@ -5,13 +5,15 @@
  *   testcontainers, no `DATABASE_URL` for `url`, server unreachable, pgvector not installed…).
  * - `INVALID_TEST_BACKEND` – an unknown backend name (option or `PGVECTOR_TEST_BACKEND`).
  * - `NO_CONNECTION_URL` – a URL-based driver was requested on a PGlite database started without `serve: true`.
- * - `INVALID_DRIVER` – an unknown driver name was passed to `connect()`.
+ * - `INVALID_DRIVER` – an unknown driver name was passed to `connect()` or listed in `PGVECTOR_TEST_DRIVERS`.
  * - `DRIVER_UNAVAILABLE` – the driver cannot be used here (`pglite` driver on a server backend,
  *   or an optional driver package that is not installed).
  * - `CONNECTION_LIMIT` – the served PGlite socket has no room for the requested pool size.
  * - `DATABASE_CLOSED` – the test database was used after `close()`.
- * - `NOT_STARTED` – `withTestDatabase().get()` was called outside the `beforeAll`/`afterAll` window.
- * - `INVALID_OPTION` – a data generator (`@drizzle-pgvector/testing/data`) got an invalid count or spread.
+ * - `NOT_STARTED` – `withTestDatabase().get()` (or `ctx.db` of `describeEachDriver`) was read outside the
+ *   `beforeAll`/`afterAll` window.
+ * - `INVALID_OPTION` – a data generator (`@drizzle-pgvector/testing/data`) got an invalid count or spread, or
+ *   `describeEachDriver` was given a database on another backend than the environment names.
  *
  * @example
  * ```ts

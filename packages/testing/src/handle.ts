@@ -1,8 +1,9 @@
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 import { describeError, PgVectorTestError } from './errors.js';
+import { openUrlClient } from './url-driver.js';
 import { RESET_SQL } from './reset.js';
-import { checkPositiveInteger, createPgPool, DEFAULT_MAX_CONNECTIONS, DEFAULT_SERVED_POOL, isModuleNotFound, runAll } from './support.js';
+import { checkPositiveInteger, DEFAULT_MAX_CONNECTIONS, DEFAULT_SERVED_POOL, isModuleNotFound, runAll } from './support.js';
 import {
   DRIVERS,
   type DriverName,
@@ -115,31 +116,11 @@ export function createHandle<TSchema extends Record<string, unknown>>(
     const sockets = primary.server ? reserveSockets(driver, connectOptions.max) : 0;
     const max = primary.server ? sockets : connectOptions.max;
     try {
-      if (driver === 'node-postgres') {
-        const [{ default: pg }, { drizzle }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres')]);
-        const pool = createPgPool(pg.Pool, url, max);
-        const db = drizzle(drizzleConfig(pool, options.schema) as never) as unknown as Db;
-        return { db, driver, close: track(() => pool.end(), sockets) };
-      }
-      let postgres: (typeof import('postgres'))['default'];
-      try {
-        postgres = (await import('postgres')).default;
-      } catch (error) {
-        throw new PgVectorTestError(
-          'DRIVER_UNAVAILABLE',
-          `The "postgres-js" driver needs the postgres package, which could not be loaded (${describeError(error)}). ` +
-            'Install it (npm i -D postgres) or use connect(\'node-postgres\').',
-          { cause: error },
-        );
-      }
-      const { drizzle } = await import('drizzle-orm/postgres-js');
-      // A served PGlite (pglite-socket, ours or behind a url): postgres.js 4 looks up an unknown type such as
-      // `vector` between a statement's Describe and its Bind, and on the one shared PGlite backend that lookup ends
-      // the unnamed statement ("unnamed prepared statement does not exist"). Without the type lookup it works.
-      const pglite = primary.server !== undefined || /PGlite/.test(String(((await primary.query('select version() as v'))[0] as { v?: unknown } | undefined)?.v));
-      const client = postgres(url, { ...(max === undefined ? {} : { max }), ...(pglite ? { fetch_types: false } : {}), onnotice: () => {} });
-      const db = drizzle(drizzleConfig(client, options.schema) as never) as unknown as Db;
-      return { db, driver, close: track(() => client.end({ timeout: 5 }), sockets) };
+      const pglite =
+        primary.server !== undefined ||
+        (driver === 'postgres-js' && /PGlite/.test(String(((await primary.query('select version() as v'))[0] as { v?: unknown } | undefined)?.v)));
+      const client = await openUrlClient(driver, url, { ...(max === undefined ? {} : { max }), schema: options.schema, pglite });
+      return { db: client.db as unknown as Db, driver, close: track(client.close, sockets) };
     } catch (error) {
       reservedSockets -= sockets;
       if (error instanceof PgVectorTestError) throw error;

@@ -17,6 +17,7 @@
 export { resolveBackend, TEST_BACKENDS, type TestBackendName } from './backend.js';
 export { isContainerRuntimeAvailable } from './container-runtime.js';
 export { PgVectorTestError, type PgVectorTestErrorCode } from './errors.js';
+export { citusUrl, onServer, testDrivers } from './gates.js';
 export { rowsOf } from './rows-of.js';
 export { servePgliteWithCopy, type PgliteCopyServer } from './pglite-copy-server.js';
 export { startTestDatabase } from './start-test-database.js';

@@ -4,6 +4,8 @@ import { PgVectorTestError } from './errors.js';
 import { startTestDatabase } from './start-test-database.js';
 import type { PgVectorTestDatabase, StartOptions } from './types.js';
 
+export { describeEachDriver, type DriverTestContext, type EachDriverOptions } from './each-driver.js';
+
 /**
  * Handle returned by {@link withTestDatabase}.
  *

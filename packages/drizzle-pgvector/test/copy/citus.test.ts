@@ -1,6 +1,7 @@
 import { integer, pgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { citusUrl } from '@drizzle-pgvector/testing';
 import { PgVectorError, vector } from '../../src/index.js';
 import { copyRows } from '../../src/pg.js';
 
@@ -10,7 +11,7 @@ import { copyRows } from '../../src/pg.js';
  * across shards. With DATABASE_URL as well, the same load into a plain table on that single server, for the rate.
  * Without CITUS_URL these are skipped.
  */
-const url = process.env['CITUS_URL'];
+const url = citusUrl();
 const single = process.env['DATABASE_URL'];
 const ROWS = 20_000;
 const DIMS = 64;

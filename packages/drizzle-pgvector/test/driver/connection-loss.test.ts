@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
+import { onServer, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
+import { describeEachDriver } from '@drizzle-pgvector/testing/vitest';
 
 /**
  * Issue 11 #1: a server that ends the connection during a search used to crash the whole process (an unhandled
@@ -14,17 +15,15 @@ import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/
  * code); 4.1.1 and later reject with 57P01. The last test keeps 3.4.10 (`postgres-3`) to show that crash, so the
  * README's advice to use postgres.js 4 is checked.
  *
- * Runs whenever the suite runs against a server (`DATABASE_URL`): PGlite has one backend for every connection,
+ * Runs whenever the suite runs against a server (`onServer()`: `DATABASE_URL` / `PGVECTOR_TEST_BACKEND=url`): PGlite has one backend for every connection,
  * so a connection cut in the middle of a transaction leaves that transaction open for everyone and a backend
  * cannot be terminated; there these tests are skipped.
  */
-const onServer =
-  process.env['PGVECTOR_TEST_BACKEND'] === 'url' || (process.env['PGVECTOR_TEST_BACKEND'] !== 'pglite' && process.env['DATABASE_URL'] !== undefined);
 const script = fileURLToPath(new URL('./fixtures/connection-loss.ts', import.meta.url));
 
 type Outcome = { rejected: boolean; code: string | null; message: string };
 
-describe.runIf(onServer)('a connection lost in the middle of a search (server backends)', () => {
+describe.runIf(onServer())('a connection lost in the middle of a search (server backends)', () => {
   let database: PgVectorTestDatabase;
   beforeAll(async () => {
     database = await startTestDatabase();
@@ -41,25 +40,30 @@ describe.runIf(onServer)('a connection lost in the middle of a search (server ba
     return JSON.parse(child.stdout.trim().split('\n').pop()!);
   }
 
-  describe.each(['node-postgres', 'postgres-js'])('%s', (driver) => {
-    it('connection cut on the wire: every path rejects (process alive), nothing is written, the pool recovers', () => {
-      const r = run('proxy', driver);
-      for (const path of ['nearestDirect', 'nearestDrizzleTx', 'withSettings'] as const) {
-        expect(r[path], path).toMatchObject({ rejected: true });
-      }
-      expect(r['recovered']).toBe(3);
-      expect(r['written']).toBe(0);
-    });
+  // Each driver's scenario runs in a child process of its own (a crash there is an exit code here).
+  describeEachDriver(
+    'each driver',
+    (ctx) => {
+      it('connection cut on the wire: every path rejects (process alive), nothing is written, the pool recovers', () => {
+        const r = run('proxy', ctx.driver);
+        for (const path of ['nearestDirect', 'nearestDrizzleTx', 'withSettings'] as const) {
+          expect(r[path], path).toMatchObject({ rejected: true });
+        }
+        expect(r['recovered']).toBe(3);
+        expect(r['written']).toBe(0);
+      });
 
-    it('pg_terminate_backend: every path rejects with the server error, SQLSTATE 57P01 on the rejection', () => {
-      const r = run('terminate', driver);
-      for (const path of ['nearestDirect', 'nearestDrizzleTx', 'withSettings'] as const) {
-        expect(r[path], path).toMatchObject({ rejected: true, code: '57P01' });
-      }
-      expect(r['recovered']).toBe(3);
-      expect(r['written']).toBe(0);
-    });
-  });
+      it('pg_terminate_backend: every path rejects with the server error, SQLSTATE 57P01 on the rejection', () => {
+        const r = run('terminate', ctx.driver);
+        for (const path of ['nearestDirect', 'nearestDrizzleTx', 'withSettings'] as const) {
+          expect(r[path], path).toMatchObject({ rejected: true, code: '57P01' });
+        }
+        expect(r['recovered']).toBe(3);
+        expect(r['written']).toBe(0);
+      });
+    },
+    { database: () => database, drivers: ['node-postgres', 'postgres-js'] }, // the drivers the child process knows
+  );
 
   it('postgres.js 3.4.10 still crashes the process when the backend is terminated inside sql.begin (why we pin 4)', () => {
     const child = spawn('terminate', 'postgres-js-3');

@@ -4,6 +4,7 @@ import { integer, pgTable, serial } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
+import { describeEachDriver } from '@drizzle-pgvector/testing/vitest';
 import { hnswIndex, nearest, nearestSql, subvector, validateVectorSettings, vector, withVectorSettings } from '../../src/index.js';
 import {
   cachedContexts,
@@ -33,15 +34,23 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
+describeEachDriver(
+  'driverOf',
+  (ctx) => {
+    it('picks the driver by its Drizzle session class and runs parameterized SQL through it', async () => {
+      const kind = { pglite: 'pglite', 'node-postgres': 'node-postgres', 'postgres-js': 'postgres.js' }[ctx.driver];
+      expect(driverOf(ctx.db).kind).toBe(kind);
+      const rows = await driverOf(ctx.db).query('select $1::int + 1', [41], (r) => r);
+      expect(rows[0]![0]).toBe(42);
+      // Inside a transaction too.
+      expect(await ctx.db.transaction(async (tx) => driverOf(tx).kind)).toBe(kind);
+    });
+  },
+  { database: () => database },
+);
+
 describe('driverOf', () => {
-  it('picks the driver by Drizzle session class', async () => {
-    expect(driverOf(database.db).kind).toBe(database.driver === 'pglite' ? 'pglite' : 'node-postgres');
-    const pj = await database.connect('postgres-js', { max: 2 });
-    expect(driverOf(pj.db).kind).toBe('postgres.js');
-    const rows = await driverOf(pj.db).query('select $1::int + 1', [41], (r) => r);
-    expect(rows[0]![0]).toBe(42);
-    await pj.close();
-    // Drizzle's mock has no client: the generic Drizzle path serves it.
+  it("Drizzle's mock has no client: the generic Drizzle path serves it", () => {
     expect(driverOf(drizzle.mock()).kind).toBe('drizzle');
   });
 

@@ -2,13 +2,14 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { integer, pgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { citusUrl } from '@drizzle-pgvector/testing';
 import { ivfflatIndex, vector, vectorIndexes } from '../../src/index.js';
 
 /**
  * Against a real Citus cluster (CITUS_URL, the coordinator). On the coordinator a distributed table is an empty
  * shell: its reltuples and index sizes say nothing about the shards. Without CITUS_URL these are skipped.
  */
-const url = process.env['CITUS_URL'];
+const url = citusUrl();
 
 const items = pgTable('inspect_citus', { id: integer('id'), tenant: integer('tenant').notNull(), embedding: vector('embedding', { dimensions: 3 }) }, (t) => [
   ivfflatIndex('inspect_citus_ivf').on(t.embedding, 'l2').with({ lists: 5 }),

@@ -5,6 +5,7 @@ import { index, integer, pgSchema, pgTable, text } from 'drizzle-orm/pg-core';
 import { onKitLine } from '../../../../test/helpers/drizzle-kit.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
+import { describeEachDriver } from '@drizzle-pgvector/testing/vitest';
 import { asHalfvec, binaryQuantize, hnswIndex, ivfflatIndex, schemaTables, vector, vectorIndexes, type IndexDrift } from '../../src/index.js';
 import * as schemaModule from './fixtures/schema-module.js';
 import { expectCodeAsync } from '../helpers.js';
@@ -375,24 +376,23 @@ describe('vectorIndexes: health', () => {
   });
 });
 
-describe('vectorIndexes: drivers and transactions', () => {
-  it('gives the same report through postgres.js, and inside a transaction (which it leaves usable)', async () => {
-    const primary = await vectorIndexes(database.db, { tables: [health, drifted] });
-    const other = await database.connect('postgres-js', { max: 1 });
-    try {
-      expect(await vectorIndexes(other.db as never, { tables: [health, drifted] })).toEqual(primary);
-    } finally {
-      await other.close();
-    }
-    const inside = await database.db.transaction(async (tx) => {
-      const report = await vectorIndexes(tx, { tables: [health, drifted] });
-      const [row] = rowsOf<{ one: number }>(await tx.execute(sql`select 1 as one`));
-      expect(row!.one).toBe(1);
-      return report;
+describeEachDriver(
+  'vectorIndexes: drivers and transactions',
+  (ctx) => {
+    it('gives the same report through this driver, and inside its transaction (which it leaves usable)', async () => {
+      const primary = await vectorIndexes(database.db, { tables: [health, drifted] });
+      expect(await vectorIndexes(ctx.db, { tables: [health, drifted] })).toEqual(primary);
+      const inside = await ctx.db.transaction(async (tx) => {
+        const report = await vectorIndexes(tx, { tables: [health, drifted] });
+        const [row] = rowsOf<{ one: number }>(await tx.execute(sql`select 1 as one`));
+        expect(row!.one).toBe(1);
+        return report;
+      });
+      expect(inside).toEqual(primary);
     });
-    expect(inside).toEqual(primary);
-  });
-});
+  },
+  { database: () => database },
+);
 
 describe('vectorIndexes: bad input (before any SQL)', () => {
   it('rejects options, tables and rows it cannot use', async () => {

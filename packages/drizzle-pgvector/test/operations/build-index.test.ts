@@ -7,7 +7,8 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { integer, pgTable, serial, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
+import { rowsOf, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
+import { describeEachDriver } from '@drizzle-pgvector/testing/vitest';
 import { asHalfvec, buildIndex, estimateIndexBuildMemory, hnswIndex, ivfflatIndex, rebuildIndex, replaceIndex, vector, type PgVectorErrorCode } from '../../src/index.js';
 import { migrate } from '../../src/migrations/index.js';
 import { expectCodeAsync } from '../helpers.js';
@@ -28,7 +29,7 @@ const plain = pgTable('op_plain', { id: integer('id'), label: text('label') });
 
 let database: PgVectorTestDatabase;
 beforeAll(async () => {
-  database = await startTestDatabase();
+  database = await startTestDatabase({ serve: true }); // served: the driver loop below reaches it over a socket too
   await createFilled(database, items, 'op_items', 'embedding', 16, 5000);
 }, 300_000);
 afterAll(async () => {
@@ -72,37 +73,46 @@ describe('buildIndex: the schema’s index, drizzle-kit’s DDL', () => {
     expect(half.sql).toBe((await kitIndexStatement(items, 'op_items_half')).replace('CREATE INDEX ', 'CREATE INDEX IF NOT EXISTS '));
     expect((await indexState(database, 'op_items_half'))?.def).toMatch(/USING hnsw \(\(\(?embedding\)?::halfvec\(16\)\) halfvec_l2_ops\) WHERE \(lang IS NULL\)/);
   });
-
-  it('CONCURRENTLY (declared with .concurrently(), or asked for) runs outside a transaction on one connection and resets its settings', async () => {
-    const settings = `SELECT current_setting('maintenance_work_mem') AS mwm, current_setting('max_parallel_maintenance_workers') AS w`;
-    const [before] = await database.query<{ mwm: string; w: string }>(settings);
-    const r = await buildIndex(database.db, items, 'op_items_ivf_conc', { maintenanceWorkMem: '32MB', parallelWorkers: 1 });
-    expect(r.sql).toMatch(/^CREATE INDEX CONCURRENTLY IF NOT EXISTS "op_items_ivf_conc" ON "op_items" USING ivfflat \("embedding" vector_ip_ops\) WITH \(lists=50\);$/);
-    expect(r).toMatchObject({ status: 'built', maintenanceWorkMem: '32MB', parallelWorkers: 1 });
-    expect((await indexState(database, 'op_items_ivf_conc'))?.valid).toBe(true);
-    await database.query('DROP INDEX op_items_hnsw');
-    const forced = await buildIndex(database.db, items, 'op_items_hnsw', { concurrently: true, maintenanceWorkMem: '48MB' });
-    expect(forced.sql.startsWith('CREATE INDEX CONCURRENTLY IF NOT EXISTS "op_items_hnsw"')).toBe(true);
-    expect((await indexState(database, 'op_items_hnsw'))?.valid).toBe(true);
-    // The session-level SET on the held connection was RESET: the server's value again (no pooled leftovers).
-    expect(before?.mwm).not.toBe('32MB');
-    expect(await database.query(settings)).toEqual([before]);
-  });
 });
 
-describe('buildIndex inside a transaction', () => {
-  it('builds (in a savepoint) and commits with the caller; CONCURRENTLY there is refused before any SQL', async () => {
-    await database.query('DROP INDEX IF EXISTS op_items_ivf');
-    const r = await database.db.transaction(async (tx) => {
-      const e = await expectCodeAsync(() => buildIndex(tx, items, 'op_items_ivf_conc'), 'TRANSACTION_NOT_ALLOWED');
-      expect(e.message).toMatch(/"op_items_ivf_conc" is built CONCURRENTLY, which PostgreSQL cannot run inside a transaction/);
-      await expectCodeAsync(() => rebuildIndex(tx, 'op_items_ivf_conc', { concurrently: true }), 'TRANSACTION_NOT_ALLOWED');
-      return buildIndex(tx, items, 'op_items_ivf', { maintenanceWorkMem: '16MB' });
+// The paths where drivers differ: a connection held outside a transaction (CONCURRENTLY), a savepoint in the caller's
+// transaction. Each driver's client has one connection, so its session is the one the build used.
+describeEachDriver(
+  'buildIndex through each driver',
+  (ctx) => {
+    it('CONCURRENTLY (declared with .concurrently(), or asked for) runs outside a transaction on one connection and resets its settings', async () => {
+      await database.query('DROP INDEX IF EXISTS op_items_ivf_conc');
+      const settings = `SELECT current_setting('maintenance_work_mem') AS mwm, current_setting('max_parallel_maintenance_workers') AS w`;
+      const [before] = await database.query<{ mwm: string; w: string }>(settings);
+      const r = await buildIndex(ctx.db, items, 'op_items_ivf_conc', { maintenanceWorkMem: '32MB', parallelWorkers: 1 });
+      expect(r.sql).toMatch(/^CREATE INDEX CONCURRENTLY IF NOT EXISTS "op_items_ivf_conc" ON "op_items" USING ivfflat \("embedding" vector_ip_ops\) WITH \(lists=50\);$/);
+      expect(r).toMatchObject({ status: 'built', maintenanceWorkMem: '32MB', parallelWorkers: 1 });
+      expect((await indexState(database, 'op_items_ivf_conc'))?.valid).toBe(true);
+      await database.query('DROP INDEX IF EXISTS op_items_hnsw');
+      const forced = await buildIndex(ctx.db, items, 'op_items_hnsw', { concurrently: true, maintenanceWorkMem: '48MB' });
+      expect(forced.sql.startsWith('CREATE INDEX CONCURRENTLY IF NOT EXISTS "op_items_hnsw"')).toBe(true);
+      expect((await indexState(database, 'op_items_hnsw'))?.valid).toBe(true);
+      // The session-level SET on the held connection was RESET: the server's value again (no pooled leftovers), on
+      // the driver's own connection and on the test database's.
+      expect(before?.mwm).not.toBe('32MB');
+      expect(await database.query(settings)).toEqual([before]);
+      expect(rowsOf(await ctx.db.execute(sql.raw(settings)))).toEqual([before]);
     });
-    expect(r.status).toBe('built');
-    expect((await indexState(database, 'op_items_ivf'))?.valid).toBe(true);
-  });
-});
+
+    it('inside a transaction: builds (in a savepoint) and commits with the caller; CONCURRENTLY there is refused before any SQL', async () => {
+      await database.query('DROP INDEX IF EXISTS op_items_ivf');
+      const r = await ctx.db.transaction(async (tx) => {
+        const e = await expectCodeAsync(() => buildIndex(tx, items, 'op_items_ivf_conc'), 'TRANSACTION_NOT_ALLOWED');
+        expect(e.message).toMatch(/"op_items_ivf_conc" is built CONCURRENTLY, which PostgreSQL cannot run inside a transaction/);
+        await expectCodeAsync(() => rebuildIndex(tx, 'op_items_ivf_conc', { concurrently: true }), 'TRANSACTION_NOT_ALLOWED');
+        return buildIndex(tx, items, 'op_items_ivf', { maintenanceWorkMem: '16MB' });
+      });
+      expect(r.status).toBe('built');
+      expect((await indexState(database, 'op_items_ivf'))?.valid).toBe(true);
+    });
+  },
+  { database: () => database },
+);
 
 describe("buildIndex: maintenance_work_mem 'auto', its cap, and settings scoped to the build", () => {
   const small = pgTable('op_small', { id: serial('id').primaryKey(), embedding: vector('embedding', { dimensions: 16 }) }, (t) => [

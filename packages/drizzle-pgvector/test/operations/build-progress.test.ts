@@ -7,10 +7,10 @@ import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { pgTable, serial } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
+import { onServer, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { buildIndex, hnswIndex, ivfflatIndex, rebuildIndex, vector, type BuildProgress } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
-import { createFilled, indexState, onServer, progressLog } from './fixtures.js';
+import { createFilled, indexState, progressLog } from './fixtures.js';
 
 const ROWS = 30_000;
 const DIMS = 128;
@@ -39,7 +39,7 @@ function expectMonotonic(events: readonly BuildProgress[]): void {
   }
 }
 
-describe.runIf(onServer)('index builds on a server: progress is seen to move; a cancelled CONCURRENTLY build is cleaned up', () => {
+describe.runIf(onServer())('index builds on a server: progress is seen to move; a cancelled CONCURRENTLY build is cleaned up', () => {
   let database: PgVectorTestDatabase;
   beforeAll(async () => {
     database = await startTestDatabase();

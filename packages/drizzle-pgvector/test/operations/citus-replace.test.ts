@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { integer, pgTable, serial } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { citusUrl } from '@drizzle-pgvector/testing';
 import { hnswIndex, replaceIndex, vector } from '../../src/index.js';
 import { migrate } from '../../src/migrations/index.js';
 import { writeMigrations } from '../../../../test/helpers/migrations.js';
@@ -14,7 +15,7 @@ import { writeMigrations } from '../../../../test/helpers/migrations.js';
  * see test/settings/citus.test.ts): Citus propagates CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY and ALTER
  * INDEX … RENAME to every shard. Without CITUS_URL these are skipped.
  */
-const url = process.env['CITUS_URL'];
+const url = citusUrl();
 
 const items = pgTable(
   'op_citus_rp',

@@ -2,6 +2,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { integer, pgTable, serial } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { citusUrl } from '@drizzle-pgvector/testing';
 import { buildIndex, hnswIndex, ivfflatIndex, nearest, vector } from '../../src/index.js';
 
 /**
@@ -10,7 +11,7 @@ import { buildIndex, hnswIndex, ivfflatIndex, nearest, vector } from '../../src/
  * in the coordinator's catalog first, so nothing is sent again (no reliance on IF NOT EXISTS). Without CITUS_URL
  * these are skipped.
  */
-const url = process.env['CITUS_URL'];
+const url = citusUrl();
 
 const items = pgTable(
   'op_citus',

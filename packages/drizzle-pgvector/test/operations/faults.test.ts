@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
-import { onServer } from './fixtures.js';
+import { onServer, startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 
 /**
  * Issue 18 #3: faults during long operations — buildIndex, rebuildIndex, replaceIndex and copyRows with their
@@ -17,7 +16,7 @@ const script = fileURLToPath(new URL('./fixtures/faults.ts', import.meta.url));
 type Outcome = { rejected: boolean; pgVectorError: boolean; code: string | null; sqlState: unknown; message: string; killed?: number };
 type Index = { name: string; valid: boolean };
 
-describe.runIf(onServer)('faults during long operations (server backends)', () => {
+describe.runIf(onServer())('faults during long operations (server backends)', () => {
   let database: PgVectorTestDatabase;
   let r: Record<string, unknown>;
   beforeAll(async () => {

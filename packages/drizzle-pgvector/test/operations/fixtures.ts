@@ -5,10 +5,6 @@ import type { PgVectorDrizzleDatabase, PgVectorTestDatabase } from '@drizzle-pgv
 import type { BuildProgress } from '../../src/index.js';
 import { ddl } from '../tuning/data.js';
 
-/** True when the suite runs against a server (progress can be read over a second connection there). */
-export const onServer =
-  process.env['PGVECTOR_TEST_BACKEND'] === 'url' || (process.env['PGVECTOR_TEST_BACKEND'] !== 'pglite' && process.env['DATABASE_URL'] !== undefined);
-
 /** The index `name` as the catalog has it, or undefined. */
 export async function indexState(database: PgVectorTestDatabase, name: string): Promise<{ valid: boolean; method: string; def: string } | undefined> {
   const rows = await database.query<{ valid: boolean | string; method: string; def: string }>(

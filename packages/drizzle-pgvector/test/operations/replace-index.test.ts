@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { pgTable, serial, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
+import { describeEachDriver } from '@drizzle-pgvector/testing/vitest';
 import { asHalfvec, hnswIndex, ivfflatIndex, replaceIndex, vector } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
 import { onKitLine } from '../../../../test/helpers/drizzle-kit.js';
@@ -37,7 +38,7 @@ async function vectorIndexNames(): Promise<{ name: string; valid: boolean }[]> {
 }
 
 beforeAll(async () => {
-  database = await startTestDatabase();
+  database = await startTestDatabase({ serve: true }); // served: the driver loop below reaches it over a socket too
   await createFilled(database, before, 'rp_items', 'embedding', 16, 2000);
   await database.query(`CREATE INDEX "rp_items_hnsw" ON "rp_items" USING hnsw ("embedding" vector_cosine_ops) WITH (m=8)`);
   await database.query(`CREATE INDEX "rp_items_ivf" ON "rp_items" USING ivfflat ("embedding" vector_l2_ops) WITH (lists=10)`);
@@ -47,28 +48,42 @@ afterAll(async () => {
   await database?.close();
 });
 
-describe('replaceIndex', () => {
-  it('builds the new m under a temporary name, drops the old one concurrently and renames the new one into place', async () => {
-    const log = progressLog();
-    const r = await replaceIndex(database.db, after, 'rp_items_hnsw', { maintenanceWorkMem: 'auto', onProgress: log.onProgress });
-    expect(r).toMatchObject({ name: 'rp_items_hnsw', temporary: 'rp_items_hnsw_pgv_new', status: 'replaced' });
-    expect(r.sql).toBe(onKitLine(['CREATE INDEX "rp_items_hnsw" ON "rp_items" USING hnsw ("embedding" vector_cosine_ops) WITH (m=12);'])[0]);
-    expect(r.statements).toEqual([
-      onKitLine(['CREATE INDEX CONCURRENTLY "rp_items_hnsw_pgv_new" ON "rp_items" USING hnsw ("embedding" vector_cosine_ops) WITH (m=12)'])[0],
-      'DROP INDEX CONCURRENTLY IF EXISTS "public"."rp_items_hnsw"',
-      'ALTER INDEX "public"."rp_items_hnsw_pgv_new" RENAME TO "rp_items_hnsw"',
-    ]);
-    expect(r.maintenanceWorkMem).toMatch(/^\d+(kB|MB|GB)$/);
-    expect(r.estimate?.bytes).toBeGreaterThan(0);
-    expect(log.events.at(-1)).toMatchObject({ phase: 'done', fraction: 1 });
-    expect((await indexState(database, 'rp_items_hnsw'))?.def).toMatch(/USING hnsw \(embedding vector_cosine_ops\) WITH \(m='?12'?\)$/);
-    expect(await vectorIndexNames()).toEqual([
-      { name: 'rp_items_hnsw', valid: true },
-      { name: 'rp_items_ivf', valid: true },
-      { name: 'rp_items_pkey', valid: true },
-    ]);
-  });
+// The swap holds one connection outside a transaction for CREATE / DROP INDEX CONCURRENTLY: through each driver.
+describeEachDriver(
+  'replaceIndex through each driver',
+  (ctx) => {
+    beforeAll(async () => {
+      // Each driver starts from the first declaration (m = 8); the last run leaves m = 12 for the tests below.
+      if (/WITH \(m='?8'?\)$/.test((await indexState(database, 'rp_items_hnsw'))?.def ?? '')) return;
+      await database.query('DROP INDEX IF EXISTS "rp_items_hnsw"');
+      await database.query(`CREATE INDEX "rp_items_hnsw" ON "rp_items" USING hnsw ("embedding" vector_cosine_ops) WITH (m=8)`);
+    });
 
+    it('builds the new m under a temporary name, drops the old one concurrently and renames the new one into place', async () => {
+      const log = progressLog();
+      const r = await replaceIndex(ctx.db, after, 'rp_items_hnsw', { maintenanceWorkMem: 'auto', onProgress: log.onProgress });
+      expect(r).toMatchObject({ name: 'rp_items_hnsw', temporary: 'rp_items_hnsw_pgv_new', status: 'replaced' });
+      expect(r.sql).toBe(onKitLine(['CREATE INDEX "rp_items_hnsw" ON "rp_items" USING hnsw ("embedding" vector_cosine_ops) WITH (m=12);'])[0]);
+      expect(r.statements).toEqual([
+        onKitLine(['CREATE INDEX CONCURRENTLY "rp_items_hnsw_pgv_new" ON "rp_items" USING hnsw ("embedding" vector_cosine_ops) WITH (m=12)'])[0],
+        'DROP INDEX CONCURRENTLY IF EXISTS "public"."rp_items_hnsw"',
+        'ALTER INDEX "public"."rp_items_hnsw_pgv_new" RENAME TO "rp_items_hnsw"',
+      ]);
+      expect(r.maintenanceWorkMem).toMatch(/^\d+(kB|MB|GB)$/);
+      expect(r.estimate?.bytes).toBeGreaterThan(0);
+      expect(log.events.at(-1)).toMatchObject({ phase: 'done', fraction: 1 });
+      expect((await indexState(database, 'rp_items_hnsw'))?.def).toMatch(/USING hnsw \(embedding vector_cosine_ops\) WITH \(m='?12'?\)$/);
+      expect(await vectorIndexNames()).toEqual([
+        { name: 'rp_items_hnsw', valid: true },
+        { name: 'rp_items_ivf', valid: true },
+        { name: 'rp_items_pkey', valid: true },
+      ]);
+    });
+  },
+  { database: () => database },
+);
+
+describe('replaceIndex', () => {
   it('new lists and a new WHERE on IVFFlat; an index that did not exist yet is created', async () => {
     const ivf = await replaceIndex(database.db, after, 'rp_items_ivf');
     expect(ivf.status).toBe('replaced');

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { integer, pgTable, serial, text, timestamp, type PgTable } from 'drizzle-orm/pg-core';
 import { generateDrizzleJson, generateMigration } from '../drizzle-kit-api.js';
-import type { DriverName, PgVectorDrizzleDatabase, PgVectorTestDatabase } from '@drizzle-pgvector/testing';
+import type { PgVectorDrizzleDatabase, PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import {
   asHalfvec,
   asVector,
@@ -183,11 +183,6 @@ export async function runPlan(
       if (e !== ROLLBACK) throw e;
     });
   return out;
-}
-
-/** Drivers this backend offers: PGlite's own client on the pglite backend, and the two URL drivers everywhere. */
-export function driversFor(database: PgVectorTestDatabase): DriverName[] {
-  return database.backend === 'pglite' ? ['pglite', 'node-postgres', 'postgres-js'] : ['node-postgres', 'postgres-js'];
 }
 
 export function l2(a: readonly number[], b: readonly number[]): number {

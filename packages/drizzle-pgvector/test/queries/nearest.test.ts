@@ -3,6 +3,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { pgTable, serial } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
+import { describeEachDriver } from '@drizzle-pgvector/testing/vitest';
 import {
   asHalfvec,
   asVector,
@@ -18,7 +19,7 @@ import {
 } from '../../src/index.js';
 import { versionAtLeast } from '../../src/internal.js';
 import { expectCodeAsync } from '../helpers.js';
-import { cosine, docs, driversFor, explain, l2, loadDocs, rawRows, runPlan, type DocRow } from './fixtures.js';
+import { cosine, docs, explain, l2, loadDocs, rawRows, runPlan, type DocRow } from './fixtures.js';
 
 type AnyOptions = NearestOptions<NearestSelection | undefined>;
 
@@ -358,64 +359,64 @@ describe('rows', () => {
   });
 });
 
-describe('settings never leak, and every driver gives the same rows', () => {
-  const selection = { id: docs.id, lang: docs.lang, embedding: docs.embedding, half: docs.half, sparse: docs.sparse, code: docs.code };
+const selection = { id: docs.id, lang: docs.lang, embedding: docs.embedding, half: docs.half, sparse: docs.sparse, code: docs.code };
 
-  async function gucs(target: PgVectorDrizzleDatabase): Promise<string[]> {
-    const [row] = await rawRows(target, `select current_setting('hnsw.ef_search'), current_setting('hnsw.iterative_scan'), current_setting('ivfflat.iterative_scan')`);
-    return row!.map(String);
-  }
+async function gucs(target: PgVectorDrizzleDatabase): Promise<string[]> {
+  const [row] = await rawRows(target, `select current_setting('hnsw.ef_search'), current_setting('hnsw.iterative_scan'), current_setting('ivfflat.iterative_scan')`);
+  return row!.map(String);
+}
 
-  it('through each driver: same neighbours, decoded types, filtered search in a transaction, defaults afterwards', async () => {
-    const reference = await nearest(db, docs.embedding, q, { k: 5, metric: 'cosine', select: selection });
-    const referenceFiltered = await nearest(db, docs.embedding, q, { k: 3, metric: 'cosine', where: eq(docs.tag, 3), select: { id: docs.id } });
-    for (const driver of driversFor(database)) {
-      const connection = await database.connect(driver, { max: 1 });
-      try {
-        const found = await nearest(connection.db, docs.embedding, q, { k: 5, metric: 'cosine', select: selection });
-        expect(found.map((r) => r.id), driver).toEqual(reference.map((r) => r.id));
-        for (const [i, r] of found.entries()) {
-          expect(r.distance, driver).toBeCloseTo(reference[i]!.distance, 9);
-          expect(r.embedding, driver).toEqual(reference[i]!.embedding);
-          expect(Array.isArray(r.half) && typeof r.half[0] === 'number', driver).toBe(true);
-          expect(r.sparse, driver).toBeInstanceOf(SparseVector);
-          expect(r.sparse!.toString(), driver).toBe(reference[i]!.sparse!.toString());
-          expect(typeof r.code, driver).toBe('string');
-        }
-        const filtered = await nearest(connection.db, docs.embedding, q, {
-          k: 3,
-          metric: 'cosine',
-          where: eq(docs.tag, 3),
-          select: { id: docs.id },
-          settings: { efSearch: 64 },
-        });
-        expect(filtered.map((r) => r.id), driver).toEqual(referenceFiltered.map((r) => r.id));
-        // Selections Drizzle must parse itself (sql fields, timestamps) take Drizzle's query path, with and without settings.
-        const expressions = await nearest(connection.db, docs.half, q, {
-          k: 2,
-          select: { id: docs.id, twice: sql<number>`${docs.tag} * 2`.mapWith(Number), created: docs.created },
-        });
-        expect(expressions.map((r) => r.twice), driver).toEqual(expressions.map((r) => rows.find((s) => s.id === r.id)!.tag * 2));
-        expect(expressions.map((r) => r.created), driver).toEqual(['2024-01-02 03:04:05', '2024-01-02 03:04:05']);
-        const filteredExpressions = await nearest(connection.db, docs.embedding, q, {
-          k: 3,
-          metric: 'cosine',
-          where: eq(docs.tag, 3),
-          select: { id: docs.id, created: docs.created },
-        });
-        expect(filteredExpressions.map((r) => r.id), driver).toEqual(referenceFiltered.map((r) => r.id));
-        expect(filteredExpressions[0]!.created, driver).toBe('2024-01-02 03:04:05');
-        expect(await gucs(connection.db), driver).toEqual(['40', 'off', 'off']);
-        await expect(
-          nearest(connection.db, docs.half, q, { k: 3, where: sql`1 / (${docs.tag} - ${docs.tag}) = 1`, settings: { efSearch: 99 } }),
-        ).rejects.toThrow();
-        expect(await gucs(connection.db), driver).toEqual(['40', 'off', 'off']);
-      } finally {
-        await connection.close();
+describeEachDriver(
+  'every driver gives the same rows, and settings never leak',
+  (ctx) => {
+    it('same neighbours, decoded types, filtered search in a transaction, defaults afterwards', async () => {
+      const driver = ctx.driver;
+      const reference = await nearest(db, docs.embedding, q, { k: 5, metric: 'cosine', select: selection });
+      const referenceFiltered = await nearest(db, docs.embedding, q, { k: 3, metric: 'cosine', where: eq(docs.tag, 3), select: { id: docs.id } });
+      const found = await nearest(ctx.db, docs.embedding, q, { k: 5, metric: 'cosine', select: selection });
+      expect(found.map((r) => r.id), driver).toEqual(reference.map((r) => r.id));
+      for (const [i, r] of found.entries()) {
+        expect(r.distance, driver).toBeCloseTo(reference[i]!.distance, 9);
+        expect(r.embedding, driver).toEqual(reference[i]!.embedding);
+        expect(Array.isArray(r.half) && typeof r.half[0] === 'number', driver).toBe(true);
+        expect(r.sparse, driver).toBeInstanceOf(SparseVector);
+        expect(r.sparse!.toString(), driver).toBe(reference[i]!.sparse!.toString());
+        expect(typeof r.code, driver).toBe('string');
       }
-    }
-  });
+      const filtered = await nearest(ctx.db, docs.embedding, q, {
+        k: 3,
+        metric: 'cosine',
+        where: eq(docs.tag, 3),
+        select: { id: docs.id },
+        settings: { efSearch: 64 },
+      });
+      expect(filtered.map((r) => r.id), driver).toEqual(referenceFiltered.map((r) => r.id));
+      // Selections Drizzle must parse itself (sql fields, timestamps) take Drizzle's query path, with and without settings.
+      const expressions = await nearest(ctx.db, docs.half, q, {
+        k: 2,
+        select: { id: docs.id, twice: sql<number>`${docs.tag} * 2`.mapWith(Number), created: docs.created },
+      });
+      expect(expressions.map((r) => r.twice), driver).toEqual(expressions.map((r) => rows.find((s) => s.id === r.id)!.tag * 2));
+      expect(expressions.map((r) => r.created), driver).toEqual(['2024-01-02 03:04:05', '2024-01-02 03:04:05']);
+      const filteredExpressions = await nearest(ctx.db, docs.embedding, q, {
+        k: 3,
+        metric: 'cosine',
+        where: eq(docs.tag, 3),
+        select: { id: docs.id, created: docs.created },
+      });
+      expect(filteredExpressions.map((r) => r.id), driver).toEqual(referenceFiltered.map((r) => r.id));
+      expect(filteredExpressions[0]!.created, driver).toBe('2024-01-02 03:04:05');
+      expect(await gucs(ctx.db), driver).toEqual(['40', 'off', 'off']);
+      await expect(
+        nearest(ctx.db, docs.half, q, { k: 3, where: sql`1 / (${docs.tag} - ${docs.tag}) = 1`, settings: { efSearch: 99 } }),
+      ).rejects.toThrow();
+      expect(await gucs(ctx.db), driver).toEqual(['40', 'off', 'off']);
+    });
+  },
+  { database: () => database },
+);
 
+describe('settings never leak', () => {
   it('inside a caller transaction, the caller keeps its own settings', async () => {
     const seen = await db.transaction(async (tx) => {
       const t = tx as unknown as PgVectorDrizzleDatabase;

@@ -3,6 +3,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { integer, pgTable, serial } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { citusUrl } from '@drizzle-pgvector/testing';
 import { hnswIndex, nearest, nearestSql, vector, withVectorSettings } from '../../src/index.js';
 
 /**
@@ -10,7 +11,7 @@ import { hnswIndex, nearest, nearestSql, vector, withVectorSettings } from '../.
  * workers run with enable_seqscan = off, so a shard's small table is scanned through its HNSW index). Without
  * CITUS_URL these are skipped; the statements themselves are pinned in test/driver/driver.test.ts on every backend.
  */
-const url = process.env['CITUS_URL'];
+const url = citusUrl();
 
 const items = pgTable('citus_items', { id: serial('id').primaryKey(), tenant: integer('tenant').notNull(), embedding: vector('embedding', { dimensions: 4 }) }, (t) => [
   hnswIndex('citus_items_hnsw').on(t.embedding, 'l2'),

@@ -1,12 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestConnection, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PgVectorDrizzleDatabase } from '@drizzle-pgvector/testing';
+import { describeEachDriver } from '@drizzle-pgvector/testing/vitest';
 import { SETTINGS } from '../../src/catalog/public.js';
 import { validateVectorSettings, vectorSettingsSql, withVectorSettings, type VectorSettings } from '../../src/index.js';
 import { checkSettingsVersion } from '../../src/internal.js';
 import { expectCode, expectCodeAsync } from '../helpers.js';
-import { driversFor, rawRows } from '../queries/fixtures.js';
+import { rawRows } from '../queries/fixtures.js';
 
 const ALL_GUCS = SETTINGS.map((s) => s.guc);
 
@@ -98,25 +99,28 @@ describe('validateVectorSettings', () => {
     expect(e.message).toMatch(/iterativeScan \(hnsw\.iterative_scan\) needs pgvector 0\.8\.0, but this database has 0\.7\.4/);
     expect(expectCode(() => checkSettingsVersion(values, '0.5.1', 'test'), 'EXTENSION_TOO_OLD').message).toMatch(/silently ignore/);
   });
+
+  it('rejects bad settings with INVALID_SEARCH_SETTING before any SQL is sent', async () => {
+    const { db, queries } = recordingDb();
+    await expectCodeAsync(() => withVectorSettings(db, { efSearch: 0 }, async () => 1), 'INVALID_SEARCH_SETTING');
+    await expectCodeAsync(() => withVectorSettings(db, { efSearch: 10, bogus: 1 } as VectorSettings, async () => 1), 'INVALID_SEARCH_SETTING');
+    expect(queries).toEqual([]);
+    // Positive control: a valid call does reach the (unconnected) driver.
+    await withVectorSettings(db, { efSearch: 10 }, async () => 1).catch(() => undefined);
+    expect(queries.length).toBeGreaterThan(0);
+  });
 });
 
-describe('settings on a real pgvector', () => {
-  let database: PgVectorTestDatabase;
-  let single: PgVectorTestConnection;
-
+// Every driver (PGlite's own client, node-postgres, postgres.js) on one connection each: "the same connection" after
+// a transaction is then certain on every backend.
+describeEachDriver('settings on a real pgvector', (ctx) => {
   beforeAll(async () => {
-    database = await startTestDatabase({ serve: true });
-    // One connection: "the same connection" after a transaction is then certain on every backend.
-    single = await database.connect('node-postgres', { max: 1 });
-    await rawRows(single.db, `select '[1]'::vector <-> '[1]'`); // load the pgvector library in that session
-  });
-  afterAll(async () => {
-    await database?.close();
+    await rawRows(ctx.db, `select '[1]'::vector <-> '[1]'`); // load the pgvector library in that session
   });
 
   it('the catalog matches the server: every GUC exists with the same kind, range, values and default', async () => {
     const rows = await rawRows(
-      single.db,
+      ctx.db,
       `select name, vartype, min_val, max_val, enumvals::text, boot_val from pg_settings where name like 'hnsw.%' or name like 'ivfflat.%' order by name`,
     );
     const server = new Map(rows.map((r) => [String(r[0]), r]));
@@ -133,13 +137,13 @@ describe('settings on a real pgvector', () => {
   });
 
   it('vectorSettingsSql statements run inside a transaction and are gone after it', async () => {
-    const inside = await single.db.transaction(async (tx) => {
+    const inside = await ctx.db.transaction(async (tx) => {
       for (const statement of vectorSettingsSql({ efSearch: 123, probes: 7 })) await tx.execute(statement);
       return current(tx as unknown as PgVectorDrizzleDatabase);
     });
     expect(inside['hnsw.ef_search']).toBe('123');
     expect(inside['ivfflat.probes']).toBe('7');
-    expect(await current(single.db)).toEqual(DEFAULTS);
+    expect(await current(ctx.db)).toEqual(DEFAULTS);
   });
 
   it('withVectorSettings applies every setting inside and leaves the connection at the defaults after', async () => {
@@ -152,7 +156,7 @@ describe('settings on a real pgvector', () => {
       maxProbes: 99,
       ivfflatIterativeScan: 'relaxed_order',
     };
-    const inside = await withVectorSettings(single.db, settings, (tx) => current(tx as unknown as PgVectorDrizzleDatabase));
+    const inside = await withVectorSettings(ctx.db, settings, (tx) => current(tx as unknown as PgVectorDrizzleDatabase));
     expect(inside).toEqual({
       'hnsw.ef_search': '100',
       'hnsw.iterative_scan': 'relaxed_order',
@@ -162,11 +166,11 @@ describe('settings on a real pgvector', () => {
       'ivfflat.max_probes': '99',
       'ivfflat.iterative_scan': 'relaxed_order',
     });
-    expect(await current(single.db)).toEqual(DEFAULTS);
+    expect(await current(ctx.db)).toEqual(DEFAULTS);
   });
 
   it('returns the callback result and runs it in one transaction', async () => {
-    const result = await withVectorSettings(single.db, { efSearch: 50 }, async (tx) => {
+    const result = await withVectorSettings(ctx.db, { efSearch: 50 }, async (tx) => {
       const [a] = await rawRows(tx as unknown as PgVectorDrizzleDatabase, 'select txid_current()');
       const [b] = await rawRows(tx as unknown as PgVectorDrizzleDatabase, 'select txid_current()');
       return { a: String(a![0]), b: String(b![0]) };
@@ -176,22 +180,22 @@ describe('settings on a real pgvector', () => {
 
   it('settings do not leak when the callback throws, nor after a server error', async () => {
     await expect(
-      withVectorSettings(single.db, { efSearch: 300, probes: 30 }, async () => {
+      withVectorSettings(ctx.db, { efSearch: 300, probes: 30 }, async () => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    expect(await current(single.db)).toEqual(DEFAULTS);
+    expect(await current(ctx.db)).toEqual(DEFAULTS);
 
     await expect(
-      withVectorSettings(single.db, { iterativeScan: 'strict_order' }, async (tx) => {
+      withVectorSettings(ctx.db, { iterativeScan: 'strict_order' }, async (tx) => {
         await tx.execute(sql`select 1 / 0`);
       }),
     ).rejects.toThrow();
-    expect(await current(single.db)).toEqual(DEFAULTS);
+    expect(await current(ctx.db)).toEqual(DEFAULTS);
   });
 
   it('in an enclosing transaction, restores the enclosing values after returning and after throwing', async () => {
-    const seen = await single.db.transaction(async (tx) => {
+    const seen = await ctx.db.transaction(async (tx) => {
       const t = tx as unknown as PgVectorDrizzleDatabase;
       await tx.execute(sql.raw('SET LOCAL hnsw.ef_search = 55'));
       const inner = await withVectorSettings(t, { efSearch: 77, iterativeScan: 'strict_order' }, (sp) => current(sp as unknown as PgVectorDrizzleDatabase));
@@ -207,60 +211,27 @@ describe('settings on a real pgvector', () => {
     expect(seen.afterReturn['hnsw.ef_search']).toBe('55');
     expect(seen.afterReturn['hnsw.iterative_scan']).toBe('off');
     expect(seen.afterThrow['hnsw.ef_search']).toBe('55');
-    expect(await current(single.db)).toEqual(DEFAULTS);
+    expect(await current(ctx.db)).toEqual(DEFAULTS);
   });
 
-  it('rejects bad settings with INVALID_SEARCH_SETTING before any SQL is sent', async () => {
-    const { db, queries } = recordingDb();
-    await expectCodeAsync(() => withVectorSettings(db, { efSearch: 0 }, async () => 1), 'INVALID_SEARCH_SETTING');
-    await expectCodeAsync(() => withVectorSettings(db, { efSearch: 10, bogus: 1 } as VectorSettings, async () => 1), 'INVALID_SEARCH_SETTING');
-    expect(queries).toEqual([]);
-    // Positive control: a valid call does reach the (unconnected) driver.
-    await withVectorSettings(db, { efSearch: 10 }, async () => 1).catch(() => undefined);
-    expect(queries.length).toBeGreaterThan(0);
-  });
-
-  it.each(['node-postgres', 'postgres-js'] as const)(
-    '%s: 50 concurrent withVectorSettings calls on a pool of 4 each see their own efSearch; afterwards all connections are at the default',
-    async (driver) => {
-      const pool = await database.connect(driver, { max: 4 });
-      try {
-        const results = await Promise.all(
-          Array.from({ length: 50 }, (_, i) =>
-            withVectorSettings(pool.db, { efSearch: 100 + i, probes: 1 + i }, async (tx) => {
-              const t = tx as unknown as PgVectorDrizzleDatabase;
-              const [first] = await rawRows(t, `select current_setting('hnsw.ef_search'), current_setting('ivfflat.probes')`);
-              await rawRows(t, 'select pg_sleep(0.002)'); // let the other transactions interleave
-              const [second] = await rawRows(t, `select current_setting('hnsw.ef_search'), current_setting('ivfflat.probes')`);
-              return { i, first: first!.map(String), second: second!.map(String) };
-            }),
-          ),
-        );
-        for (const r of results) {
-          expect(r.first).toEqual([String(100 + r.i), String(1 + r.i)]);
-          expect(r.second).toEqual(r.first);
-        }
-        const after = await Promise.all(Array.from({ length: 8 }, () => current(pool.db)));
-        for (const a of after) expect(a).toEqual(DEFAULTS);
-      } finally {
-        await pool.close();
-      }
-    },
-  );
-
-  it('works through every driver (same assertions)', async () => {
-    for (const driver of driversFor(database)) {
-      const connection = await database.connect(driver, { max: 1 });
-      try {
-        const inside = await withVectorSettings(connection.db, { efSearch: 64, ivfflatIterativeScan: 'relaxed_order' }, (tx) =>
-          current(tx as unknown as PgVectorDrizzleDatabase),
-        );
-        expect(inside['hnsw.ef_search'], driver).toBe('64');
-        expect(inside['ivfflat.iterative_scan'], driver).toBe('relaxed_order');
-        expect(await current(connection.db), driver).toEqual(DEFAULTS);
-      } finally {
-        await connection.close();
-      }
+  it('50 concurrent withVectorSettings calls on a pool of 4 each see their own efSearch; afterwards all connections are at the default', async () => {
+    const pool = await ctx.connect({ max: 4 });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        withVectorSettings(pool.db, { efSearch: 100 + i, probes: 1 + i }, async (tx) => {
+          const t = tx as unknown as PgVectorDrizzleDatabase;
+          const [first] = await rawRows(t, `select current_setting('hnsw.ef_search'), current_setting('ivfflat.probes')`);
+          await rawRows(t, 'select pg_sleep(0.002)'); // let the other transactions interleave
+          const [second] = await rawRows(t, `select current_setting('hnsw.ef_search'), current_setting('ivfflat.probes')`);
+          return { i, first: first!.map(String), second: second!.map(String) };
+        }),
+      ),
+    );
+    for (const r of results) {
+      expect(r.first).toEqual([String(100 + r.i), String(1 + r.i)]);
+      expect(r.second).toEqual(r.first);
     }
+    const after = await Promise.all(Array.from({ length: 8 }, () => current(pool.db)));
+    for (const a of after) expect(a).toEqual(DEFAULTS);
   });
 });
