@@ -7,7 +7,7 @@ import { operationalChecks } from './operational-checks.js';
 import type { DatabaseInspection, InspectDatabaseOptions, InspectionFinding, ServerReport, SettingReport } from './report-types.js';
 import type { IndexDrift, VectorIndexStatus } from './types.js';
 import { vectorColumns } from './vector-columns.js';
-import { tablesOption, vectorIndexes } from './vector-indexes.js';
+import { rowsOption, tablesOption, vectorIndexes } from './vector-indexes.js';
 
 const FN = 'inspectDatabase';
 
@@ -17,13 +17,7 @@ function checkOptions(options: unknown): { tables: PgTable[] | undefined; rows: 
   }
   const o = options as InspectDatabaseOptions;
   checkOptionKeys(FN, o, ['tables', 'rows'], 'INVALID_OPERATION_OPTION');
-  if (o.rows !== undefined && o.rows !== 'estimate' && o.rows !== 'count') {
-    throw pgVectorError('INVALID_OPERATION_OPTION', `${FN}: rows must be 'estimate' (the planner's estimate, free) or 'count' (count(*), exact), got ${describe(o.rows)}.`, {
-      option: 'rows',
-      value: o.rows,
-    });
-  }
-  return { tables: tablesOption(o.tables), rows: o.rows ?? 'estimate' };
+  return { rows: rowsOption(FN, o.rows), tables: tablesOption(o.tables) };
 }
 
 /** `extension-missing` / `extension-update`. */

@@ -3,7 +3,7 @@ import { BUILD_SETTINGS, HNSW_VACUUM_FIXES, METRICS, PARALLEL_BUILD_SINCE, SETTI
 import { estimateIndexBuildMemory } from '../advice/estimate-index-build-memory.js';
 import { formatMemorySize, parseMemorySize } from '../advice/memory-size.js';
 import { qualified, queryRows, quoteIdent, type AnyPgDatabase, type SqlExecutor } from '../driver/index.js';
-import { loadVectorLibrary } from '../pg-catalog/index.js';
+import { loadVectorLibrary, readServer } from '../pg-catalog/index.js';
 import { withVectorSettings } from '../settings/index.js';
 import type { VectorIndexStatus } from './types.js';
 import { vectorIndexes } from './vector-indexes.js';
@@ -74,12 +74,9 @@ const DEFAULT_PARALLEL_MAINTENANCE_WORKERS = Number(BUILD_SETTINGS.find((s) => s
 export async function operationalChecks(db: AnyPgDatabase, options: OperationalChecksOptions = {}): Promise<OperationalFinding[]> {
   const exec = db as unknown as SqlExecutor;
   const indexes = (options.indexes ?? (await vectorIndexes(db)).indexes).filter((i) => i.valid);
-  const [ext] = await queryRows<{ version: unknown; schema: unknown }>(
-    exec,
-    sql`SELECT e.extversion AS version, n.nspname AS schema FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'`,
-  );
-  if (ext === undefined) return [];
-  await loadVectorLibrary(exec, String(ext.schema));
+  const { extension } = await readServer(exec);
+  if (extension.installed === undefined) return [];
+  await loadVectorLibrary(exec, extension.schema!);
   const [s] = await queryRows<Record<string, unknown>>(
     exec,
     sql`SELECT current_setting('server_version_num')::int AS server, current_setting('maintenance_work_mem') AS mwm,
@@ -87,7 +84,7 @@ export async function operationalChecks(db: AnyPgDatabase, options: OperationalC
                (SELECT setting::bigint FROM pg_catalog.pg_settings WHERE name = 'min_parallel_table_scan_size') AS min_scan_blocks,
                current_setting('ivfflat.probes', true) AS probes, current_database() AS database`,
   );
-  const version = String(ext.version);
+  const version = extension.installed;
   const out: OperationalFinding[] = [];
   const vacuum = hnswVacuumFinding(version, indexes);
   if (vacuum) out.push(vacuum);

@@ -17,7 +17,7 @@ import type { InspectionFinding, VectorColumnReport, VectorColumnsOptions, Vecto
 import { indexSchemaLine, suggestedIndexName } from '../indexes/index-line.js';
 import { columnRef } from './schema-line.js';
 import type { ColumnDimensionsReport } from './types.js';
-import { tablesOption } from './vector-indexes.js';
+import { rowsOption, tablesOption } from './vector-indexes.js';
 
 const FN = 'vectorColumns';
 
@@ -38,16 +38,13 @@ function checkOptions(options: unknown): { tables: PgTable[] | undefined; rows: 
   }
   const o = options as VectorColumnsOptions;
   checkOptionKeys(FN, o, ['tables', 'rows', 'indexes'], 'INVALID_OPERATION_OPTION');
-  if (o.rows !== undefined && o.rows !== 'estimate' && o.rows !== 'count') {
-    invalid(`rows must be 'estimate' (the planner's estimate, free) or 'count' (count(*), exact), got ${describe(o.rows)}.`, { option: 'rows', value: o.rows });
-  }
   if (o.indexes !== undefined && !Array.isArray(o.indexes)) {
     invalid(`indexes must be the indexes of vectorIndexes(db) (an array), got ${describe(o.indexes)}.`, { option: 'indexes', received: describe(o.indexes) });
   }
   const tables = tablesOption(o.tables);
   return {
     tables: tables === undefined ? undefined : [...new Set(tables)],
-    rows: o.rows ?? 'estimate',
+    rows: rowsOption(FN, o.rows),
     indexes: o.indexes?.map((i) => ({ schema: i.schema, table: i.table, name: i.name, key: i.column ?? i.expression ?? '' })),
   };
 }

@@ -36,17 +36,26 @@ export function tablesOption(value: unknown): PgTable[] | undefined {
   );
 }
 
+/** @internal The rows option of the inspection functions: 'estimate' (default) or 'count', checked before any SQL. */
+export function rowsOption(fn: string, value: unknown): 'estimate' | 'count' {
+  if (value !== undefined && value !== 'estimate' && value !== 'count') {
+    throw pgVectorError('INVALID_OPERATION_OPTION', `${fn}: rows must be 'estimate' (the planner's estimate, free) or 'count' (count(*), exact), got ${describe(value)}.`, {
+      option: 'rows',
+      value,
+    });
+  }
+  return value ?? 'estimate';
+}
+
 function checkOptions(options: unknown): { tables: PgTable[] | undefined; rows: 'estimate' | 'count' } {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     return invalid(`options must be an object ({ tables?, rows? }), got ${describe(options)}.`, { options: describe(options) });
   }
   const o = options as { tables?: unknown; rows?: unknown };
   checkOptionKeys(FN, o, ['tables', 'rows'], 'INVALID_OPERATION_OPTION');
-  if (o.rows !== undefined && o.rows !== 'estimate' && o.rows !== 'count') {
-    invalid(`rows must be 'estimate' (pg_class.reltuples, free) or 'count' (count(*), exact), got ${describe(o.rows)}.`, { option: 'rows', value: o.rows });
-  }
+  const rows = rowsOption(FN, o.rows);
   const tables = tablesOption(o.tables);
-  return { tables: tables === undefined ? undefined : [...new Set(tables)], rows: (o.rows as 'estimate' | 'count' | undefined) ?? 'estimate' };
+  return { tables: tables === undefined ? undefined : [...new Set(tables)], rows };
 }
 
 function tableText(table: PgTable): string {
