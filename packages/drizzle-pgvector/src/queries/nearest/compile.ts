@@ -10,7 +10,7 @@ import type { TargetContext } from './context.js';
 import { candidatesFor, searchContexts, type RerankContext } from './rerank.js';
 import { cachedBudget, conditionsText, estimatesFor, partialIndexFor } from './filter.js';
 import type { FilterEstimates } from './estimate.js';
-import { decide, FALLBACK_DECISION, mergeSettings, needsEstimate, type Decision } from './strategy.js';
+import { decide, FALLBACK_DECISION, mergeSettings, needsEstimate, type Decision, type DecisionInput, type RowEstimate } from './strategy.js';
 import { pgVectorError } from '../../errors/index.js';
 import type { VectorIndexInfo as IndexInfo } from '../../indexes/index.js';
 import { invalid, validateOptions } from './options.js';
@@ -118,18 +118,16 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
   const needVersion = search.indexes.length > 0 || needsVersionCheck(opts.settings);
   let versionRead: Promise<string> | undefined;
   const getVersion = (): Promise<string | undefined> => (needVersion ? (versionRead ??= vectorVersion(db, driver)) : Promise.resolve(undefined));
-  const decisionBase = { requested: opts.strategy, hasWhere, userSettings: opts.settings, indexes: search.indexes, partialMatch, k: scanK };
-  let estimate;
-  let version: string | undefined;
+  const input: BudgetInput = { requested: opts.strategy, hasWhere, userSettings: opts.settings, indexes: search.indexes, partialMatch, k: scanK, estimate: undefined, version: undefined, dialect, context: search };
   let estimates: FilterEstimates | undefined;
-  if (needsEstimate(decisionBase)) {
-    version = await getVersion();
+  if (needsEstimate(input)) {
+    input.version = await getVersion();
     estimates = estimatesFor(dialect, target, context, whereText!, whereStart);
     const pending = estimates.rows(driver, params.slice(whereStart, whereStart + estimates.params));
     const rows = pending instanceof Promise ? await pending : pending;
-    if (Number.isFinite(rows.filtered) && Number.isFinite(rows.table)) estimate = rows;
+    if (Number.isFinite(rows.filtered) && Number.isFinite(rows.table)) input.estimate = rows;
   }
-  const decision = decide({ ...decisionBase, estimate, version }, (e) => cachedBudget(dialect, search, scanK, e, version));
+  const decision = decide(input, budgetOf);
   // An explicit rerank through a representation with no declared index still re-ranks (its index may exist outside the schema).
   const reranked = rerank !== undefined && (decision.strategy === 'index' || search.indexes.length === 0) ? rerank : undefined;
   const found = shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, bound !== undefined, decision, getVersion, reranked);
@@ -142,6 +140,12 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
   const cameBackShort = fallback === undefined || estimates === undefined ? undefined : () => estimates.markShort(params.slice(whereStart, whereStart + estimates.params));
   return { shape, params, mapRows: selection.dynamic ? makeMapper(expressions) : shape.mapRows, decision, fallback, cameBackShort, k: opts.k };
 }
+
+/** What the decision needs, and where its budgets are cached. */
+type BudgetInput = { -readonly [K in keyof DecisionInput]: DecisionInput[K] } & { readonly dialect: PgDialect; readonly context: TargetContext };
+
+/** The index scan's budget for an estimate, cached per database and target (no closure per call). */
+const budgetOf = (input: BudgetInput, estimate: RowEstimate): readonly VectorSettingValue[] => cachedBudget(input.dialect, input.context, input.k, estimate, input.version);
 
 type Opts = ReturnType<typeof validateOptions>;
 
