@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { PgDialect, PgTable } from 'drizzle-orm/pg-core';
-import type { Metric } from '../../catalog/index.js';
+import { FILTERED_SEARCH, type Metric } from '../../catalog/index.js';
 import { compileFragment, compileStatic, dialectOf, driverOf, serverFacts, vectorVersion, type AnyPgDatabase } from '../../driver/index.js';
 import type { VectorIndexInfo } from '../../indexes/index.js';
 import { checkSettingsVersion, needsVersionCheck, planSettings, settingsStatements, type SettingsPlan, type VectorSettingValue } from '../../settings/internal.js';
@@ -8,6 +8,7 @@ import { resolveTarget, type VectorTarget } from '../../targets/index.js';
 import { BoundedCaches, MAX_SHAPES_PER_DB } from './bounded-cache.js';
 import type { TargetContext } from './context.js';
 import { candidatesFor, searchContexts, type RerankContext } from './rerank.js';
+import { farChecked, farReference, needsFarCheck } from './far-check.js';
 import { cachedBudget, conditionsText, estimatesFor, partialIndexFor } from './filter.js';
 import type { FilterEstimates } from './estimate.js';
 import { decide, FALLBACK_DECISION, mergeSettings, needsEstimate, type Decision, type DecisionInput, type RowEstimate } from './strategy.js';
@@ -36,6 +37,8 @@ export interface Shape extends Omit<NearestPlan, 'sql' | 'params' | 'strategy' |
   readonly values: readonly VectorSettingValue[];
   readonly plain: boolean;
   readonly mapRows: (rows: unknown[][]) => Record<string, unknown>[];
+  /** The last column is the far check's reference (see far-check.ts). */
+  readonly farCheck: boolean;
 }
 
 /** @internal A search ready to run: its shape (cached) and this call's parameters. */
@@ -138,7 +141,7 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
     fallback = exact instanceof Promise ? await exact : exact;
   }
   const cameBackShort = fallback === undefined || estimates === undefined ? undefined : () => estimates.markShort(params.slice(whereStart, whereStart + estimates.params));
-  return { shape, params, mapRows: selection.dynamic ? makeMapper(expressions) : shape.mapRows, decision, fallback, cameBackShort, k: opts.k };
+  return { shape, params, mapRows: !selection.dynamic ? shape.mapRows : shape.farCheck ? farChecked(makeMapper(expressions), expressions.length + 1) : makeMapper(expressions), decision, fallback, cameBackShort, k: opts.k };
 }
 
 /** What the decision needs, and where its budgets are cached. */
@@ -170,7 +173,7 @@ function shapeFor(
   rerank?: Rerank,
 ): Shape | Promise<Shape> {
   const budgetKey = decision.budget.length === 0 ? '' : decision.budget.map((v) => `${v.key}=${v.value}`).join(',');
-  const key = `${context.id}|${opts.k}|${bounded ? 'b' : ''}|${opts.settingsKey}|${decision.strategy}|${budgetKey}|${rerank === undefined ? '' : `${rerank.context.id}:${rerank.candidates}`}|${selection.key}|${dynamicKey}|${whereText ?? '\u0000'}`;
+  const key = `${context.id}|${opts.k}|${bounded ? 'b' : ''}|${opts.settingsKey}|${decision.strategy}${decision.fallback ? '+' : ''}|${budgetKey}|${rerank === undefined ? '' : `${rerank.context.id}:${rerank.candidates}`}|${selection.key}|${dynamicKey}|${whereText ?? '\u0000'}`;
   const shapes = SHAPES.of(dialect);
   const cached = shapes.get(key);
   if (cached !== undefined) return cached;
@@ -195,6 +198,12 @@ function shapeFor(
         `no vector index declared on the table serves '${context.metric}' on ${target.label}: this is an exact scan of every row. Declare one, or pass requireIndex: true to make this an error.`,
       );
     }
+    const farCheck = needsFarCheck(decision, bounded, rerank !== undefined, scanned.indexes, context.metric);
+    if (farCheck) {
+      plan.notes.push(
+        `IVFFlat far check: the last column is the distance of the ${opts.k}th nearest row without the filter; a result whose nearest row lies more than ${FILTERED_SEARCH.farRatio}× farther (the filter's rows lie away from the query) is re-run exactly.`,
+      );
+    }
     const shape = buildShape({
       dialect,
       target,
@@ -213,6 +222,7 @@ function shapeFor(
       rerank,
       // Without a declared index the plain ordering stays, so an index created outside the schema can still serve it.
       exact: exact && context.indexes.length > 0,
+      farCheck,
     });
     shapes.set(key, shape);
     return shape;
@@ -236,6 +246,7 @@ function buildShape(input: {
   indexes: readonly VectorIndexInfo[];
   rerank: Rerank | undefined;
   exact: boolean;
+  farCheck: boolean;
 }): Shape {
   const { dialect, target, table, fields, plan } = input;
   const distanceText = compileStatic(dialect, target.distanceTo(input.operator, target.queryExpression(sql.raw('$1'))), 'a vector target');
@@ -258,8 +269,11 @@ function buildShape(input: {
     const own = compileStatic(dialect, target.predicate, 'a target predicate');
     if (!conditions.includes(own)) conditions += ` and ${own}`;
   }
+  const tableText = compileStatic(dialect, sql`${table}`, 'a table');
+  // The far check's reference (the unfiltered k-th distance) is the last column of the outermost select.
+  const reference = input.farCheck ? [farReference(distanceText, tableText, conditionsText(dialect, target, undefined), input.k)] : [];
   const inner =
-    `select ${[`${distanceText} as "distance"`, ...fieldTexts].join(', ')} from ${compileStatic(dialect, sql`${table}`, 'a table')}` +
+    `select ${[`${distanceText} as "distance"`, ...fieldTexts, ...(wrapped ? [] : reference)].join(', ')} from ${tableText}` +
     ` where ${conditions} order by ${order} limit ${rerank?.candidates ?? input.k}`;
   let text = inner;
   if (rerank !== undefined) {
@@ -267,7 +281,7 @@ function buildShape(input: {
     const filter = input.bounded ? ` where "nn"."distance" <= $2` : '';
     text = `select ${outerFields} from (${inner}) as "nn"${filter} order by "nn"."distance" limit ${input.k}`;
   } else if (wrapped) {
-    const outerFields = ['"nn"."distance"', ...fields.map((_, i) => `"nn"."_${i}"`)].join(', ');
+    const outerFields = ['"nn"."distance"', ...fields.map((_, i) => `"nn"."_${i}"`), ...reference].join(', ');
     const filter = input.bounded ? ` where "nn"."distance" <= $2` : '';
     text = plan.resorted
       ? `with "nn" as materialized (${inner}) select ${outerFields} from "nn"${filter} order by "nn"."distance" + 0`
@@ -290,6 +304,7 @@ function buildShape(input: {
         ? undefined
         : Object.freeze({ via: rerank.via.label, metric: rerank.context.metric, operator: rerank.context.operator, candidates: rerank.candidates, automatic: rerank.automatic }),
     plain: input.selection.plain,
-    mapRows: makeMapper(fields),
+    mapRows: input.farCheck ? farChecked(makeMapper(fields), fields.length + 1) : makeMapper(fields),
+    farCheck: input.farCheck,
   });
 }

@@ -139,7 +139,7 @@ export function budgetFor(indexes: readonly VectorIndexInfo[], estimate: RowEsti
   if (indexes.some((i) => i.method === 'hnsw')) {
     const efMax = SETTINGS.find((s) => s.key === 'efSearch')!.max!;
     // k above ef_search is planSettings' business (it raises ef_search to k); only the filter's share is added here.
-    const ef = Math.min(efMax, Math.ceil((FILTERED_SEARCH.efPerK * k) / f));
+    const ef = Math.min(efMax, Math.max(FILTERED_SEARCH.efMinPerK * k, Math.ceil((FILTERED_SEARCH.efPerK * k) / f)));
     if (ef > settingDefault('efSearch')) settings.efSearch = Math.max(stepUp(ef, FILTERED_SEARCH.efSteps), Math.min(efMax, k));
     // A budget, not a floor: a filter whose rows lie away from the query runs out of it, comes back short and is
     // searched exactly (the fallback) instead of returning k wrong rows found along the way.
