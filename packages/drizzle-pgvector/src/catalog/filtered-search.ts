@@ -51,9 +51,15 @@ export const FILTERED_SEARCH = Object.freeze({
    * nearest row without the filter is re-run exactly. IVFFlat reads whole lists, so a filter whose rows lie away
    * from the query can find k (wrong) rows in the query's own list and not come back short: measured (30,000 ×
    * 64-d, lists 30, 200 queries) that ratio is 1.03–1.38 for filters spread over the table (10–30 %) and ≈ 10 for a
-   * filter of the clusters farthest from the query (30 %: recall 0.4 on such a query without the check).
+   * filter of the clusters farthest from the query (30 %: recall 0.4 on such a query without the check). Reading
+   * that distance costs a second list scan (2.2–2.6× the search), so it is read on a sample of the searches: the
+   * first `farSampleFirst` of a target and k, then one in `farSampleEvery`; the others compare with the largest of
+   * the last `farSampleWindow` read (0.077–0.109 over 200 queries of that set: one scale fits).
    */
   farRatio: 2,
+  farSampleFirst: 4,
+  farSampleEvery: 16,
+  farSampleWindow: 16,
   /** How long a filter's row estimate is reused for the same filter and parameters, in ms. */
   estimateTtlMs: 60_000,
   /** Most row estimates cached per database (oldest dropped first). */

@@ -8,7 +8,7 @@ import { resolveTarget, type VectorTarget } from '../../targets/index.js';
 import { BoundedCaches, MAX_SHAPES_PER_DB } from './bounded-cache.js';
 import type { TargetContext } from './context.js';
 import { candidatesFor, searchContexts, type RerankContext } from './rerank.js';
-import { farChecked, farReference, needsFarCheck } from './far-check.js';
+import { farChecked, farReference, farScaleFor, needsFarCheck, type FarScale } from './far-check.js';
 import { cachedBudget, conditionsText, estimatesFor, partialIndexFor } from './filter.js';
 import type { FilterEstimates } from './estimate.js';
 import { decide, FALLBACK_DECISION, mergeSettings, needsEstimate, type Decision, type DecisionInput, type RowEstimate } from './strategy.js';
@@ -37,8 +37,8 @@ export interface Shape extends Omit<NearestPlan, 'sql' | 'params' | 'strategy' |
   readonly values: readonly VectorSettingValue[];
   readonly plain: boolean;
   readonly mapRows: (rows: unknown[][]) => Record<string, unknown>[];
-  /** The last column is the far check's reference (see far-check.ts). */
-  readonly farCheck: boolean;
+  /** The far check (see far-check.ts): its scale, and whether the last column is the reference. */
+  readonly far: { readonly scale: FarScale; readonly sampled: boolean } | undefined;
 }
 
 /** @internal A search ready to run: its shape (cached) and this call's parameters. */
@@ -51,6 +51,8 @@ export interface Prepared {
   decision: Decision;
   /** The exact search to run when the index scan returns fewer than `k` rows (filtered auto searches). */
   fallback: Shape | undefined;
+  /** The fallback's row mapper. */
+  fallbackMapRows: Prepared['mapRows'] | undefined;
   /** Called when the index scan came back short: the filter's next searches (same values) go exact for a while. */
   cameBackShort: (() => void) | undefined;
   k: number;
@@ -133,7 +135,11 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
   const decision = decide(input, budgetOf);
   // An explicit rerank through a representation with no declared index still re-ranks (its index may exist outside the schema).
   const reranked = rerank !== undefined && (decision.strategy === 'index' || search.indexes.length === 0) ? rerank : undefined;
-  const found = shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, bound !== undefined, decision, getVersion, reranked);
+  // IVFFlat far check (see far-check.ts): on a sample of the searches the statement also reads the reference. Only
+  // where the fallback runs (nearest; nearestSql shows it); a hybrid search embeds the text and has no fallback.
+  const farScale = (fn === 'nearest' || fn === 'nearestSql') && needsFarCheck(decision, bound !== undefined, reranked !== undefined, search.indexes, context.metric) ? farScaleFor(dialect, search.id, opts.k) : undefined;
+  const sampled = farScale?.sample() === true;
+  const found = shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, bound !== undefined, decision, getVersion, reranked, farScale, sampled);
   const shape = found instanceof Promise ? await found : found;
   let fallback: Shape | undefined;
   if (decision.fallback && bound === undefined) {
@@ -141,7 +147,11 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
     fallback = exact instanceof Promise ? await exact : exact;
   }
   const cameBackShort = fallback === undefined || estimates === undefined ? undefined : () => estimates.markShort(params.slice(whereStart, whereStart + estimates.params));
-  return { shape, params, mapRows: !selection.dynamic ? shape.mapRows : shape.farCheck ? farChecked(makeMapper(expressions), expressions.length + 1) : makeMapper(expressions), decision, fallback, cameBackShort, k: opts.k };
+  // Per call when sql expressions bring their own decoders; the fallback's rows are never far-checked.
+  const dynamicMap = selection.dynamic ? makeMapper(expressions) : undefined;
+  const mapRows = dynamicMap === undefined ? shape.mapRows : shape.far ? farChecked(dynamicMap, expressions.length + 1, shape.far.scale, shape.far.sampled) : dynamicMap;
+  const fallbackMapRows = fallback === undefined ? undefined : (dynamicMap ?? fallback.mapRows);
+  return { shape, params, mapRows, decision, fallback, fallbackMapRows, cameBackShort, k: opts.k };
 }
 
 /** What the decision needs, and where its budgets are cached. */
@@ -171,9 +181,11 @@ function shapeFor(
   decision: Decision,
   getVersion: () => Promise<string | undefined>,
   rerank?: Rerank,
+  farScale?: FarScale,
+  sampled = false,
 ): Shape | Promise<Shape> {
   const budgetKey = decision.budget.length === 0 ? '' : decision.budget.map((v) => `${v.key}=${v.value}`).join(',');
-  const key = `${context.id}|${opts.k}|${bounded ? 'b' : ''}|${opts.settingsKey}|${decision.strategy}${decision.fallback ? '+' : ''}|${budgetKey}|${rerank === undefined ? '' : `${rerank.context.id}:${rerank.candidates}`}|${selection.key}|${dynamicKey}|${whereText ?? '\u0000'}`;
+  const key = `${context.id}|${opts.k}|${bounded ? 'b' : ''}|${opts.settingsKey}|${decision.strategy}${farScale === undefined ? '' : sampled ? '+r' : '+'}|${budgetKey}|${rerank === undefined ? '' : `${rerank.context.id}:${rerank.candidates}`}|${selection.key}|${dynamicKey}|${whereText ?? '\u0000'}`;
   const shapes = SHAPES.of(dialect);
   const cached = shapes.get(key);
   if (cached !== undefined) return cached;
@@ -198,10 +210,12 @@ function shapeFor(
         `no vector index declared on the table serves '${context.metric}' on ${target.label}: this is an exact scan of every row. Declare one, or pass requireIndex: true to make this an error.`,
       );
     }
-    const farCheck = needsFarCheck(decision, bounded, rerank !== undefined, scanned.indexes, context.metric);
-    if (farCheck) {
+    const far = farScale === undefined ? undefined : { scale: farScale, sampled };
+    if (far !== undefined) {
       plan.notes.push(
-        `IVFFlat far check: the last column is the distance of the ${opts.k}th nearest row without the filter; a result whose nearest row lies more than ${FILTERED_SEARCH.farRatio}× farther (the filter's rows lie away from the query) is re-run exactly.`,
+        `IVFFlat far check: a result whose nearest row lies more than ${FILTERED_SEARCH.farRatio}× farther than the ${opts.k}th nearest row without the filter (the filter's rows lie away from the query) is re-run exactly; ${
+          sampled ? 'this search reads that distance (the last column)' : 'this search compares with the largest of the last ones read (one search in ' + String(FILTERED_SEARCH.farSampleEvery) + ' reads it)'
+        }.`,
       );
     }
     const shape = buildShape({
@@ -222,7 +236,7 @@ function shapeFor(
       rerank,
       // Without a declared index the plain ordering stays, so an index created outside the schema can still serve it.
       exact: exact && context.indexes.length > 0,
-      farCheck,
+      far,
     });
     shapes.set(key, shape);
     return shape;
@@ -246,7 +260,7 @@ function buildShape(input: {
   indexes: readonly VectorIndexInfo[];
   rerank: Rerank | undefined;
   exact: boolean;
-  farCheck: boolean;
+  far: Shape['far'];
 }): Shape {
   const { dialect, target, table, fields, plan } = input;
   const distanceText = compileStatic(dialect, target.distanceTo(input.operator, target.queryExpression(sql.raw('$1'))), 'a vector target');
@@ -271,7 +285,7 @@ function buildShape(input: {
   }
   const tableText = compileStatic(dialect, sql`${table}`, 'a table');
   // The far check's reference (the unfiltered k-th distance) is the last column of the outermost select.
-  const reference = input.farCheck ? [farReference(distanceText, tableText, conditionsText(dialect, target, undefined), input.k)] : [];
+  const reference = input.far?.sampled === true ? [farReference(distanceText, tableText, conditionsText(dialect, target, undefined), input.k)] : [];
   const inner =
     `select ${[`${distanceText} as "distance"`, ...fieldTexts, ...(wrapped ? [] : reference)].join(', ')} from ${tableText}` +
     ` where ${conditions} order by ${order} limit ${rerank?.candidates ?? input.k}`;
@@ -304,7 +318,7 @@ function buildShape(input: {
         ? undefined
         : Object.freeze({ via: rerank.via.label, metric: rerank.context.metric, operator: rerank.context.operator, candidates: rerank.candidates, automatic: rerank.automatic }),
     plain: input.selection.plain,
-    mapRows: input.farCheck ? farChecked(makeMapper(fields), fields.length + 1) : makeMapper(fields),
-    farCheck: input.farCheck,
+    mapRows: input.far === undefined ? makeMapper(fields) : farChecked(makeMapper(fields), fields.length + 1, input.far.scale, input.far.sampled),
+    far: input.far,
   });
 }
