@@ -57,8 +57,11 @@ export const FILTERED_SEARCH = Object.freeze({
    * the last `farSampleWindow` read (0.077–0.109 over 200 queries of that set: one scale fits).
    */
   farRatio: 2,
+  /** The far check reads the unfiltered k-th distance on the first searches of a target and k… */
   farSampleFirst: 4,
+  /** …then on one search in this many. */
   farSampleEvery: 16,
+  /** The unsampled searches compare with the largest of the last this many distances read. */
   farSampleWindow: 16,
   /** How long a filter's row estimate is reused for the same filter and parameters, in ms. */
   estimateTtlMs: 60_000,
