@@ -10,15 +10,20 @@
  * - a filter whose rows lie away from the query makes an index scan walk most of the graph (0.05–0.13 recall,
  *   30–70 ms, rows missing at the default `hnsw.max_scan_tuples`), so small filtered sets are always searched
  *   exactly;
- * - with `hnsw.iterative_scan = strict_order`, recall@10 ≥ 0.95 needs `ef_search · f ≳ 2·k` (10 %: ef 200 → 0.998,
- *   ef 40 → 0.978 on this set, 0.91 on smaller ones); IVFFlat with `relaxed_order` needs the probed lists to hold
- *   ≈ 8·k filtered rows.
+ * - with `hnsw.iterative_scan = strict_order` and the scan budget below, a filter spread over the table reaches
+ *   recall@10 0.99 at any `ef_search` from 60 to 300 (3–30 % selectivity), and the scan is fastest at 80–150: a larger
+ *   `ef_search` only adds work (10 %: ef 300 is 1.3× ef 100), a smaller one makes more iterations (ef 40 is 1.3–3.5×
+ *   ef 80) — `bench-results/server/filtered-search-2026-12-06/hnsw-ef-sweep.md`. Earlier runs without a scan budget
+ *   needed `ef_search · f ≳ 2·k` (10 %: 0.91 at ef 40 on a smaller table). IVFFlat with `relaxed_order` needs the
+ *   probed lists to hold ≈ 8·k filtered rows.
  */
 export const FILTERED_SEARCH = Object.freeze({
   /** A filter estimated to match at most this many rows is searched exactly (the vector index kept out). */
   exactMaxRows: 2000,
-  /** HNSW: `ef_search ≥ efPerK · k / f`, between pgvector's default (or k) and its maximum. */
-  efPerK: 2,
+  /** HNSW: `ef_search ≥ efPerK · k / f` (10 % → 100 at k = 10), between pgvector's default (or k) and its maximum. */
+  efPerK: 1,
+  /** HNSW, filtered index scans: `ef_search ≥ efMinPerK · k` (80 at k = 10; 40, pgvector's default, costs more iterations). */
+  efMinPerK: 8,
   /**
    * The iterative scan's budget: HNSW `max_scan_tuples = scanTuplesPerK · k / f` (at least `minScanTuples`), IVFFlat
    * `max_probes` = the lists holding that many rows. A filter spread over the table finds its k rows well inside it
@@ -41,6 +46,23 @@ export const FILTERED_SEARCH = Object.freeze({
    * search of 10,000 rows costs ≈ 3.7 ms (0.35 ms + 0.33 µs a row), so a filter wrongly remembered costs at most that.
    */
   shortExactMaxRows: 10_000,
+  /**
+   * IVFFlat far check: an auto index scan whose nearest row lies more than `farRatio` × the distance of the k-th
+   * nearest row without the filter is re-run exactly. IVFFlat reads whole lists, so a filter whose rows lie away
+   * from the query can find k (wrong) rows in the query's own list and not come back short: measured (30,000 ×
+   * 64-d, lists 30, 200 queries) that ratio is 1.03–1.38 for filters spread over the table (10–30 %) and ≈ 10 for a
+   * filter of the clusters farthest from the query (30 %: recall 0.4 on such a query without the check). Reading
+   * that distance costs a second list scan (2.2–2.6× the search), so it is read on a sample of the searches: the
+   * first `farSampleFirst` of a target and k, then one in `farSampleEvery`; the others compare with the largest of
+   * the last `farSampleWindow` read (0.077–0.109 over 200 queries of that set: one scale fits).
+   */
+  farRatio: 2,
+  /** The far check reads the unfiltered k-th distance on the first searches of a target and k… */
+  farSampleFirst: 4,
+  /** …then on one search in this many. */
+  farSampleEvery: 16,
+  /** The unsampled searches compare with the largest of the last this many distances read. */
+  farSampleWindow: 16,
   /** How long a filter's row estimate is reused for the same filter and parameters, in ms. */
   estimateTtlMs: 60_000,
   /** Most row estimates cached per database (oldest dropped first). */

@@ -49,12 +49,13 @@ export function didYouMean(key: string, candidates: readonly string[]): string {
 /**
  * @internal Reject every key of `options` that is not in `allowed` (keys whose value is `undefined` are ignored),
  * before any SQL: `<fn>: unknown option 'concurrenty'. Did you mean 'concurrently'? Options: …`. Throws `code`
- * with `details: { option, allowed, suggestion }`.
+ * with `details: { option, allowed, suggestion }`. `aliases` names the option meant by a word no edit distance
+ * finds (`{ limit: 'k' }`: other libraries' name for it).
  */
-export function checkOptionKeys(fn: string, options: object, allowed: readonly string[], code: PgVectorErrorCode): void {
+export function checkOptionKeys(fn: string, options: object, allowed: readonly string[], code: PgVectorErrorCode, aliases?: Readonly<Record<string, string>>): void {
   for (const key of Object.keys(options)) {
     if (allowed.includes(key) || (options as Record<string, unknown>)[key] === undefined) continue;
-    const suggestion = closestName(key, allowed);
+    const suggestion = (aliases !== undefined && Object.hasOwn(aliases, key) ? aliases[key] : undefined) ?? closestName(key, allowed);
     throw pgVectorError(code, `${fn}: unknown option '${key}'.${suggestion ? ` Did you mean '${suggestion}'?` : ''} Options: ${allowed.join(', ')}.`, {
       option: key,
       allowed: [...allowed],

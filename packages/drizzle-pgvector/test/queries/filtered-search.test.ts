@@ -3,6 +3,7 @@ import { integer, pgTable, index } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { clusteredVectors } from '@drizzle-pgvector/testing/data';
+import { FILTERED_SEARCH } from '../../src/catalog/index.js';
 import { hnswIndex, ivfflatIndex, nearest, nearestSql, vector, type NearestOptions } from '../../src/index.js';
 import { expectCodeAsync } from '../helpers.js';
 import { cosine, ddl, explain } from './fixtures.js';
@@ -185,9 +186,14 @@ describe("nearestSql reports the strategy, and the plan follows it", () => {
   it('an unselective filter gets an index scan with a budget sized to its selectivity, and a fallback', async () => {
     const p = await plan(hnswItems, eq(hnswItems.c10, 7));
     expect(p.strategy).toBe('index');
-    expect(p.settings['hnsw.ef_search']).toBe('200');
+    // ef_search ≈ k/f, at least 8·k, rounded up to a step: 100 or 150 for ≈ 10 % (FILTERED_SEARCH).
+    const f = p.estimatedRows! / p.tableRows!;
+    const wanted = Math.max(FILTERED_SEARCH.efMinPerK * 10, Math.ceil((FILTERED_SEARCH.efPerK * 10) / f));
+    const ef = FILTERED_SEARCH.efSteps.find((s) => s >= wanted)!;
+    expect([100, 150]).toContain(ef);
+    expect(p.settings['hnsw.ef_search']).toBe(String(ef));
     expect(p.settings['hnsw.iterative_scan']).toBe('strict_order');
-    expect(p.reason).toMatch(/10 %\): index scan with hnsw.ef_search = 200/);
+    expect(p.reason).toMatch(new RegExp(`10 %\\): index scan with hnsw.ef_search = ${ef}`));
     expect(p.fallback?.sql).toMatch(/order by \("fs_hnsw"."embedding" <=> \$1::vector\(64\)\) \+ 0 limit 10$/);
     const ivf = await plan(ivfItems, eq(ivfItems.c10, 7));
     expect(ivf.settings['ivfflat.iterative_scan']).toBe('relaxed_order');

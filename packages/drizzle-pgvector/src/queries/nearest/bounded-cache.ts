@@ -1,3 +1,6 @@
+/** Most query shapes cached per database (and filter estimates, budgets); beyond it the oldest is dropped (then rebuilt on its next use). */
+export const MAX_SHAPES_PER_DB = 500;
+
 /**
  * @internal A Map that keeps at most `max` entries, dropping the oldest first: every per-shape cache of the
  * query layer is one of these (or a WeakMap keyed by schema objects), so no stream of distinct selections,

@@ -1,15 +1,17 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { PgDialect, PgTable } from 'drizzle-orm/pg-core';
-import type { Metric } from '../../catalog/index.js';
+import { FILTERED_SEARCH, type Metric } from '../../catalog/index.js';
 import { compileFragment, compileStatic, dialectOf, driverOf, serverFacts, vectorVersion, type AnyPgDatabase } from '../../driver/index.js';
 import type { VectorIndexInfo } from '../../indexes/index.js';
 import { checkSettingsVersion, needsVersionCheck, planSettings, settingsStatements, type SettingsPlan, type VectorSettingValue } from '../../settings/internal.js';
 import { resolveTarget, type VectorTarget } from '../../targets/index.js';
-import { BoundedCaches } from './bounded-cache.js';
+import { BoundedCaches, MAX_SHAPES_PER_DB } from './bounded-cache.js';
 import type { TargetContext } from './context.js';
 import { candidatesFor, searchContexts, type RerankContext } from './rerank.js';
-import { FilterEstimates } from './estimate.js';
-import { budgetFor, decide, FALLBACK_DECISION, mergeSettings, needsEstimate, type Decision, type RowEstimate } from './strategy.js';
+import { farChecked, farReference, farScaleFor, needsFarCheck, type FarScale } from './far-check.js';
+import { cachedBudget, conditionsText, estimatesFor, partialIndexFor } from './filter.js';
+import type { FilterEstimates } from './estimate.js';
+import { decide, FALLBACK_DECISION, mergeSettings, needsEstimate, type Decision, type DecisionInput, type RowEstimate } from './strategy.js';
 import { pgVectorError } from '../../errors/index.js';
 import type { VectorIndexInfo as IndexInfo } from '../../indexes/index.js';
 import { invalid, validateOptions } from './options.js';
@@ -22,8 +24,6 @@ import type { NearestPlan } from './types.js';
  * validation.
  */
 
-/** Most query shapes cached per database; beyond it the oldest is dropped (then rebuilt on its next use). */
-export const MAX_SHAPES_PER_DB = 500;
 const SHAPES = new BoundedCaches<Shape>(MAX_SHAPES_PER_DB);
 
 /** @internal How many query shapes are cached for `db` (tests pin the bound). */
@@ -37,6 +37,8 @@ export interface Shape extends Omit<NearestPlan, 'sql' | 'params' | 'strategy' |
   readonly values: readonly VectorSettingValue[];
   readonly plain: boolean;
   readonly mapRows: (rows: unknown[][]) => Record<string, unknown>[];
+  /** The far check (see far-check.ts): its scale, and whether the last column is the reference. */
+  readonly far: { readonly scale: FarScale; readonly sampled: boolean } | undefined;
 }
 
 /** @internal A search ready to run: its shape (cached) and this call's parameters. */
@@ -49,6 +51,8 @@ export interface Prepared {
   decision: Decision;
   /** The exact search to run when the index scan returns fewer than `k` rows (filtered auto searches). */
   fallback: Shape | undefined;
+  /** The fallback's row mapper. */
+  fallbackMapRows: Prepared['mapRows'] | undefined;
   /** Called when the index scan came back short: the filter's next searches (same values) go exact for a while. */
   cameBackShort: (() => void) | undefined;
   k: number;
@@ -119,21 +123,23 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
   const needVersion = search.indexes.length > 0 || needsVersionCheck(opts.settings);
   let versionRead: Promise<string> | undefined;
   const getVersion = (): Promise<string | undefined> => (needVersion ? (versionRead ??= vectorVersion(db, driver)) : Promise.resolve(undefined));
-  const decisionBase = { requested: opts.strategy, hasWhere, userSettings: opts.settings, indexes: search.indexes, partialMatch, k: scanK };
-  let estimate;
-  let version: string | undefined;
+  const input: BudgetInput = { requested: opts.strategy, hasWhere, userSettings: opts.settings, indexes: search.indexes, partialMatch, k: scanK, estimate: undefined, version: undefined, dialect, context: search };
   let estimates: FilterEstimates | undefined;
-  if (needsEstimate(decisionBase)) {
-    version = await getVersion();
+  if (needsEstimate(input)) {
+    input.version = await getVersion();
     estimates = estimatesFor(dialect, target, context, whereText!, whereStart);
     const pending = estimates.rows(driver, params.slice(whereStart, whereStart + estimates.params));
     const rows = pending instanceof Promise ? await pending : pending;
-    if (Number.isFinite(rows.filtered) && Number.isFinite(rows.table)) estimate = rows;
+    if (Number.isFinite(rows.filtered) && Number.isFinite(rows.table)) input.estimate = rows;
   }
-  const decision = decide({ ...decisionBase, estimate, version }, (e) => cachedBudget(dialect, search, scanK, e, version));
+  const decision = decide(input, budgetOf);
   // An explicit rerank through a representation with no declared index still re-ranks (its index may exist outside the schema).
   const reranked = rerank !== undefined && (decision.strategy === 'index' || search.indexes.length === 0) ? rerank : undefined;
-  const found = shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, bound !== undefined, decision, getVersion, reranked);
+  // IVFFlat far check (see far-check.ts): on a sample of the searches the statement also reads the reference. Only
+  // where the fallback runs (nearest; nearestSql shows it); a hybrid search embeds the text and has no fallback.
+  const farScale = (fn === 'nearest' || fn === 'nearestSql') && needsFarCheck(decision, bound !== undefined, reranked !== undefined, search.indexes, context.metric) ? farScaleFor(dialect, search.id, opts.k) : undefined;
+  const sampled = farScale?.sample() === true;
+  const found = shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, bound !== undefined, decision, getVersion, reranked, farScale, sampled);
   const shape = found instanceof Promise ? await found : found;
   let fallback: Shape | undefined;
   if (decision.fallback && bound === undefined) {
@@ -141,92 +147,18 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
     fallback = exact instanceof Promise ? await exact : exact;
   }
   const cameBackShort = fallback === undefined || estimates === undefined ? undefined : () => estimates.markShort(params.slice(whereStart, whereStart + estimates.params));
-  return { shape, params, mapRows: selection.dynamic ? makeMapper(expressions) : shape.mapRows, decision, fallback, cameBackShort, k: opts.k };
+  // Per call when sql expressions bring their own decoders; the fallback's rows are never far-checked.
+  const dynamicMap = selection.dynamic ? makeMapper(expressions) : undefined;
+  const mapRows = dynamicMap === undefined ? shape.mapRows : shape.far ? farChecked(dynamicMap, expressions.length + 1, shape.far.scale, shape.far.sampled) : dynamicMap;
+  const fallbackMapRows = fallback === undefined ? undefined : (dynamicMap ?? fallback.mapRows);
+  return { shape, params, mapRows, decision, fallback, fallbackMapRows, cameBackShort, k: opts.k };
 }
 
-const BUDGETS = new BoundedCaches<ReturnType<typeof budgetFor>>(MAX_SHAPES_PER_DB);
+/** What the decision needs, and where its budgets are cached. */
+type BudgetInput = { -readonly [K in keyof DecisionInput]: DecisionInput[K] } & { readonly dialect: PgDialect; readonly context: TargetContext };
 
-/** The index scan's budget for an estimate (estimates repeat while cached, so budgets do too). */
-function cachedBudget(dialect: PgDialect, context: TargetContext, k: number, estimate: RowEstimate, version: string | undefined): ReturnType<typeof budgetFor> {
-  const cache = BUDGETS.of(dialect);
-  const key = `${context.id}|${k}|${estimate.filtered}|${estimate.table}|${version ?? ''}`;
-  let budget = cache.get(key);
-  if (budget === undefined) {
-    budget = budgetFor(context.indexes, estimate, k, version);
-    cache.set(key, budget);
-  }
-  return budget;
-}
-
-/** A filter's estimate statements (its placeholders renumbered from $1) and cached estimates, per query shape. */
-const ESTIMATES = new BoundedCaches<FilterEstimates>(MAX_SHAPES_PER_DB);
-
-function estimatesFor(dialect: PgDialect, target: VectorTarget, context: TargetContext, whereText: string, whereStart: number): FilterEstimates {
-  const cache = ESTIMATES.of(dialect);
-  const key = `${context.id}|${whereStart}|${whereText}`;
-  let estimates = cache.get(key);
-  if (estimates === undefined) {
-    let count = 0;
-    const own = whereText.replace(/\$(\d+)/g, (_, n: string) => {
-      const i = Number(n) - whereStart;
-      count = Math.max(count, i);
-      return `$${i}`;
-    });
-    const table = compileStatic(dialect, sql`${context.table}`, 'a table');
-    estimates = new FilterEstimates(`select 1 from ${table} where ${conditionsText(dialect, target, own)}`, `select 1 from ${table}`, count);
-    cache.set(key, estimates);
-  }
-  return estimates;
-}
-
-/** The declared partial index whose own condition is exactly `where` (parameters inlined), if any. */
-function partialIndexFor(dialect: PgDialect, indexes: readonly IndexInfo[], where: SQL): IndexInfo | undefined {
-  const partial = indexes.filter((i) => i.where !== undefined);
-  if (partial.length === 0) return undefined;
-  const compiled = compileFragment(dialect, where, 0);
-  const inlined = inlineParams(compiled.sql, compiled.params);
-  if (inlined === undefined) return undefined;
-  const text = normalise(inlined);
-  return partial.find((i) => normalise(compileStatic(dialect, i.where!, 'an index condition')) === text);
-}
-
-/** `$n` replaced by SQL literals (strings, numbers, booleans); undefined when a parameter has another type. */
-function inlineParams(text: string, params: readonly unknown[]): string | undefined {
-  let ok = true;
-  const out = text.replace(/\$(\d+)/g, (_, n: string) => {
-    const p = params[Number(n) - 1];
-    if (typeof p === 'string') return `'${p.replace(/'/g, "''")}'`;
-    if (typeof p === 'number' && Number.isFinite(p)) return String(p);
-    if (typeof p === 'boolean') return String(p);
-    ok = false;
-    return '';
-  });
-  return ok ? out : undefined;
-}
-
-function normalise(text: string): string {
-  let t = text.replace(/\s+/g, ' ').trim();
-  while (t.startsWith('(') && t.endsWith(')') && balanced(t.slice(1, -1))) t = t.slice(1, -1).trim();
-  return t;
-}
-
-function balanced(text: string): boolean {
-  let depth = 0;
-  for (const c of text) {
-    if (c === '(') depth++;
-    else if (c === ')' && --depth < 0) return false;
-  }
-  return depth === 0;
-}
-
-/** The search's WHERE: the filter, the target's own predicate, and `<column> is not null`. */
-function conditionsText(dialect: PgDialect, target: VectorTarget, whereText: string | undefined): string {
-  const conditions: string[] = [];
-  if (whereText !== undefined) conditions.push(`(${whereText})`);
-  if (target.predicate !== undefined) conditions.push(compileStatic(dialect, target.predicate, 'a target predicate'));
-  conditions.push(`${compileStatic(dialect, sql`${target.column}`, 'a column')} is not null`);
-  return conditions.join(' and ');
-}
+/** The index scan's budget for an estimate, cached per database and target (no closure per call). */
+const budgetOf = (input: BudgetInput, estimate: RowEstimate): readonly VectorSettingValue[] => cachedBudget(input.dialect, input.context, input.k, estimate, input.version);
 
 type Opts = ReturnType<typeof validateOptions>;
 
@@ -249,9 +181,11 @@ function shapeFor(
   decision: Decision,
   getVersion: () => Promise<string | undefined>,
   rerank?: Rerank,
+  farScale?: FarScale,
+  sampled = false,
 ): Shape | Promise<Shape> {
   const budgetKey = decision.budget.length === 0 ? '' : decision.budget.map((v) => `${v.key}=${v.value}`).join(',');
-  const key = `${context.id}|${opts.k}|${bounded ? 'b' : ''}|${opts.settingsKey}|${decision.strategy}|${budgetKey}|${rerank === undefined ? '' : `${rerank.context.id}:${rerank.candidates}`}|${selection.key}|${dynamicKey}|${whereText ?? '\u0000'}`;
+  const key = `${context.id}|${opts.k}|${bounded ? 'b' : ''}|${opts.settingsKey}|${decision.strategy}${farScale === undefined ? '' : sampled ? '+r' : '+'}|${budgetKey}|${rerank === undefined ? '' : `${rerank.context.id}:${rerank.candidates}`}|${selection.key}|${dynamicKey}|${whereText ?? '\u0000'}`;
   const shapes = SHAPES.of(dialect);
   const cached = shapes.get(key);
   if (cached !== undefined) return cached;
@@ -276,6 +210,14 @@ function shapeFor(
         `no vector index declared on the table serves '${context.metric}' on ${target.label}: this is an exact scan of every row. Declare one, or pass requireIndex: true to make this an error.`,
       );
     }
+    const far = farScale === undefined ? undefined : { scale: farScale, sampled };
+    if (far !== undefined) {
+      plan.notes.push(
+        `IVFFlat far check: a result whose nearest row lies more than ${FILTERED_SEARCH.farRatio}× farther than the ${opts.k}th nearest row without the filter (the filter's rows lie away from the query) is re-run exactly; ${
+          sampled ? 'this search reads that distance (the last column)' : 'this search compares with the largest of the last ones read (one search in ' + String(FILTERED_SEARCH.farSampleEvery) + ' reads it)'
+        }.`,
+      );
+    }
     const shape = buildShape({
       dialect,
       target,
@@ -294,6 +236,7 @@ function shapeFor(
       rerank,
       // Without a declared index the plain ordering stays, so an index created outside the schema can still serve it.
       exact: exact && context.indexes.length > 0,
+      far,
     });
     shapes.set(key, shape);
     return shape;
@@ -317,6 +260,7 @@ function buildShape(input: {
   indexes: readonly VectorIndexInfo[];
   rerank: Rerank | undefined;
   exact: boolean;
+  far: Shape['far'];
 }): Shape {
   const { dialect, target, table, fields, plan } = input;
   const distanceText = compileStatic(dialect, target.distanceTo(input.operator, target.queryExpression(sql.raw('$1'))), 'a vector target');
@@ -339,8 +283,11 @@ function buildShape(input: {
     const own = compileStatic(dialect, target.predicate, 'a target predicate');
     if (!conditions.includes(own)) conditions += ` and ${own}`;
   }
+  const tableText = compileStatic(dialect, sql`${table}`, 'a table');
+  // The far check's reference (the unfiltered k-th distance) is the last column of the outermost select.
+  const reference = input.far?.sampled === true ? [farReference(distanceText, tableText, conditionsText(dialect, target, undefined), input.k)] : [];
   const inner =
-    `select ${[`${distanceText} as "distance"`, ...fieldTexts].join(', ')} from ${compileStatic(dialect, sql`${table}`, 'a table')}` +
+    `select ${[`${distanceText} as "distance"`, ...fieldTexts, ...(wrapped ? [] : reference)].join(', ')} from ${tableText}` +
     ` where ${conditions} order by ${order} limit ${rerank?.candidates ?? input.k}`;
   let text = inner;
   if (rerank !== undefined) {
@@ -348,7 +295,7 @@ function buildShape(input: {
     const filter = input.bounded ? ` where "nn"."distance" <= $2` : '';
     text = `select ${outerFields} from (${inner}) as "nn"${filter} order by "nn"."distance" limit ${input.k}`;
   } else if (wrapped) {
-    const outerFields = ['"nn"."distance"', ...fields.map((_, i) => `"nn"."_${i}"`)].join(', ');
+    const outerFields = ['"nn"."distance"', ...fields.map((_, i) => `"nn"."_${i}"`), ...reference].join(', ');
     const filter = input.bounded ? ` where "nn"."distance" <= $2` : '';
     text = plan.resorted
       ? `with "nn" as materialized (${inner}) select ${outerFields} from "nn"${filter} order by "nn"."distance" + 0`
@@ -371,6 +318,7 @@ function buildShape(input: {
         ? undefined
         : Object.freeze({ via: rerank.via.label, metric: rerank.context.metric, operator: rerank.context.operator, candidates: rerank.candidates, automatic: rerank.automatic }),
     plain: input.selection.plain,
-    mapRows: makeMapper(fields),
+    mapRows: input.far === undefined ? makeMapper(fields) : farChecked(makeMapper(fields), fields.length + 1, input.far.scale, input.far.sampled),
+    far: input.far,
   });
 }

@@ -13,7 +13,9 @@ export function invalid(fn: string, message: string, details: Record<string, unk
   throw pgVectorError('INVALID_QUERY_OPTION', `${fn}: ${message}`, details);
 }
 
-const OPTION_KEYS: ReadonlySet<string> = new Set(['k', 'metric', 'select', 'where', 'maxDistance', 'minSimilarity', 'settings', 'strategy', 'index', 'requireIndex', 'rerank']);
+const OPTION_KEYS: readonly string[] = ['k', 'metric', 'select', 'where', 'maxDistance', 'minSimilarity', 'settings', 'strategy', 'index', 'requireIndex', 'rerank'];
+/** Other libraries' names for an option (no edit distance finds them). */
+const OPTION_ALIASES: Readonly<Record<string, string>> = Object.freeze({ limit: 'k', topK: 'k', filter: 'where' });
 const RERANK_KEYS: readonly string[] = ['via', 'candidates'];
 const STRATEGIES: readonly NearestStrategyOption[] = ['auto', 'exact', 'index'];
 
@@ -45,12 +47,7 @@ export function validateOptions(fn: string, options: unknown): Validated {
     invalid(fn, `options must be an object like { k: 10 }, got ${describe(options)}.`, { received: describe(options) });
   }
   const o = options as Record<string, unknown>;
-  for (const key in o) {
-    if (!OPTION_KEYS.has(key) && o[key] !== undefined) {
-      const hint = key === 'limit' ? " Use 'k'." : key === 'filter' ? " Use 'where'." : '';
-      invalid(fn, `unknown option '${key}'.${hint} Options: ${[...OPTION_KEYS].join(', ')}.`, { option: key, allowed: [...OPTION_KEYS] });
-    }
-  }
+  checkOptionKeys(fn, o, OPTION_KEYS, 'INVALID_QUERY_OPTION', OPTION_ALIASES);
   const k = o['k'];
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > NEAREST_MAX_K) {
     invalid(fn, `k must be an integer from 1 to ${NEAREST_MAX_K}, got ${describe(k)}. Pass the number of neighbours, e.g. k: 10.`, {

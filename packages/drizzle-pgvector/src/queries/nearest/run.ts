@@ -19,10 +19,11 @@ import type { DefaultNearestRow, NearestOptions, NearestPlan, NearestQuery, Near
  *   estimate of the rows the filter keeps (one `EXPLAIN`, cached per filter and parameters for 60 s): ≤ 2,000 rows
  *   → an exact search over them (`order by (<distance>) + 0`, the vector index kept out, no settings); more → the
  *   index with an iterative scan (HNSW `strict_order`, IVFFlat `relaxed_order` + re-sort) and a budget sized to the
- *   selectivity f (`ef_search ≈ 2k/f`, `max_scan_tuples ≈ 10k/f`, IVFFlat probes holding ≈ 8k matches and
- *   `max_probes` ≈ 10k), re-run exactly when it returns fewer than k rows — which is what a filter whose rows lie
- *   away from the query does once its budget runs out; that filter (same values, ≤ 10,000 rows) is then searched
- *   exactly for as long as its estimate is cached. A declared partial index whose condition is the filter is searched
+ *   selectivity f (`ef_search ≈ k/f`, at least 8k; `max_scan_tuples ≈ 10k/f`; IVFFlat probes holding ≈ 8k matches
+ *   and `max_probes` ≈ 10k), re-run exactly when it returns fewer than k rows — which is what a filter whose rows lie
+ *   away from the query does once its budget runs out (IVFFlat, which reads whole lists, also when the nearest row
+ *   it found lies 2× farther than the k-th row without the filter, read in the same statement); that filter (same
+ *   values, ≤ 10,000 rows) is then searched exactly for as long as its estimate is cached. A declared partial index whose condition is the filter is searched
  *   as an unfiltered index. Explicit `settings` win (index scan; the budget fills only what you left out);
  *   `strategy: 'exact' | 'index'` forces one. `k` above `ef_search` raises `ef_search` to `k`; above 1000 it uses
  *   `strict_order`. {@link nearestSql} reports `strategy`, `reason`, `estimatedRows`, `statements`, `notes`.
@@ -88,7 +89,7 @@ export async function nearest<
   TTarget extends VectorTargetInput,
   TSelect extends NearestSelection | PgTable | undefined = undefined,
 >(db: TDb, target: TTarget, query: NearestQuery, options: NearestOptions<TSelect>): Promise<NearestRow<TSelect, DefaultNearestRow<TDb, TTarget>>[]> {
-  const { shape, params, mapRows, fallback, cameBackShort, k } = await prepare('nearest', db, target, query, options);
+  const { shape, params, mapRows, fallback, fallbackMapRows, cameBackShort, k } = await prepare('nearest', db, target, query, options);
   type Rows = NearestRow<TSelect, DefaultNearestRow<TDb, TTarget>>[];
   if (fallback === undefined) return runShape(db, shape, params, mapRows) as Promise<Rows>;
   const rows = await runShape(db, shape, params, mapRows);
@@ -96,7 +97,7 @@ export async function nearest<
   // An index scan that came back short (its budget ran out before k rows passed the filter): search exactly, and
   // search this filter exactly while its estimate lives (see FILTERED_SEARCH.shortExactMaxRows).
   cameBackShort?.();
-  return (await runShape(db, fallback, params, mapRows)) as Rows;
+  return (await runShape(db, fallback, params, fallbackMapRows!)) as Rows;
 }
 
 function runShape(db: AnyPgDatabase, shape: Shape, params: readonly unknown[], mapRows: Prepared['mapRows']): Promise<Record<string, unknown>[]> {

@@ -62,8 +62,42 @@ export function needsEstimate(input: Pick<DecisionInput, 'requested' | 'hasWhere
 
 const percent = (f: number): string => `${f >= 0.1 ? (f * 100).toFixed(0) : f >= 0.001 ? (f * 100).toFixed(1) : (f * 100).toPrecision(1)} %`;
 
+/** Why a decision made from an estimate was made (see {@link Estimated}). */
+type Why = 'few' | 'short' | 'asked' | 'explicit' | 'unestimated' | 'selectivity';
+
+/**
+ * A decision made from the planner's estimate. A class rather than an object of closures: `nearest` decides on
+ * every call and never reads the reason, so building one must cost no more than an allocation.
+ */
+class Estimated implements Decision {
+  constructor(
+    readonly strategy: NearestStrategy,
+    private readonly why: Why,
+    readonly estimate: RowEstimate | undefined,
+    readonly budget: readonly VectorSettingValue[],
+    readonly fallback: boolean,
+  ) {}
+
+  reason(): string {
+    const e = this.estimate;
+    const rows = e === undefined ? '' : `the filter matches ≈ ${Math.round(e.filtered)} of ${Math.round(e.table)} rows`;
+    switch (this.why) {
+      case 'few':
+        return `${rows} (≤ ${FILTERED_SEARCH.exactMaxRows}): exact search over them through the filter's own plan`;
+      case 'short':
+        return `${rows} and an index scan with this filter came back short in the last ${FILTERED_SEARCH.estimateTtlMs / 1000} s (its rows lie away from the queries; ≤ ${FILTERED_SEARCH.shortExactMaxRows} rows): exact search over them`;
+      default: {
+        const why =
+          this.why === 'asked' ? "strategy 'index' was asked for" : this.why === 'explicit' ? 'explicit settings' : this.why === 'unestimated' ? 'no row estimate' : `${rows} (${percent(selectivity(e!))})`;
+        const budget = this.budget;
+        return `${why}: index scan${budget.length > 0 ? ` with ${budget.map((v) => `${v.guc} = ${v.value}`).join(', ')}` : ''}`;
+      }
+    }
+  }
+}
+
 /** @internal Decide how to search. `budgetOf` sizes (and may cache) the index scan's budget for an estimate. */
-export function decide(input: DecisionInput, budgetOf: (estimate: RowEstimate) => readonly VectorSettingValue[] = (e) => budgetFor(input.indexes, e, input.k, input.version)): Decision {
+export function decide<I extends DecisionInput>(input: I, budgetOf?: (input: I, estimate: RowEstimate) => readonly VectorSettingValue[]): Decision {
   if (input.indexes.length === 0) return NO_INDEX;
   if (input.requested === 'exact') return ASKED_EXACT;
   if (!input.hasWhere) return NO_FILTER;
@@ -72,37 +106,13 @@ export function decide(input: DecisionInput, budgetOf: (estimate: RowEstimate) =
   const estimate = input.estimate;
   const auto = input.requested === 'auto';
   const explicit = input.userSettings.length > 0;
-  const rows = (e: RowEstimate): string => `the filter matches ≈ ${Math.round(e.filtered)} of ${Math.round(e.table)} rows`;
-  if (auto && !explicit && estimate !== undefined && estimate.filtered <= FILTERED_SEARCH.exactMaxRows) {
-    return {
-      strategy: 'exact',
-      reason: () => `${rows(estimate)} (≤ ${FILTERED_SEARCH.exactMaxRows}): exact search over them through the filter's own plan`,
-      estimate,
-      budget: NONE,
-      fallback: false,
-    };
+  if (auto && !explicit && estimate !== undefined) {
+    if (estimate.filtered <= FILTERED_SEARCH.exactMaxRows) return new Estimated('exact', 'few', estimate, NONE, false);
+    if (estimate.short === true && estimate.filtered <= FILTERED_SEARCH.shortExactMaxRows) return new Estimated('exact', 'short', estimate, NONE, false);
   }
-  if (auto && !explicit && estimate?.short === true && estimate.filtered <= FILTERED_SEARCH.shortExactMaxRows) {
-    return {
-      strategy: 'exact',
-      reason: () =>
-        `${rows(estimate)} and an index scan with this filter came back short in the last ${FILTERED_SEARCH.estimateTtlMs / 1000} s (its rows lie away from the queries; ≤ ${FILTERED_SEARCH.shortExactMaxRows} rows): exact search over them`,
-      estimate,
-      budget: NONE,
-      fallback: false,
-    };
-  }
-  const budget = estimate === undefined ? NONE : budgetOf(estimate);
-  return {
-    strategy: 'index',
-    reason: () => {
-      const why = !auto ? "strategy 'index' was asked for" : explicit ? 'explicit settings' : estimate === undefined ? 'no row estimate' : `${rows(estimate)} (${percent(selectivity(estimate))})`;
-      return `${why}: index scan${budget.length > 0 ? ` with ${budget.map((v) => `${v.guc} = ${v.value}`).join(', ')}` : ''}`;
-    },
-    estimate,
-    budget,
-    fallback: auto,
-  };
+  const budget = estimate === undefined ? NONE : budgetOf === undefined ? budgetFor(input.indexes, estimate, input.k, input.version) : budgetOf(input, estimate);
+  const why: Why = !auto ? 'asked' : explicit ? 'explicit' : estimate === undefined ? 'unestimated' : 'selectivity';
+  return new Estimated('index', why, estimate, budget, auto);
 }
 
 function selectivity(estimate: RowEstimate): number {
@@ -129,7 +139,7 @@ export function budgetFor(indexes: readonly VectorIndexInfo[], estimate: RowEsti
   if (indexes.some((i) => i.method === 'hnsw')) {
     const efMax = SETTINGS.find((s) => s.key === 'efSearch')!.max!;
     // k above ef_search is planSettings' business (it raises ef_search to k); only the filter's share is added here.
-    const ef = Math.min(efMax, Math.ceil((FILTERED_SEARCH.efPerK * k) / f));
+    const ef = Math.min(efMax, Math.max(FILTERED_SEARCH.efMinPerK * k, Math.ceil((FILTERED_SEARCH.efPerK * k) / f)));
     if (ef > settingDefault('efSearch')) settings.efSearch = Math.max(stepUp(ef, FILTERED_SEARCH.efSteps), Math.min(efMax, k));
     // A budget, not a floor: a filter whose rows lie away from the query runs out of it, comes back short and is
     // searched exactly (the fallback) instead of returning k wrong rows found along the way.
