@@ -2,7 +2,7 @@ import { getTableColumns } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { INDEX_OPTIONS, operatorClassByName } from '../catalog/index.js';
 import { vectorColumnInfo } from '../targets/column-info.js';
-import type { LiveIndex } from './live-indexes.js';
+import type { LiveIndex } from '../pg-catalog/index.js';
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 

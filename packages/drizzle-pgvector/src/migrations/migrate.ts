@@ -3,10 +3,11 @@
 import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { isTransaction, NEW_MIGRATIONS_TABLE_HAS_NAME } from '../compat/index.js';
-import { driverOf, queryRows, quoteIdent, type AnyPgDatabase, type SqlExecutor, type TransactionalDatabase } from '../driver/index.js';
+import { booleanOf, driverOf, queryRows, quoteIdent, type AnyPgDatabase, type SqlExecutor, type TransactionalDatabase } from '../driver/index.js';
 import { describeServerError, pgVectorError, serverError } from '../errors/index.js';
 import { ensureVectorExtension, type EnsureVectorExtensionOptions, type VectorExtensionInfo } from '../extension/ensure-vector-extension.js';
-import { dropInvalidIndex, dropInvalidStatement, findIndex } from '../operations/invalid-index.js';
+import { dropInvalidIndex, dropInvalidStatement } from '../operations/invalid-index.js';
+import { findIndex } from '../pg-catalog/index.js';
 import { swapIndex, type SwapOutcome } from '../operations/swap-index.js';
 import { checkReplaceOptions, replaceFailure, replaceRun, type ReplaceIndexesOptions } from './replace-options.js';
 import { findReplacements, replacementTarget, type IndexReplacement } from './index-replacement.js';
@@ -203,7 +204,7 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
     db,
     sql`select exists (select 1 from information_schema.columns where table_schema = ${schema} and table_name = ${table} and column_name = 'name') as named`,
   );
-  const named = shape?.named === true || shape?.named === 't';
+  const named = booleanOf(shape?.named);
   let pending: Planned[];
   if (named) {
     const recorded = new Set(
@@ -218,7 +219,7 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
 
   const quotedProgress = `${quoteIdent(schema)}.${quoteIdent(progressTable)}`;
   const [presence] = await queryRows<{ present: unknown }>(db, sql`SELECT to_regclass(${quotedProgress}) IS NOT NULL AS present`);
-  let hasProgressTable = presence?.present === true || presence?.present === 't';
+  let hasProgressTable = booleanOf(presence?.present);
   if (!hasProgressTable && pending.some(outsideOf)) {
     await db.execute(sql`
       CREATE TABLE IF NOT EXISTS ${progressRef} (

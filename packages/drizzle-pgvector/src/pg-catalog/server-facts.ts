@@ -1,6 +1,6 @@
 import { CITUS, SETTINGS_BASELINE_VERSION } from '../catalog/index.js';
 import { pgVectorError } from '../errors/index.js';
-import type { Driver } from './driver.js';
+import type { Driver } from '../driver/index.js';
 import { dialectOf, type AnyPgDatabase } from '../compat/index.js';
 
 /** What drizzle-pgvector needs to know about a database once: extension versions. */

@@ -1,0 +1,12 @@
+/**
+ * @internal The one reader of PostgreSQL's catalog (`pg_catalog`) for what drizzle-pgvector needs to know about a
+ * live database: its vector indexes and their options, one index by name, tables and their row estimates, Citus
+ * distribution, and the server's extension versions. Above `driver/`, below every area that reads the database.
+ */
+export { citusIndexSize, readDistribution } from './citus.js';
+export { readLiveIndexes, type LiveIndex } from './live-indexes.js';
+export { findIndex, type IndexState } from './named-index.js';
+export { effectiveOptions, parseReloptions, type LiveIndexOptions } from './reloptions.js';
+export { serverFacts, vectorVersion, type ServerFacts } from './server-facts.js';
+export { estimatedRows, readTableStats, tableStatsColumns, tableStatsOf, type TableStats } from './table-stats.js';
+export { resolveTables, type ResolvedTable } from './tables.js';
