@@ -3,6 +3,48 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The library's layers (folders of packages/drizzle-pgvector/src), lowest first; docs/development.md draws the
+ * same stack. An area imports only from areas of lower layers (and from itself): never from its own layer, never
+ * from above. The entry files at the root of src (index.ts, internal.ts, pg.ts, pglite.ts) sit above them all.
+ */
+const LAYERS = [
+  ['errors'],
+  ['catalog', 'compat'],
+  ['codec', 'driver'],
+  ['pg-catalog'],
+  ['columns', 'text-search', 'settings', 'extension'],
+  ['targets'],
+  ['indexes', 'advice'],
+  ['queries', 'operations'],
+  ['inspection', 'migrations', 'tuning', 'copy'],
+];
+
+/** One `no-restricted-imports` override per area: relative imports that climb out of it into its own layer or a higher one fail. */
+const layerRules = LAYERS.flatMap((areas, level) =>
+  areas.map((area) => {
+    const forbidden = LAYERS.slice(level).flat().filter((a) => a !== area);
+    const below = LAYERS.slice(0, level).flat();
+    return {
+      files: [`packages/drizzle-pgvector/src/${area}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                // `../x/…` from src/<area>, `../../x/…` from a subfolder (no subfolder is named like an area).
+                regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
+                message: `layer rule: ${area}/ may import only from lower layers (${below.join(', ') || 'none'}); see LAYERS in eslint.config.js and docs/development.md. Move the shared piece down.`,
+              },
+            ],
+          },
+        ],
+      },
+    };
+  }),
+);
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/drizzle/meta/**', '**/.pglite-data/**', 'docs/reference/**'] },
   js.configs.recommended,
@@ -15,4 +57,5 @@ export default tseslint.config(
       'no-sparse-arrays': 'off',
     },
   },
+  ...layerRules,
 );

@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { AnyPgDatabase } from '../settings/index.js';
 import { pgVectorError } from '../errors/index.js';
 import { queryRows, rolledBack, statementOf } from '../driver/index.js';
