@@ -4,6 +4,7 @@ import { estimateIndexBuildMemory } from '../advice/estimate-index-build-memory.
 import { formatMemorySize, parseMemorySize } from '../advice/memory-size.js';
 import { qualified, queryRows, quoteIdent, type AnyPgDatabase, type SqlExecutor } from '../driver/index.js';
 import { withVectorSettings } from '../settings/index.js';
+import { readVectorExtension } from '../pg-catalog/index.js';
 import type { VectorIndexStatus } from './types.js';
 import { vectorIndexes } from './vector-indexes.js';
 
@@ -73,13 +74,10 @@ const DEFAULT_PARALLEL_MAINTENANCE_WORKERS = 2;
 export async function operationalChecks(db: AnyPgDatabase, options: OperationalChecksOptions = {}): Promise<OperationalFinding[]> {
   const exec = db as unknown as SqlExecutor;
   const indexes = (options.indexes ?? (await vectorIndexes(db)).indexes).filter((i) => i.valid);
-  const [ext] = await queryRows<{ version: unknown; schema: unknown }>(
-    exec,
-    sql`SELECT e.extversion AS version, n.nspname AS schema FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'`,
-  );
+  const ext = await readVectorExtension(exec);
   if (ext === undefined) return [];
   // pgvector's settings exist in a session once its library is loaded: call one of its functions first.
-  await exec.execute(sql.raw(`SELECT ${quoteIdent(String(ext.schema))}.vector_dims('[1]'::${quoteIdent(String(ext.schema))}.vector)`));
+  await exec.execute(sql.raw(`SELECT ${quoteIdent(ext.schema)}.vector_dims('[1]'::${quoteIdent(ext.schema)}.vector)`));
   const [s] = await queryRows<Record<string, unknown>>(
     exec,
     sql`SELECT current_setting('server_version_num')::int AS server, current_setting('maintenance_work_mem') AS mwm,
@@ -87,7 +85,7 @@ export async function operationalChecks(db: AnyPgDatabase, options: OperationalC
                (SELECT setting::bigint FROM pg_catalog.pg_settings WHERE name = 'min_parallel_table_scan_size') AS min_scan_blocks,
                current_setting('ivfflat.probes', true) AS probes, current_database() AS database`,
   );
-  const version = String(ext.version);
+  const version = ext.version;
   const out: OperationalFinding[] = [];
   const vacuum = hnswVacuumFinding(version, indexes);
   if (vacuum) out.push(vacuum);

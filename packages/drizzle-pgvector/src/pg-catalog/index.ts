@@ -7,6 +7,6 @@ export { citusIndexSize, readDistribution } from './citus.js';
 export { readLiveIndexes, type LiveIndex } from './live-indexes.js';
 export { findIndex, type IndexState } from './named-index.js';
 export { effectiveOptions, parseReloptions, type LiveIndexOptions } from './reloptions.js';
-export { serverFacts, vectorVersion, type ServerFacts } from './server-facts.js';
+export { availableVectorVersion, readVectorExtension, serverFacts, vectorVersion, type ServerFacts } from './server-facts.js';
 export { estimatedRows, readTableStats, tableStatsColumns, tableStatsOf, type TableStats } from './table-stats.js';
 export { resolveTables, type ResolvedTable } from './tables.js';
