@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { FEATURE_VERSIONS, FEATURES, compareVersions, parseRequiredVersion, parseServerVersion, type ExtensionVersion } from '../catalog/index.js';
-import type { SqlExecutor } from '../driver/index.js';
+import { quoteIdent, type SqlExecutor } from '../driver/index.js';
 import { availableVectorVersion, readVectorExtension } from '../pg-catalog/index.js';
 import { describeServerError, pgVectorError, serverError } from '../errors/index.js';
 
@@ -73,7 +73,7 @@ export async function ensureVectorExtension(db: SqlExecutor, options: EnsureVect
       await db.execute(
         options.schema === undefined
           ? sql`CREATE EXTENSION IF NOT EXISTS vector`
-          : sql`CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA ${sql.identifier(options.schema)}`,
+          : sql`CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA ${sql.raw(quoteIdent(options.schema))}`,
       );
     } catch (error) {
       const info = serverError(error);

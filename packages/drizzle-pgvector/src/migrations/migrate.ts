@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { isTransaction, NEW_MIGRATIONS_TABLE_HAS_NAME } from '../compat/index.js';
-import { booleanOf, driverOf, queryRows, quoteIdent, type AnyPgDatabase, type SqlExecutor, type TransactionalDatabase } from '../driver/index.js';
+import { booleanOf, driverOf, qualified, queryRows, quoteIdent, type AnyPgDatabase, type SqlExecutor, type TransactionalDatabase } from '../driver/index.js';
 import { describeServerError, pgVectorError, serverError } from '../errors/index.js';
 import { ensureVectorExtension, type EnsureVectorExtensionOptions, type VectorExtensionInfo } from '../extension/ensure-vector-extension.js';
 import { dropInvalidIndex, dropInvalidStatement } from '../operations/invalid-index.js';
@@ -173,8 +173,8 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
   const table = config.migrationsTable ?? DEFAULT_TABLE;
   const schema = config.migrationsSchema ?? DEFAULT_SCHEMA;
   const progressTable = `${table}_pgvector_progress`;
-  const migrationsRef = sql`${sql.identifier(schema)}.${sql.identifier(table)}`;
-  const progressRef = sql`${sql.identifier(schema)}.${sql.identifier(progressTable)}`;
+  const migrationsRef = sql.raw(qualified(schema, table));
+  const progressRef = sql.raw(qualified(schema, progressTable));
   const progressName = `${schema}.${progressTable}`;
 
   const replacing = config.replaceIndexes !== false;
@@ -190,7 +190,7 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
 
   // Drizzle's bookkeeping, verbatim (0.45: drizzle-orm/pg-core/dialect.js PgDialect.migrate; 1.0:
   // drizzle-orm/pg-core/async/session.js migrate, which adds `name` and `applied_at`).
-  await db.execute(sql`CREATE SCHEMA IF NOT EXISTS ${sql.identifier(schema)}`);
+  await db.execute(sql`CREATE SCHEMA IF NOT EXISTS ${sql.raw(quoteIdent(schema))}`);
   await db.execute(sql`
 			CREATE TABLE IF NOT EXISTS ${migrationsRef} (
 				id SERIAL PRIMARY KEY,
