@@ -1,4 +1,3 @@
 export { VectorIndexBuilder, VectorIndexBuilderOn, hnswIndex, ivfflatIndex } from './vector-index.js';
 export type { HnswOptions, IvfflatOptions, VectorIndexInfo, VectorIndexOptions } from './vector-index.js';
 export { declaredVectorIndexes, getVectorIndexes } from './declared-vector-indexes.js';
-export { namedIndex, type NamedIndexCodes } from './named-index.js';

@@ -1,7 +1,8 @@
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { metricsFor, type Metric } from '../../catalog/index.js';
 import { pgVectorError } from '../../errors/index.js';
-import { declaredVectorIndexes, namedIndex, type VectorIndexInfo } from '../../indexes/index.js';
+import { declaredVectorIndexes, type VectorIndexInfo } from '../../indexes/index.js';
+import { namedIndex } from '../../indexes/named-index.js';
 import { operatorClassForTarget, type VectorTarget } from '../../targets/index.js';
 import { BoundedCaches } from './bounded-cache.js';
 import { idOf } from './selection.js';
