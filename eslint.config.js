@@ -45,6 +45,23 @@ const layerRules = LAYERS.flatMap((areas, level) =>
   }),
 );
 
+/** SQL reading what pg-catalog/ owns: vector indexes (pg_index, pg_am, pg_opclass), their options, extensions. */
+const CATALOG_SQL = String.raw`/\b(from|join)\s+(pg_catalog\.)?pg_(index|am|opclass|extension)\b|\breloptions\b|pg_options_to_table/i`;
+const catalogMessage = 'pg-catalog rule: only packages/drizzle-pgvector/src/pg-catalog/ reads indexes, reloptions and extensions from pg_catalog; call its readers (or add one there).';
+
+/** pg-catalog/ is the one reader of the live catalog: SQL text naming its tables anywhere else in the library fails. */
+const catalogRule = {
+  files: ['packages/drizzle-pgvector/src/**/*.ts'],
+  ignores: ['packages/drizzle-pgvector/src/pg-catalog/**'],
+  rules: {
+    'no-restricted-syntax': [
+      'error',
+      { selector: `Literal[value=${CATALOG_SQL}]`, message: catalogMessage },
+      { selector: `TemplateElement[value.raw=${CATALOG_SQL}]`, message: catalogMessage },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/drizzle/meta/**', '**/.pglite-data/**', 'docs/reference/**'] },
   js.configs.recommended,
@@ -58,4 +75,5 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  catalogRule,
 );
