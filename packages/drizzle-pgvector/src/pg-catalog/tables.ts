@@ -10,11 +10,13 @@ export interface ResolvedTable {
 
 /**
  * @internal Resolve table names (as written in SQL: `"items"`, `"public"."items"`) to oids and schemas, by
- * `to_regclass` (search_path rules); undefined where a table is not there. The names are bound as one JSON array.
+ * `to_regclass` (search_path rules); undefined where a table is not there. The names are bound as one JSON array,
+ * sent as text (a driver that serialises `jsonb` parameters itself, postgres.js under drizzle-orm 1.0, would
+ * otherwise encode the string again).
  *
  * ```sql
  * SELECT q.ord, c.oid, n.nspname, c.reltuples
- *   FROM (SELECT ord, to_regclass(name) AS rel FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY AS u(name, ord)) q
+ *   FROM (SELECT ord, to_regclass(name) AS rel FROM jsonb_array_elements_text($1::text::jsonb) WITH ORDINALITY AS u(name, ord)) q
  *   LEFT JOIN pg_class c ON c.oid = q.rel LEFT JOIN pg_namespace n ON n.oid = c.relnamespace ORDER BY q.ord;
  * ```
  */
@@ -23,7 +25,7 @@ export async function resolveTables(db: SqlExecutor, names: readonly string[]): 
   const rows = await queryRows<Record<string, unknown>>(
     db,
     sql`SELECT q.ord, c.oid::bigint AS oid, n.nspname AS schema, c.reltuples::float8 AS reltuples
-          FROM (SELECT ord, pg_catalog.to_regclass(name) AS rel FROM pg_catalog.jsonb_array_elements_text(${JSON.stringify(names)}::jsonb) WITH ORDINALITY AS u(name, ord)) q
+          FROM (SELECT ord, pg_catalog.to_regclass(name) AS rel FROM pg_catalog.jsonb_array_elements_text((${JSON.stringify(names)}::text)::jsonb) WITH ORDINALITY AS u(name, ord)) q
           LEFT JOIN pg_catalog.pg_class c ON c.oid = q.rel
           LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          ORDER BY q.ord`,
