@@ -4,7 +4,7 @@
  */
 import { startTestDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowQuery } from '../../src/driver/index.js';
+import { driverOf, rowQuery, type AnyPgDatabase } from '../../src/driver/index.js';
 import {
   effectiveOptions,
   estimatedRows,
@@ -12,7 +12,9 @@ import {
   parseReloptions,
   readLiveIndexes,
   readTableStats,
+  readVectorExtension,
   resolveTables,
+  serverFacts,
 } from '../../src/pg-catalog/index.js';
 
 let database: PgVectorTestDatabase;
@@ -129,5 +131,16 @@ describe('table statistics', () => {
     expect(missing).toBeUndefined();
     expect(odd?.schema).toBe('public');
     expect(await resolveTables(database.db, [])).toEqual([]);
+  });
+});
+
+describe('server facts', () => {
+  it('pgvector as installed now (version, schema) is what the catalog says, and what serverFacts caches', async () => {
+    const ext = await readVectorExtension(database.db);
+    const [row] = await rowQuery(database.db)("SELECT extversion AS v, extnamespace::regnamespace::text AS s FROM pg_extension WHERE extname = 'vector'", []);
+    expect(ext).toEqual({ version: row!['v'], schema: row!['s'] });
+    expect(ext!.version).toMatch(/^\d+\.\d+\.\d+$/);
+    const db = database.db as unknown as AnyPgDatabase;
+    expect((await serverFacts(db, driverOf(db))).vectorVersion).toBe(ext!.version);
   });
 });
