@@ -12,7 +12,8 @@
  *
  * @packageDocumentation
  */
-export { driverOf, serverFacts, type Driver, type DriverConnection } from './driver/index.js';
+export { driverOf, type Driver, type DriverConnection } from './driver/index.js';
+export { serverFacts } from './pg-catalog/index.js';
 export { drizzleLine, type DrizzleLine } from './compat/index.js';
 export { versionAtLeast } from './catalog/index.js';
 export { checkSettingsVersion } from './settings/internal.js';

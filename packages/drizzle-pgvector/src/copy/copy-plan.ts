@@ -2,6 +2,7 @@ import { SQL, getTableColumns } from 'drizzle-orm';
 import { isEntity } from '../compat/entity.js';
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { MAX_COPY_COLUMNS } from '../catalog/index.js';
+import { quoteIdent, relationName } from '../driver/identifiers.js';
 import { describe } from '../errors/index.js';
 import { VectorColumn } from '../columns/index.js';
 import { jsonLeftToDriver } from '../compat/index.js';
@@ -33,8 +34,6 @@ export interface CopyPlan {
   /** Table keys left out of the load (database defaults apply); a row giving one of them a value is an error. */
   readonly excluded: ReadonlySet<string>;
 }
-
-const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
 
 function columnLabel(tableName: string, column: PgColumn): string {
   return `column "${tableName}"."${column.name}" (${column.getSQLType()})`;
@@ -133,8 +132,8 @@ export function planCopy(table: PgTable, columns: readonly string[] | undefined,
     };
   });
   return {
-    table: config.schema === undefined ? quote(config.name) : `${quote(config.schema)}.${quote(config.name)}`,
-    columnList: planned.map((c) => quote(c.name)).join(', '),
+    table: relationName(config.schema, config.name),
+    columnList: planned.map((c) => quoteIdent(c.name)).join(', '),
     columns: planned,
     excluded: new Set(insertable.map(([k]) => k).filter((k) => !keys.has(k))),
   };

@@ -17,3 +17,11 @@ export function qualified(schema: string, name: string): string {
 export function relationName(schema: string | undefined, name: string): string {
   return schema ? qualified(schema, name) : quoteIdent(name);
 }
+
+/**
+ * An identifier as the server prints it in `pg_get_indexdef` and friends: bare when it is a plain lower-case name,
+ * double-quoted otherwise (PostgreSQL's `quote_ident`, without its keyword check).
+ */
+export function printedIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : quoteIdent(name);
+}

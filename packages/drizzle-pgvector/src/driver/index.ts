@@ -8,9 +8,9 @@ import { postgresJsDriver } from './postgres-js.js';
 export type { Driver, DriverConnection, DriverKind, RowMapper } from './driver.js';
 export { compileFragment, compileStatic, dialectOf, isTransaction, sessionOf, type AnyPgDatabase, type TransactionOf } from '../compat/index.js';
 export { queryError } from './errors.js';
-export { qualified, quoteIdent, relationName } from './identifiers.js';
-export { rowsOf } from './rows.js';
-export { serverFacts, vectorVersion, type ServerFacts } from './server-facts.js';
+export { printedIdent, qualified, quoteIdent, relationName } from './identifiers.js';
+export { rolledBack, type TransactionOpener } from './rolled-back.js';
+export { booleanOf, rowsOf } from './rows.js';
 export { isPgPool } from './node-postgres.js';
 
 /** Drizzle's session class name → the driver for it. The only place that branches on driver classes. */
@@ -36,4 +36,4 @@ export function driverOf(db: AnyPgDatabase): Driver {
   }
   return driver;
 }
-export { queryRows, type SqlExecutor, type TransactionalDatabase } from './executor.js';
+export { queryRows, rowQuery, statementOf, type RowQuery, type SqlExecutor, type TransactionalDatabase } from './executor.js';

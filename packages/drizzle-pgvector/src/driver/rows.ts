@@ -13,3 +13,8 @@ export function rowsOf<T extends Record<string, unknown>>(result: unknown): T[] 
   }
   throw new TypeError(`drizzle-pgvector: cannot read rows from a ${result === null ? 'null' : typeof result} query result`);
 }
+
+/** @internal A boolean column, whatever the driver: `true`, or PostgreSQL's text form `'t'` (a driver that does not parse booleans). */
+export function booleanOf(value: unknown): boolean {
+  return value === true || value === 't';
+}

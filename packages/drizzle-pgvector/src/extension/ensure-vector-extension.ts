@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { FEATURE_VERSIONS, FEATURES, compareVersions, parseRequiredVersion, parseServerVersion, type ExtensionVersion } from '../catalog/index.js';
-import { queryRows, type SqlExecutor } from '../driver/index.js';
+import { quoteIdent, type SqlExecutor } from '../driver/index.js';
+import { availableVectorVersion, readVectorExtension } from '../pg-catalog/index.js';
 import { describeServerError, pgVectorError, serverError } from '../errors/index.js';
 
 /** A pgvector feature with a minimum version in the catalog's `FEATURE_VERSIONS`. */
@@ -61,7 +62,7 @@ export async function ensureVectorExtension(db: SqlExecutor, options: EnsureVect
   let created = false;
   if (installed === undefined) {
     if (options.create === false) {
-      const available = await availableVersion(db);
+      const available = await availableVectorVersion(db);
       throw pgVectorError(
         'EXTENSION_MISSING',
         `pgvector is not installed in this database and ensureVectorExtension was called with create: false. ${installAdvice(available)}`,
@@ -72,11 +73,11 @@ export async function ensureVectorExtension(db: SqlExecutor, options: EnsureVect
       await db.execute(
         options.schema === undefined
           ? sql`CREATE EXTENSION IF NOT EXISTS vector`
-          : sql`CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA ${sql.identifier(options.schema)}`,
+          : sql`CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA ${sql.raw(quoteIdent(options.schema))}`,
       );
     } catch (error) {
       const info = serverError(error);
-      const available = await availableVersion(db);
+      const available = await availableVectorVersion(db);
       const why =
         info.code === '42501'
           ? 'The role is not allowed to create it: pgvector is not a trusted extension, so CREATE EXTENSION needs a superuser (on managed services, the provider\'s admin role, e.g. rds_superuser / azure_pg_admin, or the dashboard\'s extension page). Ask an administrator to run CREATE EXTENSION vector once, or connect as such a role.'
@@ -99,7 +100,7 @@ export async function ensureVectorExtension(db: SqlExecutor, options: EnsureVect
     created = true;
   }
   if (required !== undefined && compareVersions(installed, required) < 0) {
-    const available = await availableVersion(db);
+    const available = await availableVectorVersion(db);
     const availableParsed = available == null ? undefined : parseServerVersion(available);
     const features = tooNewFeatures(installed, required, options.features);
     const upgrade =
@@ -125,34 +126,21 @@ interface Installed extends ExtensionVersion {
 }
 
 async function installedExtension(db: SqlExecutor): Promise<Installed | undefined> {
-  const rows = await queryRows<{ extversion: unknown; nspname: unknown }>(
-    db,
-    sql`SELECT e.extversion, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'`,
-  );
-  const row = rows[0];
+  const row = await readVectorExtension(db);
   if (row === undefined) return undefined;
-  const parsed = parseServerVersion(row.extversion);
+  const parsed = parseServerVersion(row.version);
   if (parsed === undefined) {
-    throw pgVectorError('EXTENSION_TOO_OLD', `pgvector reports version ${JSON.stringify(row.extversion)}, which is not a version drizzle-pgvector understands.`, {
-      installedVersion: row.extversion,
+    throw pgVectorError('EXTENSION_TOO_OLD', `pgvector reports version ${JSON.stringify(row.version)}, which is not a version drizzle-pgvector understands.`, {
+      installedVersion: row.version,
     });
   }
-  return { ...parsed, schema: String(row.nspname) };
+  return { ...parsed, schema: row.schema };
 }
 
 /**
  * `default_version` of pgvector in pg_available_extensions; `null` when the server does not have pgvector;
  * `undefined` when that could not be read (e.g. inside an aborted transaction).
  */
-async function availableVersion(db: SqlExecutor): Promise<string | null | undefined> {
-  try {
-    const rows = await queryRows<{ default_version: unknown }>(db, sql`SELECT default_version FROM pg_available_extensions WHERE name = 'vector'`);
-    const v = rows[0]?.default_version;
-    return rows.length === 0 ? null : typeof v === 'string' ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function installAdvice(available: string | null | undefined): string {
   if (available === undefined) {

@@ -2,7 +2,7 @@ import { getTableColumns, sql } from 'drizzle-orm';
 import { isEntity } from '../compat/entity.js';
 import { getTableConfig, PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { INDEX_METHODS_LIST, METRICS_LIST, VECTOR_TYPES, indexableRepresentations, representationMetric, type IndexMethod, type Metric, type VectorType } from '../catalog/index.js';
-import { driverOf, qualified, queryRows, quoteIdent, relationName, type AnyPgDatabase } from '../driver/index.js';
+import { booleanOf, driverOf, qualified, queryRows, quoteIdent, relationName, type AnyPgDatabase } from '../driver/index.js';
 import { checkOptionKeys, describe, PgVectorError, pgVectorError } from '../errors/index.js';
 import { hnswIndex, ivfflatIndex } from '../indexes/index.js';
 import { indexDdl } from '../operations/index-ddl.js';
@@ -165,7 +165,7 @@ export async function columnDimensions(db: AnyPgDatabase, table: PgTable, column
   }
   const schema = String(found['schema']);
   const label = `${qualified(schema, config.name)}.${quoteIdent(info.name)}`;
-  if (!(found['has_column'] === true || found['has_column'] === 't')) {
+  if (!(booleanOf(found['has_column']))) {
     throw pgVectorError('UNKNOWN_COLUMN', `${FN}: the database's table ${qualified(schema, config.name)} has no column "${info.name}" (the schema declares it). Run your migrations first.`, {
       table: config.name,
       column: info.name,

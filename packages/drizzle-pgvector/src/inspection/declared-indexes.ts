@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { getTableConfig, type Index, type PgTable } from 'drizzle-orm/pg-core';
-import { quoteIdent, relationName, type AnyPgDatabase, type Driver } from '../driver/index.js';
+import { printedIdent, quoteIdent, relationName, rolledBack, type AnyPgDatabase, type Driver } from '../driver/index.js';
 import { pgVectorError } from '../errors/index.js';
 import { indexDdl, indexNameOf } from '../operations/index-ddl.js';
-import { readLiveIndexes, type LiveIndex } from './live-indexes.js';
+import { readLiveIndexes, type LiveIndex } from '../pg-catalog/index.js';
 
 /** @internal One HNSW / IVFFlat index the schema declares on a table. */
 export interface DeclaredIndex {
@@ -28,8 +28,6 @@ function ddlTarget(table: PgTable): string {
   const { schema, name } = getTableConfig(table);
   return relationName(schema, name);
 }
-
-const ROLLBACK = new Error('drizzle-pgvector: roll back the declared-index copy');
 
 /**
  * @internal The declared indexes as the server itself would store them, read back from the catalog: in one
@@ -61,8 +59,7 @@ export async function normaliseDeclared(driver: Driver, table: PgTable, schema: 
   const target = ` ON ${ddlTarget(table)} USING `;
   let current: DeclaredIndex | undefined;
   try {
-    await driver.transaction(async (raw) => {
-      const tx = raw as AnyPgDatabase;
+    await rolledBack(driver, async (tx: AnyPgDatabase) => {
       // Our probe, not the application's business: the IVFFlat builds on the empty copy raise "ivfflat index created
       // with little data" NOTICEs, which would reach the application's notice listener. Scoped to this rolled-back
       // transaction (or savepoint), so the session's own level is back afterwards.
@@ -78,22 +75,19 @@ export async function normaliseDeclared(driver: Driver, table: PgTable, schema: 
       }
       current = undefined;
       // The copy's definition names pg_temp; name the real table instead, as the server would print it.
-      const real = /^[a-z_][a-z0-9_$]*$/.test(schema) ? schema : quoteIdent(schema);
+      const real = printedIdent(schema);
       for (const index of await readLiveIndexes(tx, { regclass: copy })) {
         out.set(index.name, { ...index, schema, definition: index.definition.replace(' ON pg_temp.', ` ON ${real}.`) });
       }
-      throw ROLLBACK;
     });
   } catch (error) {
-    if (error !== ROLLBACK) {
-      if (current === undefined) throw error;
-      throw pgVectorError(
-        'INVALID_INDEX_DEFINITION',
-        `vectorIndexes: the server refuses the index "${current.name}" that the schema declares on "${name}" (${(error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message}). Its migration would fail the same way; fix the declaration. Statement: ${current.ddl}`,
-        { index: current.name, table: name, sql: current.ddl },
-        error,
-      );
-    }
+    if (current === undefined) throw error;
+    throw pgVectorError(
+      'INVALID_INDEX_DEFINITION',
+      `vectorIndexes: the server refuses the index "${current.name}" that the schema declares on "${name}" (${(error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message}). Its migration would fail the same way; fix the declaration. Statement: ${current.ddl}`,
+      { index: current.name, table: name, sql: current.ddl },
+      error,
+    );
   }
   return out;
 }

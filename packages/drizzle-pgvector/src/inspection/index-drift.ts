@@ -1,8 +1,8 @@
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import type { DeclaredIndex } from './declared-indexes.js';
-import { qualified } from '../driver/index.js';
+import { qualified, quoteIdent } from '../driver/index.js';
 import { swapStatements, swapTemplate } from '../operations/swap-index.js';
-import type { LiveIndex } from './live-indexes.js';
+import type { LiveIndex } from '../pg-catalog/index.js';
 import { schemaLineOf } from './schema-line.js';
 import type { IndexDrift, IndexDriftKind } from './types.js';
 
@@ -94,7 +94,7 @@ export function tableDrift(
         message: `${target} is the index the schema declares as "${d.name}" under another name. Rename it.`,
         declared: n.definition,
         live: l.definition,
-        sql: [`ALTER INDEX ${target} RENAME TO "${d.name.replace(/"/g, '""')}";`],
+        sql: [`ALTER INDEX ${target} RENAME TO ${quoteIdent(d.name)};`],
         schemaLine: undefined,
       });
       continue;

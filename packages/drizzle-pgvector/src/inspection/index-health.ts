@@ -2,7 +2,7 @@ import { IVFFLAT_LISTS_DRIFT_FACTOR, operatorClassByName } from '../catalog/inde
 import { ivfflatTrainingNote } from '../advice/recommend-ivfflat.js';
 import { recommendIvfflat } from '../advice/index.js';
 import { qualified } from '../driver/index.js';
-import type { LiveIndex } from './live-indexes.js';
+import type { LiveIndex } from '../pg-catalog/index.js';
 import type { CitusDistribution, IndexProblem, IvfflatAdvice, VectorIndexStatus } from './types.js';
 
 /**

@@ -3,7 +3,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import { INDEX_OPTIONS, operatorClassByName } from '../catalog/index.js';
 import { indexSchemaLine, keyRef, whereCode } from '../indexes/index-line.js';
 import { vectorColumnInfo } from '../targets/column-info.js';
-import type { LiveIndex } from './live-indexes.js';
+import type { LiveIndex } from '../pg-catalog/index.js';
 
 /** @internal `t.embedding`, or `t["my column"]`, for the column whose SQL name is `sqlName`. */
 export function columnRef(table: PgTable | undefined, sqlName: string): string {

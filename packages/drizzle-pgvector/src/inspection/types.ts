@@ -1,5 +1,6 @@
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { IndexMethod, Metric, VectorType } from '../catalog/index.js';
+import type { LiveIndexOptions } from '../pg-catalog/index.js';
 
 /**
  * The public shapes of the inspection area: what {@link vectorIndexes} and {@link columnDimensions} return. Kept in
@@ -25,12 +26,7 @@ export interface VectorIndexesOptions {
   rows?: 'estimate' | 'count';
 }
 
-/** Index storage parameters in effect (explicit `WITH (…)` values, else pgvector's defaults). */
-export interface LiveIndexOptions {
-  readonly m?: number;
-  readonly efConstruction?: number;
-  readonly lists?: number;
-}
+export type { LiveIndexOptions };
 
 /** Stable kinds of a health problem of one index. */
 export type IndexProblemKind =

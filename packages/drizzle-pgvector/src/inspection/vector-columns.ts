@@ -7,12 +7,11 @@ import { driverOf, qualified, queryRows, quoteIdent, relationName, type AnyPgDat
 import { checkOptionKeys, describe, pgVectorError } from '../errors/index.js';
 import { hnswIndex, ivfflatIndex } from '../indexes/index.js';
 import { indexDdl } from '../operations/index-ddl.js';
-import { readVectorColumns, type LiveVectorColumn } from '../pg-catalog/index.js';
+import { estimatedRows, readDistribution, readLiveIndexes, readVectorColumns, resolveTables, type LiveVectorColumn } from '../pg-catalog/index.js';
 import { asHalfvec, binaryQuantize } from '../targets/index.js';
 import { vectorColumnInfo, type VectorColumnInfo } from '../targets/column-info.js';
 import { columnDimensions } from './column-dimensions.js';
 import { declaredVectorIndexes } from './declared-indexes.js';
-import { estimatedRows, readDistribution, readLiveIndexes, resolveTables } from './live-indexes.js';
 import type { InspectionFinding, VectorColumnReport, VectorColumnsOptions, VectorColumnsReport } from './report-types.js';
 import { indexSchemaLine, suggestedIndexName } from '../indexes/index-line.js';
 import { columnRef } from './schema-line.js';

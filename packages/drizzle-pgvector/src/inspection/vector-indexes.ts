@@ -8,7 +8,7 @@ import { declaredVectorIndexes, normaliseDeclared } from './declared-indexes.js'
 import { tableDrift } from './index-drift.js';
 import { indexStatus } from './index-health.js';
 import { schemaTables } from './schema-tables.js';
-import { citusIndexSize, estimatedRows, readDistribution, readLiveIndexes, resolveTables, type LiveIndex } from './live-indexes.js';
+import { citusIndexSize, estimatedRows, readDistribution, readLiveIndexes, resolveTables, type LiveIndex } from '../pg-catalog/index.js';
 import type { IndexDrift, VectorIndexesOptions, VectorIndexesReport, VectorIndexStatus } from './types.js';
 
 const FN = 'vectorIndexes';

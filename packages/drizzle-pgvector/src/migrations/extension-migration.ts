@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { quoteIdent } from '../driver/identifiers.js';
 import { pgVectorError } from '../errors/index.js';
 import { NEW_MIGRATIONS_LAYOUT } from '../compat/index.js';
 import { BREAKPOINT, journalPath, readJournal, type Journal, type JournalEntry } from './journal.js';
@@ -78,7 +79,7 @@ interface Scan {
 }
 
 function extensionSql(schema: string | undefined): string {
-  const target = schema === undefined ? '' : ` WITH SCHEMA "${schema.replace(/"/g, '""')}"`;
+  const target = schema === undefined ? '' : ` WITH SCHEMA ${quoteIdent(schema)}`;
   return [
     '-- pgvector must exist before any migration uses it; drizzle-kit never emits CREATE EXTENSION.',
     '-- Written by drizzle-pgvector (vectorExtensionMigration).',

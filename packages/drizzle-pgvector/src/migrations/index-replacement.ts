@@ -1,6 +1,6 @@
 import { INDEX_OPTIONS, OPERATOR_CLASSES, type IndexMethod } from '../catalog/index.js';
 import type { SqlExecutor, TransactionalDatabase } from '../driver/index.js';
-import { readLiveIndexes } from '../inspection/live-indexes.js';
+import { readLiveIndexes } from '../pg-catalog/index.js';
 import type { BuildShape } from '../operations/build-settings.js';
 import { parseIndexName } from '../operations/invalid-index.js';
 import type { SwapTarget } from '../operations/swap-index.js';

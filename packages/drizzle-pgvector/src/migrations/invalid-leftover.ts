@@ -1,6 +1,7 @@
-import { driverOf, type AnyPgDatabase, type TransactionalDatabase } from '../driver/index.js';
+import { driverOf, type AnyPgDatabase, type RowQuery, type TransactionalDatabase } from '../driver/index.js';
 import { describeServerError, serverError } from '../errors/index.js';
-import { dropInvalidIndex, parseIndexName, type IndexState, type RowQuery } from '../operations/invalid-index.js';
+import { dropInvalidIndex, parseIndexName } from '../operations/invalid-index.js';
+import type { IndexState } from '../pg-catalog/index.js';
 import { concurrentIndexName, type SqlStatement } from './statements.js';
 
 /** @internal migrate()'s side of the INVALID-index handling shared with buildIndex (../operations/invalid-index.ts). */

@@ -1,9 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { isTransaction, NEW_MIGRATIONS_TABLE_HAS_NAME } from '../compat/index.js';
-import { driverOf, queryRows, quoteIdent, type AnyPgDatabase, type SqlExecutor, type TransactionalDatabase } from '../driver/index.js';
+import { booleanOf, driverOf, qualified, queryRows, quoteIdent, type AnyPgDatabase, type SqlExecutor, type TransactionalDatabase } from '../driver/index.js';
 import { describeServerError, pgVectorError, serverError } from '../errors/index.js';
 import { ensureVectorExtension, type EnsureVectorExtensionOptions, type VectorExtensionInfo } from '../extension/ensure-vector-extension.js';
-import { dropInvalidIndex, dropInvalidStatement, findIndex } from '../operations/invalid-index.js';
+import { dropInvalidIndex, dropInvalidStatement } from '../operations/invalid-index.js';
+import { findIndex } from '../pg-catalog/index.js';
 import { swapIndex, type SwapOutcome } from '../operations/swap-index.js';
 import { checkReplaceOptions, replaceFailure, replaceRun, type ReplaceIndexesOptions } from './replace-options.js';
 import { replacementTarget } from './index-replacement.js';
@@ -143,8 +144,8 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
   const table = config.migrationsTable ?? DEFAULT_TABLE;
   const schema = config.migrationsSchema ?? DEFAULT_SCHEMA;
   const progressTable = `${table}_pgvector_progress`;
-  const migrationsRef = sql`${sql.identifier(schema)}.${sql.identifier(table)}`;
-  const progressRef = sql`${sql.identifier(schema)}.${sql.identifier(progressTable)}`;
+  const migrationsRef = sql.raw(qualified(schema, table));
+  const progressRef = sql.raw(qualified(schema, progressTable));
   const progressName = `${schema}.${progressTable}`;
 
   const replacing = config.replaceIndexes !== false;
@@ -160,7 +161,7 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
 
   // Drizzle's bookkeeping, verbatim (0.45: drizzle-orm/pg-core/dialect.js PgDialect.migrate; 1.0:
   // drizzle-orm/pg-core/async/session.js migrate, which adds `name` and `applied_at`).
-  await db.execute(sql`CREATE SCHEMA IF NOT EXISTS ${sql.identifier(schema)}`);
+  await db.execute(sql`CREATE SCHEMA IF NOT EXISTS ${sql.raw(quoteIdent(schema))}`);
   await db.execute(sql`
 			CREATE TABLE IF NOT EXISTS ${migrationsRef} (
 				id SERIAL PRIMARY KEY,
@@ -174,7 +175,7 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
     db,
     sql`select exists (select 1 from information_schema.columns where table_schema = ${schema} and table_name = ${table} and column_name = 'name') as named`,
   );
-  const named = shape?.named === true || shape?.named === 't';
+  const named = booleanOf(shape?.named);
   let pending: Planned[];
   if (named) {
     const recorded = new Set(
@@ -189,7 +190,7 @@ export async function migrate(db: TransactionalDatabase, config: MigrateConfig):
 
   const quotedProgress = `${quoteIdent(schema)}.${quoteIdent(progressTable)}`;
   const [presence] = await queryRows<{ present: unknown }>(db, sql`SELECT to_regclass(${quotedProgress}) IS NOT NULL AS present`);
-  let hasProgressTable = presence?.present === true || presence?.present === 't';
+  let hasProgressTable = booleanOf(presence?.present);
   if (!hasProgressTable && pending.some(outsideOf)) {
     await db.execute(sql`
       CREATE TABLE IF NOT EXISTS ${progressRef} (

@@ -1,5 +1,6 @@
 import { describeServerError, faultAdvice, faultCode, pgVectorError, serverError } from '../errors/index.js';
-import { dropInvalidIndex, type RowQuery } from './invalid-index.js';
+import type { RowQuery } from '../driver/index.js';
+import { dropInvalidIndex } from './invalid-index.js';
 import type { BuildOutcome } from './run-build.js';
 
 /** SQLSTATE 57014: the statement was cancelled (pg_cancel_backend, statement_timeout). */

@@ -5,7 +5,7 @@ import { pgVectorError } from '../errors/index.js';
 import { buildRows, declaredBuildShape, resolveBuildSettings } from './build-settings.js';
 import { buildFailure } from './build-failure.js';
 import { indexDdl } from './index-ddl.js';
-import { findIndex } from './invalid-index.js';
+import { findIndex } from '../pg-catalog/index.js';
 import { checkBuildSettings, checkRunOptions, checkVectorTable, declaredIndex, type BuildSettingsOptions } from './operation-input.js';
 import { cleanupRows, driverRows, runBuild, type BuildProgress } from './run-build.js';
 

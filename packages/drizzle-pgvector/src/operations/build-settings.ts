@@ -3,11 +3,10 @@ import { AUTO_MAINTENANCE_WORK_MEM_CAP, INDEX_OPTIONS, MAINTENANCE_WORK_MEM, MEM
 import { estimateIndexBuildMemory, type IndexBuildMemoryEstimate } from '../advice/estimate-index-build-memory.js';
 import { formatMemorySize, parseMemorySize, toMaintenanceWorkMem } from '../advice/memory-size.js';
 import { pgVectorError } from '../errors/index.js';
-import { estimatedRows } from '../inspection/live-indexes.js';
 import type { VectorIndexInfo } from '../indexes/index.js';
-import { relationName } from '../driver/index.js';
+import { relationName, type RowQuery } from '../driver/index.js';
+import { estimatedRows, readTableStats, type TableStats } from '../pg-catalog/index.js';
 import type { BuildSettingsOptions } from './operation-input.js';
-import type { RowQuery } from './invalid-index.js';
 
 /** What an index build needs to know to size `maintenance_work_mem`. */
 export interface BuildShape {
@@ -131,9 +130,6 @@ export function resetStatements(settings: BuildSettings): string[] {
   return out;
 }
 
-/** The table statistics {@link estimatedRows} scales (a live index carries them already). */
-type TableStats = Parameters<typeof estimatedRows>[0];
-
 /**
  * @internal The rows a build reads, as the progress total where the server reports none (HNSW never fills
  * `tuples_total`): the exact count `'auto'` made, else the planner's estimate (`reltuples` scaled by the table's
@@ -147,15 +143,7 @@ type TableStats = Parameters<typeof estimatedRows>[0];
 export async function buildRows(query: RowQuery, s: Pick<BuildShape, 'tableSql' | 'predicateSql'>, counted: number | undefined, stats?: TableStats): Promise<number> {
   if (counted !== undefined) return counted;
   if (s.predicateSql === undefined) {
-    let known = stats;
-    if (known === undefined) {
-      const [row] = await query(
-        `SELECT c.reltuples::float8 AS reltuples, c.relpages::float8 AS relpages, (pg_catalog.pg_relation_size(c.oid) / pg_catalog.current_setting('block_size')::int)::float8 AS pages FROM pg_catalog.pg_class c WHERE c.oid = $1::regclass`,
-        [s.tableSql],
-      );
-      known = { tableReltuples: Number(row?.['reltuples'] ?? -1), tableRelpages: Number(row?.['relpages'] ?? 0), tablePages: Number(row?.['pages'] ?? 0) };
-    }
-    const estimate = estimatedRows(known);
+    const estimate = estimatedRows(stats ?? (await readTableStats(query, s.tableSql)));
     if (estimate !== undefined) return estimate;
   }
   const [row] = await query(`SELECT count(*)::bigint AS rows FROM ${s.tableSql}${s.predicateSql ? ` WHERE ${s.predicateSql}` : ''}`, []);

@@ -4,7 +4,7 @@ import type { IndexBuildMemoryEstimate } from '../advice/estimate-index-build-me
 import { describe, pgVectorError } from '../errors/index.js';
 import { buildRows, resolveBuildSettings } from './build-settings.js';
 import { buildFailure } from './build-failure.js';
-import { readLiveIndexes } from '../inspection/live-indexes.js';
+import { readLiveIndexes } from '../pg-catalog/index.js';
 import { checkBuildSettings, checkRunOptions, type BuildSettingsOptions } from './operation-input.js';
 import { cleanupRows, driverRows, runBuild, type BuildProgress } from './run-build.js';
 

@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { BUILD_PHASES, type IndexMethod } from '../catalog/index.js';
-import { queryRows, type Driver, type SqlExecutor } from '../driver/index.js';
+import { queryRows, type Driver, type RowQuery, type SqlExecutor } from '../driver/index.js';
 import { breaksConnection } from '../driver/errors.js';
-import type { RowQuery } from './invalid-index.js';
 import { buildSettingStatements, resetStatements, type BuildSettings } from './build-settings.js';
 
 /** One progress report of an index build (`pg_stat_progress_create_index`, or start/end where it cannot be read). */

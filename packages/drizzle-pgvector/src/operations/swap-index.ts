@@ -8,7 +8,8 @@ import type { IndexBuildMemoryEstimate } from '../advice/estimate-index-build-me
 import { describeServerError, faultAdvice, faultCode, pgVectorError, serverError } from '../errors/index.js';
 import { buildRows, resolveBuildSettings, type BuildShape } from './build-settings.js';
 import { buildFailure } from './build-failure.js';
-import { dropInvalidStatement, findIndex, type IndexState } from './invalid-index.js';
+import { dropInvalidStatement } from './invalid-index.js';
+import { findIndex, type IndexState } from '../pg-catalog/index.js';
 import type { BuildSettingsOptions } from './operation-input.js';
 import { cleanupRows, driverRows, runBuild, type BuildProgress } from './run-build.js';
 

@@ -1,6 +1,7 @@
 import { CITUS } from '../catalog/index.js';
 import { describe, pgVectorError } from '../errors/index.js';
-import { dialectOf, driverOf, isTransaction, serverFacts, vectorVersion, type AnyPgDatabase, type ServerFacts, type TransactionOf } from '../driver/index.js';
+import { dialectOf, driverOf, isTransaction, type AnyPgDatabase, type TransactionOf } from '../driver/index.js';
+import { serverFacts, vectorVersion, type ServerFacts } from '../pg-catalog/index.js';
 import { checkSettingsVersion, needsVersionCheck, setLocalStatement, validateVectorSettings, type VectorSettings, type VectorSettingValue } from './vector-settings.js';
 
 /** `SET LOCAL citus.propagate_set_commands = 'local'`: without it Citus keeps `SET LOCAL` on the coordinator. */

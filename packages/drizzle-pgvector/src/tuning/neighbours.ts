@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { nearest } from '../queries/index.js';
 import type { AnyPgDatabase, VectorSettings } from '../settings/index.js';
-import { rows } from './planner-transaction.js';
+import { queryRows } from '../driver/index.js';
 import type { RerankMeasure } from './rerank-options.js';
 import type { RecallQuery } from './query-set.js';
 import type { SearchContext } from './search-context.js';
@@ -50,7 +50,7 @@ export async function exactNeighbours(tx: AnyPgDatabase, context: SearchContext,
   const out: string[][] = queries.map(() => []);
   for (let start = 0; start < queries.length; start += EXACT_BATCH) {
     const batch = queries.slice(start, start + EXACT_BATCH);
-    const found = await rows(
+    const found = await queryRows<Record<string, unknown>>(
       tx,
       sql`with "q" as materialized (select "j"."i", ${target.queryExpression(sql.raw('"j"."v"'))} as "qv" from json_array_elements_text(${JSON.stringify(batch.map((q) => q.text))}::text::json) with ordinality as "j"("v", "i")) select "q"."i"::int as "i", "nn"."id" as "id" from "q" cross join lateral (select ${context.idText} as "id", ${distance} as "d" from ${table} where ${sql.join(conditions, sql` and `)} order by ${distance} limit ${sql.raw(String(limit))}) as "nn" order by "q"."i", "nn"."d"`,
     );

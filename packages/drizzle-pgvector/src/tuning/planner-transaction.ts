@@ -1,20 +1,12 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { AnyPgDatabase } from '../settings/index.js';
 import { pgVectorError } from '../errors/index.js';
+import { queryRows, rolledBack, statementOf } from '../driver/index.js';
 
 /** Planner switches a measurement toggles (PostgreSQL's `enable_*` GUCs, values `on` / `off`). */
 export type PlannerSwitch = 'enable_seqscan' | 'enable_indexscan' | 'enable_bitmapscan';
 const SWITCHES: readonly PlannerSwitch[] = ['enable_seqscan', 'enable_indexscan', 'enable_bitmapscan'];
 
-/** Rows of a `db.execute()` result for every Drizzle Postgres driver (postgres.js: an array; pg / PGlite: `{ rows }`). */
-export function resultRows(result: unknown): Record<string, unknown>[] {
-  if (Array.isArray(result)) return result as Record<string, unknown>[];
-  return ((result as { rows?: unknown[] } | null)?.rows ?? []) as Record<string, unknown>[];
-}
-
-export async function rows(db: AnyPgDatabase, query: SQL): Promise<Record<string, unknown>[]> {
-  return resultRows(await db.execute(query));
-}
 
 /** Reject something that is not a Drizzle database or transaction, before any SQL. */
 export function checkDatabase(fn: string, db: unknown): asserts db is AnyPgDatabase {
@@ -41,7 +33,7 @@ export async function setPlanner(tx: AnyPgDatabase, values: Partial<Record<Plann
 export async function inPlannerTransaction<T>(db: AnyPgDatabase, fn: (tx: AnyPgDatabase) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as AnyPgDatabase;
-    const [before] = await rows(
+    const [before] = await queryRows<Record<string, unknown>>(
       t,
       sql`select current_setting('enable_seqscan') as "enable_seqscan", current_setting('enable_indexscan') as "enable_indexscan", current_setting('enable_bitmapscan') as "enable_bitmapscan"`,
     );
@@ -53,25 +45,13 @@ export async function inPlannerTransaction<T>(db: AnyPgDatabase, fn: (tx: AnyPgD
   }) as Promise<T>;
 }
 
-const ROLLBACK = new Error('drizzle-pgvector: roll back explain');
-
 /** `EXPLAIN` of nearest's SQL (with its SET LOCAL statements) in a savepoint that is rolled back; the index names scanned. */
 export async function explainIndexes(tx: AnyPgDatabase, plan: { sql: string; params: readonly unknown[]; statements: readonly string[] }): Promise<string[]> {
-  let used: string[] = [];
-  await tx
-    .transaction(async (sp) => {
-      for (const s of plan.statements) await sp.execute(sql.raw(s));
-      const parts = plan.sql.split(/\$(\d+)/);
-      const chunks: SQL[] = [sql.raw('explain ')];
-      parts.forEach((part, i) => chunks.push(i % 2 === 0 ? sql.raw(part) : sql`${plan.params[Number(part) - 1]}`));
-      const text = resultRows(await sp.execute(sql.join(chunks)))
-        .map((r) => String(Object.values(r)[0]))
-        .join('\n');
-      used = [...text.matchAll(/Index (?:Only )?Scan using "?([^"\s]+)"?/g)].map((m) => m[1]!);
-      throw ROLLBACK;
-    })
-    .catch((e: unknown) => {
-      if (e !== ROLLBACK) throw e;
-    });
+  const used = await rolledBack(tx, async (sp: AnyPgDatabase) => {
+    for (const s of plan.statements) await sp.execute(sql.raw(s));
+    const explained = await queryRows<Record<string, unknown>>(sp, sql.join([sql.raw('explain '), statementOf(plan.sql, plan.params)]));
+    const text = explained.map((r) => String(Object.values(r)[0])).join('\n');
+    return [...text.matchAll(/Index (?:Only )?Scan using "?([^"\s]+)"?/g)].map((m) => m[1]!);
+  });
   return [...new Set(used)];
 }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { decodeDense, decodeSparse } from '../codec/index.js';
 import type { NearestQuery } from '../queries/index.js';
 import type { AnyPgDatabase } from '../settings/index.js';
-import { rows } from './planner-transaction.js';
+import { queryRows } from '../driver/index.js';
 import type { SearchContext } from './search-context.js';
 import { invalidTuning, type ParsedQueryOptions } from './tuning-options.js';
 
@@ -33,7 +33,7 @@ export async function sampleQueries(db: AnyPgDatabase, context: SearchContext, n
   const { target, table, primaryKey } = context;
   const conditions = [sql`${target.column} is not null`];
   if (target.predicate !== undefined) conditions.push(target.predicate);
-  const found = await rows(
+  const found = await queryRows<Record<string, unknown>>(
     db,
     sql`select (${primaryKey})::text as "id", ${context.sampleText} as "v" from ${table} where ${sql.join(conditions, sql` and `)} order by md5(${`${seed}:`} || (${primaryKey})::text) limit ${sql.raw(String(n))}`,
   );

@@ -1,12 +1,12 @@
 import { getTableName, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { metricsFor, operatorClassFor, type Metric } from '../catalog/index.js';
-import { describe, pgVectorError } from '../errors/index.js';
+import { pgVectorError } from '../errors/index.js';
 import { declaredVectorIndexes, type VectorIndexInfo } from '../indexes/index.js';
+import { namedIndex } from '../indexes/named-index.js';
 import type { VectorTargetInput } from '../queries/index.js';
 import { primaryKeyOf } from '../queries/table-key.js';
 import { toTarget, type VectorTarget } from '../targets/index.js';
-import { invalidTuning } from './tuning-options.js';
 
 /** Everything a measurement needs to know about the searched target, resolved from the declared schema (no SQL). */
 export interface SearchContext {
@@ -31,31 +31,6 @@ export interface SearchContext {
 
 const PLAIN_KEY = /^(integer|smallint|bigint|serial|smallserial|bigserial|text|varchar|char|character|uuid)(\(.*\))?$/;
 
-const listed = (indexes: readonly VectorIndexInfo[]): string =>
-  indexes.length === 0 ? 'none' : indexes.map((i) => `"${i.name}" (${i.method} '${i.metric}')`).join(', ');
-
-/** The declared index `name` on the target (any metric): UNKNOWN_INDEX listing the target's indexes otherwise. */
-function namedIndex(fn: string, target: VectorTarget, matching: readonly VectorIndexInfo[], name: unknown, metric: Metric | undefined): VectorIndexInfo {
-  const found = typeof name === 'string' ? matching.find((i) => i.name === name) : undefined;
-  const declared = matching.map((i) => ({ name: i.name, method: i.method, metric: i.metric }));
-  if (found === undefined) {
-    throw pgVectorError(
-      'UNKNOWN_INDEX',
-      `${fn}(${target.label}): index ${typeof name === 'string' ? `"${name}"` : describe(name)} is not a vector index declared on this target. Declared on ${target.label}: ${listed(matching)}. ${matching.length === 0 ? 'Declare one with hnswIndex(…) / ivfflatIndex(…)' : 'Pass one of these names as index'}, or leave index out.`,
-      { name, target: target.label, declared },
-    );
-  }
-  if (metric !== undefined && metric !== found.metric) {
-    invalidTuning(fn, `index "${found.name}" is an ${found.method} index for '${found.metric}', but metric '${metric}' was passed. Pass metric: '${found.metric}', or leave metric out.`, {
-      option: 'metric',
-      value: metric,
-      index: found.name,
-      indexMetric: found.metric,
-    });
-  }
-  return found;
-}
-
 /**
  * Resolve target, metric (given, the named index's, or inferred from the indexes, like nearest), operator and row
  * identity. `indexName` names one declared index of the target to measure (UNKNOWN_INDEX when it is not one).
@@ -65,7 +40,7 @@ export function searchContext(fn: string, targetInput: VectorTargetInput, metric
   const table = target.column.table as PgTable;
   const tableName = getTableName(table);
   const matching = declaredVectorIndexes(table).filter((i) => i.target.matches(target));
-  const index = indexName === undefined ? undefined : namedIndex(fn, target, matching, indexName, metric);
+  const index = indexName === undefined ? undefined : namedIndex(fn, target, indexName, metric, { otherTarget: 'UNKNOWN_INDEX', metric: 'INVALID_TUNING_OPTION' });
   let resolved = metric ?? index?.metric;
   if (resolved === undefined) {
     const metrics = [...new Set(matching.map((i) => i.metric))];

@@ -1,9 +1,9 @@
-import { sql } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { INDEX_OPTIONS, SETTINGS } from '../catalog/index.js';
 import type { VectorIndexInfo } from '../indexes/index.js';
 import type { AnyPgDatabase } from '../settings/index.js';
-import { rows } from './planner-transaction.js';
+import { rowQuery } from '../driver/index.js';
+import { findIndex } from '../pg-catalog/index.js';
 import type { SearchContext } from './search-context.js';
 
 /** efSearch values tried by default (those ≥ the rows fetched per query, plus that count itself). */
@@ -28,21 +28,16 @@ export function probesCandidates(lists: number): number[] {
 }
 
 /**
- * An IVFFlat index's `lists`: as declared (`.with({ lists })`), else from the database, else pgvector's default.
+ * An IVFFlat index's `lists`: as declared (`.with({ lists })`), else from the database (`pg_class.reloptions`,
+ * read by `pg-catalog/`), else pgvector's default.
  *
  * ```sql
- * select option_value from pg_options_to_table((select reloptions from pg_class where oid = to_regclass($1))) where option_name = 'lists'
+ * SELECT n.nspname, c.relname, …, c.reloptions FROM pg_class c … WHERE c.relname = $1 AND <the table's schema, or the search_path>
  * ```
  */
 export async function listsOf(db: AnyPgDatabase, context: SearchContext, index: VectorIndexInfo): Promise<number> {
   if (index.options.lists !== undefined) return index.options.lists;
-  const schema = getTableConfig(context.table).schema;
-  const quote = (s: string): string => `"${s.replaceAll('"', '""')}"`;
-  const name = schema === undefined ? quote(index.name) : `${quote(schema)}.${quote(index.name)}`;
-  const [row] = await rows(
-    db,
-    sql`select option_value as "lists" from pg_options_to_table((select reloptions from pg_class where oid = to_regclass(${name}))) where option_name = 'lists'`,
-  );
-  const fromDb = row === undefined ? NaN : Number(row['lists']);
+  const live = await findIndex(rowQuery(db), index.name, getTableConfig(context.table).schema);
+  const fromDb = live?.storedOptions['lists'] ?? NaN;
   return Number.isInteger(fromDb) && fromDb > 0 ? fromDb : (INDEX_OPTIONS.find((o) => o.key === 'lists')!.default as number);
 }

@@ -244,7 +244,8 @@ describe("nearestSql reports the strategy, and the plan follows it", () => {
     await rejects(() => plan(hnswItems, undefined, { requireIndex: true, strategy: 'exact' }), 'INVALID_QUERY_OPTION', /contradict/);
     await rejects(() => plan(hnswItems, undefined, { strategy: 'exact', settings: { efSearch: 100 } }), 'INVALID_QUERY_OPTION', /settings have no effect with strategy: 'exact'/);
     await rejects(() => plan(hnswItems, undefined, { metric: 'l2', requireIndex: true } as never), 'NO_USABLE_INDEX', /no vector index declared on the table serves 'l2'/);
-    await rejects(() => plan(hnswItems, undefined, { index: 'nope' }), 'UNKNOWN_INDEX', /no vector index named 'nope'.*Declared: 'fs_hnsw_embedding'/);
+    await rejects(() => plan(hnswItems, undefined, { index: 'nope' }), 'UNKNOWN_INDEX', /index "nope" is not a vector index declared on this target\. Declared on .*: "fs_hnsw_embedding" \(hnsw/);
+    await rejects(() => plan(hnswItems, undefined, { index: 'fs_hnsw_embedding', metric: 'l2' } as never), 'INVALID_QUERY_OPTION', /index "fs_hnsw_embedding" is an hnsw index for 'cosine', but metric 'l2' was passed/);
   });
 
   it('a search no index serves says so in notes', async () => {

@@ -220,7 +220,7 @@ describe('bad rerank options fail before any SQL', () => {
     ['candidates not an integer', () => [items.embedding, { k: 5, metric: 'cosine', rerank: { via: binaryQuantize(items.embedding), candidates: 12.5 } }], /got number 12.5/],
     ['rerank with strategy exact', () => [items.embedding, { k: 5, metric: 'cosine', strategy: 'exact', rerank: { via: binaryQuantize(items.embedding) } }], /rerank has no effect with strategy: 'exact'/],
     ['searching the quantized target itself', () => [binaryQuantize(items.embedding), { k: 5, rerank: { via: asHalfvec(items.embedding) } }], /search the column itself/],
-    ['an index that is not on via', () => [items.embedding, { k: 5, metric: 'cosine', rerank: { via: binaryQuantize(items.embedding) }, index: 'rr_items_half' }], /the index 'rr_items_half' is on asHalfvec/],
+    ['an index that is not on via', () => [items.embedding, { k: 5, metric: 'cosine', rerank: { via: binaryQuantize(items.embedding) }, index: 'rr_items_half' }], /index "rr_items_half" is not a vector index declared on this target \(it is on asHalfvec/],
   ];
   it.each(bad)('%s', async (_name, args, message) => {
     const sent: string[] = [];

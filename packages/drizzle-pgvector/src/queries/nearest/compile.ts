@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { PgDialect, PgTable } from 'drizzle-orm/pg-core';
 import { FILTERED_SEARCH, type Metric } from '../../catalog/index.js';
-import { compileFragment, compileStatic, dialectOf, driverOf, serverFacts, vectorVersion, type AnyPgDatabase } from '../../driver/index.js';
+import { compileFragment, compileStatic, dialectOf, driverOf, type AnyPgDatabase } from '../../driver/index.js';
+import { serverFacts, vectorVersion } from '../../pg-catalog/index.js';
 import type { VectorIndexInfo } from '../../indexes/index.js';
 import { checkSettingsVersion, needsVersionCheck, planSettings, settingsStatements, type SettingsPlan, type VectorSettingValue } from '../../settings/internal.js';
 import { resolveTarget, type VectorTarget } from '../../targets/index.js';

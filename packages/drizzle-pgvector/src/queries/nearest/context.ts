@@ -2,6 +2,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import { metricsFor, type Metric } from '../../catalog/index.js';
 import { pgVectorError } from '../../errors/index.js';
 import { declaredVectorIndexes, type VectorIndexInfo } from '../../indexes/index.js';
+import { namedIndex } from '../../indexes/named-index.js';
 import { operatorClassForTarget, type VectorTarget } from '../../targets/index.js';
 import { BoundedCaches } from './bounded-cache.js';
 import { idOf } from './selection.js';
@@ -34,7 +35,7 @@ export function contextFor(fn: string, target: VectorTarget, metric: Metric | un
   let context = byKey.get(key);
   if (context === undefined) {
     const table = target.column.table as PgTable;
-    const resolved = index === undefined ? resolveMetric(fn, target, table, metric) : namedIndex(fn, target, table, metric, index);
+    const resolved = index === undefined ? resolveMetric(fn, target, table, metric) : byName(fn, target, index, metric);
     const row = operatorClassForTarget(target, resolved.metric, `${fn}(${target.label})`);
     context = {
       id: `${idOf(target.column)}|${target.key}|${resolved.metric}|${index ?? ''}`,
@@ -46,6 +47,12 @@ export function contextFor(fn: string, target: VectorTarget, metric: Metric | un
     byKey.set(key, context);
   }
   return context;
+}
+
+/** The index named by `{ index }` (declared on this target, serving `metric` if given): the only one the query is shaped for. */
+function byName(fn: string, target: VectorTarget, name: string, metric: Metric | undefined): { metric: Metric; indexes: VectorIndexInfo[] } {
+  const found = namedIndex(fn, target, name, metric, { otherTarget: 'INVALID_QUERY_OPTION', metric: 'INVALID_QUERY_OPTION' });
+  return { metric: found.metric, indexes: [found] };
 }
 
 /** Resolve the metric (given or inferred from the target's indexes) and the indexes the query is shaped for. */
@@ -74,34 +81,4 @@ function resolveMetric(fn: string, target: VectorTarget, table: PgTable, metric:
       .join(', ')}). Pass { metric: ${metrics.map((m) => `'${m}'`).join(' | ')} } to pick one.`,
     { target: target.label, candidates: metrics, indexes: matching.map((i) => ({ name: i.name, method: i.method, metric: i.metric })) },
   );
-}
-
-/** The index named by `{ index }`: declared on the table, on this target, with the given metric (if any). */
-function namedIndex(fn: string, target: VectorTarget, table: PgTable, metric: Metric | undefined, name: string): { metric: Metric; indexes: VectorIndexInfo[] } {
-  const declared = declaredVectorIndexes(table);
-  const found = declared.find((i) => i.name === name);
-  if (found === undefined) {
-    throw pgVectorError(
-      'UNKNOWN_INDEX',
-      `${fn}(${target.label}): no vector index named '${name}' is declared on this table. Declared: ${declared.map((i) => `'${i.name}'`).join(', ') || 'none'}.`,
-      { index: name, declared: declared.map((i) => i.name) },
-    );
-  }
-  if (!found.target.matches(target)) {
-    throw pgVectorError(
-      'INVALID_QUERY_OPTION',
-      `${fn}(${target.label}): the index '${name}' is on ${found.target.label}, not on ${target.label}; search that target, or name an index on this one (${
-        declared.filter((i) => i.target.matches(target)).map((i) => `'${i.name}'`).join(', ') || 'none is declared'
-      }).`,
-      { option: 'index', index: name, indexTarget: found.target.label, target: target.label },
-    );
-  }
-  if (metric !== undefined && metric !== found.metric) {
-    throw pgVectorError(
-      'INVALID_QUERY_OPTION',
-      `${fn}(${target.label}): the index '${name}' serves '${found.metric}', not '${metric}'. Pass metric: '${found.metric}' (or leave metric out).`,
-      { option: 'index', index: name, indexMetric: found.metric, metric },
-    );
-  }
-  return { metric: found.metric, indexes: [found] };
 }

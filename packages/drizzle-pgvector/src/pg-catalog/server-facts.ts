@@ -1,6 +1,7 @@
 import { CITUS, SETTINGS_BASELINE_VERSION } from '../catalog/index.js';
 import { pgVectorError } from '../errors/index.js';
-import type { Driver } from './driver.js';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Driver, type SqlExecutor } from '../driver/index.js';
 import { dialectOf, type AnyPgDatabase } from '../compat/index.js';
 
 /** What drizzle-pgvector needs to know about a database once: extension versions. */
@@ -56,4 +57,34 @@ export async function vectorVersion(db: AnyPgDatabase, driver: Driver): Promise<
     );
   }
   return version;
+}
+
+/**
+ * @internal pgvector as installed in the database now — its `extversion` and schema — read without the cache
+ * (`CREATE EXTENSION` may just have run); undefined when it is not installed.
+ *
+ * ```sql
+ * SELECT e.extversion, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector';
+ * ```
+ */
+export async function readVectorExtension(db: SqlExecutor): Promise<{ version: string; schema: string } | undefined> {
+  const [row] = await queryRows<{ version: unknown; schema: unknown }>(
+    db,
+    sql`SELECT e.extversion AS version, n.nspname AS schema FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'`,
+  );
+  return row === undefined ? undefined : { version: String(row.version), schema: String(row.schema) };
+}
+
+/**
+ * @internal The pgvector version the server could install (`pg_available_extensions.default_version`): null when
+ * the server has no pgvector package, undefined when it cannot be read.
+ */
+export async function availableVectorVersion(db: SqlExecutor): Promise<string | null | undefined> {
+  try {
+    const rows = await queryRows<{ default_version: unknown }>(db, sql`SELECT default_version FROM pg_catalog.pg_available_extensions WHERE name = 'vector'`);
+    const v = rows[0]?.default_version;
+    return rows.length === 0 ? null : typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
