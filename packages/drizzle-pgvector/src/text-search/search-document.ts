@@ -1,6 +1,6 @@
 import { Column, getTableName, is, sql, type SQL, type Table } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import { describe, pgVectorError } from '../errors/index.js';
+import { checkOptionKeys, describe, pgVectorError } from '../errors/index.js';
 import { quoteIdent } from '../driver/identifiers.js';
 import { QUOTED_KEYWORDS } from './quoted-keywords.js';
 
@@ -113,8 +113,7 @@ export function searchDocument(options: SearchDocumentOptions): SQL<string> {
   if (typeof options !== 'object' || options === null) {
     invalid(`options must be an object, got ${describe(options)}`, "Pass { config: 'english', weights: { A: t.title } }", { received: describe(options) });
   }
-  const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.includes(k));
-  if (unknown.length > 0) invalid(`unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}`, `The options are ${OPTION_KEYS.join(', ')}`, { unknown, allowed: OPTION_KEYS });
+  checkOptionKeys('searchDocument()', options, OPTION_KEYS, 'INVALID_SEARCH_DOCUMENT');
   const { config } = options;
   if (typeof config !== 'string' || !CONFIG_NAME.test(config)) {
     invalid(

@@ -1,6 +1,6 @@
 import { is, SQL } from 'drizzle-orm';
 import { METRICS_LIST, SETTINGS, type Metric } from '../catalog/index.js';
-import { PgVectorError, pgVectorError } from '../errors/index.js';
+import { checkOptionKeys, PgVectorError, pgVectorError } from '../errors/index.js';
 import { NEAREST_MAX_K, type NearestQuery } from '../queries/index.js';
 import { validateVectorSettings, type VectorSettings } from '../settings/index.js';
 import type { VectorTarget } from '../targets/index.js';
@@ -60,11 +60,7 @@ export function optionObject(fn: string, options: unknown, allowed: readonly str
     invalidTuning(fn, `options must be an object like { k: 10, sampleSize: 100 }, got ${show(options)}.`, { received: show(options) });
   }
   const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!allowed.includes(key) && o[key] !== undefined) {
-      invalidTuning(fn, `unknown option '${key}'. Options: ${allowed.join(', ')}.`, { option: key, allowed });
-    }
-  }
+  checkOptionKeys(fn, o, allowed, 'INVALID_TUNING_OPTION', { limit: 'k', topK: 'k', filter: 'where' });
   return o;
 }
 

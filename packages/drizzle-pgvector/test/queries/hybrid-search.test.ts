@@ -195,12 +195,12 @@ describe('bad input, before any SQL', () => {
     ['a number as text query', { text: { target: docs.search, query: 42 } }, 'INVALID_TEXT_SEARCH', /non-empty string/],
     ['an integer column as text target', { text: { target: docs.topic, query: 'x' } }, 'INVALID_TEXT_SEARCH', /is integer; it must be a tsvector column/],
     ['a bad config', { text: { target: docs.search, query: 'x', config: "english'; drop" } }, 'INVALID_TEXT_SEARCH', /text.config must be a text search configuration name/],
-    ['unknown fusion option', { fusion: { method: 'rrf', kk: 60 } }, 'INVALID_QUERY_OPTION', /unknown option 'fusion.kk'/],
+    ['unknown fusion option', { fusion: { method: 'rrf', kk: 60 } }, 'INVALID_QUERY_OPTION', /\(…\)\.fusion: unknown option 'kk'\. Did you mean 'k'\?/],
     ['fusion method', { fusion: { method: 'linear' } }, 'INVALID_QUERY_OPTION', /fusion.method must be 'rrf'/],
     ['negative weight', { fusion: { weights: { text: -1 } } }, 'INVALID_QUERY_OPTION', /fusion.weights.text must be a finite number ≥ 0/],
     ['both weights 0', { fusion: { weights: { text: 0, vector: 0 } } }, 'INVALID_QUERY_OPTION', /both 0/],
     ['select.score', { select: { score: docs.id } }, 'INVALID_QUERY_OPTION', /select.score clashes/],
-    ['unknown option', { limit: 5 }, 'INVALID_QUERY_OPTION', /unknown option 'limit'/],
+    ['unknown option', { limit: 5 }, 'INVALID_QUERY_OPTION', /unknown option 'limit'\. Did you mean 'k'\?/],
   ];
   it.each(cases)('%s', async (_name, extra, code, message) => {
     const error = await expectCodeAsync(() => hybridSearch(db, { ...options(q), ...extra } as never), code as never);

@@ -66,7 +66,7 @@ describe('searchDocument SQL', () => {
     ['a config that is not a name', () => searchDocument({ config: "english'); drop table x; --", columns: [articles.title] }), /is not a text search configuration name/],
     ['an uppercase config', () => searchDocument({ config: 'English', columns: [articles.title] }), /lowercase configuration name/],
     ['weights and columns together', () => searchDocument({ config: 'english', weights: { A: articles.title }, columns: [articles.body] } as never), /either weights or columns/],
-    ['an unknown option', () => searchDocument({ config: 'english', columns: [articles.title], weight: {} } as never), /unknown option "weight"/],
+    ['an unknown option', () => searchDocument({ config: 'english', columns: [articles.title], weight: {} } as never), /searchDocument\(\): unknown option 'weight'\. Did you mean 'weights'\?/],
   ])('rejects %s with INVALID_SEARCH_DOCUMENT', (_name, fn, message) => {
     expect(expectCode(fn, 'INVALID_SEARCH_DOCUMENT').message).toMatch(message);
   });

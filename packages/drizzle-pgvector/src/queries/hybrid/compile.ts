@@ -1,7 +1,7 @@
 import { Column, is, SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { compileFragment, compileStatic, dialectOf, type AnyPgDatabase } from '../../driver/index.js';
-import { describe, pgVectorError } from '../../errors/index.js';
+import { checkOptionKeys, describe, pgVectorError } from '../../errors/index.js';
 import { resolveTarget } from '../../targets/index.js';
 import { prepare, type Prepared } from '../nearest/compile.js';
 import { invalid } from '../nearest/options.js';
@@ -47,11 +47,7 @@ function objectOf(fn: string, name: string, value: unknown, keys: readonly strin
     invalid(fn, `${name} must be an object like ${example}, got ${describe(value)}.`, { option: name, received: describe(value) });
   }
   const o = value as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!keys.includes(key) && o[key] !== undefined) {
-      invalid(fn, `unknown option '${name === 'options' ? '' : `${name}.`}${key}'. Options of ${name}: ${keys.join(', ')}.`, { option: key, allowed: keys });
-    }
-  }
+  checkOptionKeys(name === 'options' ? fn : `${fn}(…).${name}`, o, keys, 'INVALID_QUERY_OPTION', name === 'options' ? { limit: 'k', topK: 'k', filter: 'where' } : undefined);
   return o;
 }
 
