@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, quoteIdent, type SqlExecutor } from '../driver/index.js';
+import { availableVectorVersion, readVectorExtension } from './server-facts.js';
 
 /** @internal The server's version and the `vector` extension: installed, available, and in which schema. */
 export interface LiveServer {
@@ -29,27 +30,26 @@ export interface LiveSetting {
 const text = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : String(value));
 
 /**
- * @internal The server version and the pgvector extension, in one query.
+ * @internal The server version and the pgvector extension: installed (and where) and available — the extension's
+ * facts from the one reader of each ({@link readVectorExtension}, {@link availableVectorVersion}).
  *
  * ```sql
- * SELECT current_setting('server_version'), current_setting('server_version_num'),
- *        (SELECT extversion FROM pg_extension WHERE extname = 'vector'),
- *        (SELECT default_version FROM pg_available_extensions WHERE name = 'vector'),
- *        (SELECT nspname FROM pg_extension JOIN pg_namespace … WHERE extname = 'vector');
+ * SELECT current_setting('server_version'), current_setting('server_version_num');
+ * SELECT e.extversion, n.nspname FROM pg_extension e JOIN pg_namespace n … WHERE e.extname = 'vector';
+ * SELECT default_version FROM pg_available_extensions WHERE name = 'vector';
  * ```
  */
 export async function readServer(db: SqlExecutor): Promise<LiveServer> {
   const [r] = await queryRows<Record<string, unknown>>(
     db,
-    sql`SELECT pg_catalog.current_setting('server_version') AS version, pg_catalog.current_setting('server_version_num') AS num,
-               (SELECT e.extversion FROM pg_catalog.pg_extension e WHERE e.extname = 'vector') AS installed,
-               (SELECT a.default_version FROM pg_catalog.pg_available_extensions a WHERE a.name = 'vector') AS available,
-               (SELECT n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector') AS schema`,
+    sql`SELECT pg_catalog.current_setting('server_version') AS version, pg_catalog.current_setting('server_version_num') AS num`,
   );
+  const installed = await readVectorExtension(db);
+  const available = await availableVectorVersion(db);
   return Object.freeze({
     version: text(r?.['version']) ?? '?',
     versionNum: Number(r?.['num'] ?? 0),
-    extension: Object.freeze({ installed: text(r?.['installed']), available: text(r?.['available']), schema: text(r?.['schema']) }),
+    extension: Object.freeze({ installed: installed?.version, available: available ?? undefined, schema: installed?.schema }),
   });
 }
 
