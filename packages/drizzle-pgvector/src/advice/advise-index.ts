@@ -1,4 +1,4 @@
-import { metricsFor, representationMetric, type IndexMethod, type Metric, type Representation } from '../catalog/index.js';
+import { representationMetric, suggestedMetric, type IndexMethod, type Metric, type Representation } from '../catalog/index.js';
 import { indexSchemaLine, keyRef, suggestedIndexName } from '../indexes/index-line.js';
 import type { VectorSettings } from '../settings/index.js';
 import { checkOptions } from './advice-input.js';
@@ -85,8 +85,7 @@ export function adviseIndex(options: AdviseIndexOptions): IndexAdvice {
   let schemaLine: string | undefined;
   let settings: VectorSettings | undefined;
   if (method !== undefined) {
-    const metrics = metricsFor(type, method);
-    indexMetric = representationMetric(representation, shape.metric ?? (metrics.includes('cosine') ? 'cosine' : metrics[0]!));
+    indexMetric = representationMetric(representation, shape.metric ?? suggestedMetric(type, method));
     const ref = keyRef(column);
     const target = choice.target === 'column' ? ref : `${choice.target}(${ref}, ${dimensions})`;
     const withOptions = method === 'hnsw' && hnsw ? ([['m', hnsw.m], ['efConstruction', hnsw.efConstruction]] as const) : ivfflat ? ([['lists', ivfflat.lists]] as const) : [];

@@ -7,7 +7,7 @@
  * shared/reference/pgvector.md §1).
  */
 
-import { VECTOR_TYPES, type IndexMethod, type Metric, type VectorType } from './catalog.js';
+import { metricsFor, VECTOR_TYPES, type IndexMethod, type Metric, type VectorType } from './catalog.js';
 
 /** How the indexed value derives from the column: the column, `asHalfvec(col, n)` or `binaryQuantize(col, n)`. */
 export type RepresentationTarget = 'column' | 'asHalfvec' | 'binaryQuantize';
@@ -51,6 +51,15 @@ export function indexableRepresentations(type: VectorType, dimensions: number, m
       return max !== undefined && dimensions <= max;
     })
     .map((r) => Object.freeze({ ...r, dimensions }));
+}
+
+/**
+ * @internal The metric an index is suggested with when the queries' metric is not known: cosine where the indexed
+ * type has it for `method`, else the type's first (bit: Hamming).
+ */
+export function suggestedMetric(type: VectorType, method: IndexMethod): Metric {
+  const metrics = metricsFor(type, method);
+  return metrics.includes('cosine') ? 'cosine' : metrics[0]!;
 }
 
 /** @internal The metric to index a representation with: the query's, except Hamming for binary quantization. */

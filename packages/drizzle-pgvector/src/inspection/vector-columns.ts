@@ -1,7 +1,7 @@
 import { getTableColumns, sql } from 'drizzle-orm';
 import { getTableConfig, pgSchema, pgTable, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
-import { chooseIndex, type IndexChoice } from '../advice/choose-index.js';
-import { CHOOSE_INDEX_RULES, metricsFor, type IndexMethod, type VectorType } from '../catalog/index.js';
+import { chooseIndex } from '../advice/choose-index.js';
+import { CHOOSE_INDEX_RULES, suggestedMetric, type VectorType } from '../catalog/index.js';
 import { bit, halfvec, sparsevec, sqlTypeOf, vector } from '../columns/index.js';
 import { driverOf, qualified, queryRows, quoteIdent, relationName, type AnyPgDatabase, type SqlExecutor } from '../driver/index.js';
 import { checkOptionKeys, describe, pgVectorError } from '../errors/index.js';
@@ -74,11 +74,6 @@ function standIn(c: LiveVectorColumn, dimensions: number): PgTable {
   return c.schema === 'public' ? pgTable(c.table, columns) : pgSchema(c.schema).table(c.table, columns);
 }
 
-/** The metric a suggested index uses: cosine where the indexed type has it, else the type's first (bit: hamming). */
-function suggestedMetric(choice: IndexChoice, method: IndexMethod) {
-  const metrics = metricsFor(choice.indexedType, method);
-  return metrics.includes('cosine') ? 'cosine' : metrics[0]!;
-}
 
 /** `unindexed-column`: chooseIndex's index for the column, written by the library's builders and DDL. */
 function unindexedFinding(c: LiveVectorColumn, dimensions: number, rows: number, declaredTable: PgTable | undefined, declared: VectorColumnInfo | undefined): InspectionFinding | undefined {
@@ -91,7 +86,7 @@ function unindexedFinding(c: LiveVectorColumn, dimensions: number, rows: number,
   const target = choice.target === 'column' ? column : choice.target === 'asHalfvec' ? asHalfvec(column, dimensions) : binaryQuantize(column, dimensions);
   const ref = columnRef(table, c.column);
   const code = choice.target === 'column' ? ref : `${choice.target}(${ref}, ${choice.indexedDimensions})`;
-  const metric = suggestedMetric(choice, method);
+  const metric = suggestedMetric(choice.indexedType, method);
   const name = suggestedIndexName(c.table, c.column, method);
   const index = (method === 'hnsw' ? hnswIndex(name) : ivfflatIndex(name)).on(target, metric).build(table);
   const subject = `${c.table}.${c.column}`;
