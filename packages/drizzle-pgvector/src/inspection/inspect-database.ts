@@ -73,8 +73,9 @@ const ORDER = { action: 0, warning: 1, info: 2 } as const;
  * schema line that changes it, `'action'` first. Without pgvector installed, only the server, the settings and
  * `extension-missing`. Changes nothing (loads pgvector's library into the session, so its settings show).
  *
- * SQL it runs: one query for the server and the extension, `SELECT vector_dims('[1]'::vector)` (loads pgvector),
- * one of `pg_settings`, then what `vectorIndexes`, `operationalChecks` and `vectorColumns` run.
+ * SQL it runs: the server version, pgvector as installed (`pg_extension`) and as available
+ * (`pg_available_extensions`), `SELECT vector_dims('[1]'::vector)` (loads pgvector), one query of `pg_settings`, then
+ * what `vectorIndexes`, `operationalChecks` and `vectorColumns` run.
  *
  * @example
  * ```ts
