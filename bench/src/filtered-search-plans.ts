@@ -8,7 +8,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { vector as vectorExtension } from '@electric-sql/pglite-pgvector';
-import { and, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { index, integer, pgTable } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -65,6 +65,16 @@ export function filterText(f: Filter, first = 2): { text: string; params: number
   if (f.clusters) parts.push(`"cluster" in (${f.clusters.map(p).join(', ')})`);
   if (f.catBelow !== undefined) parts.push(`"cat" < ${p(f.catBelow)}`);
   return { text: parts.join(' and '), params };
+}
+
+/**
+ * The exact search by hand in Drizzle's query builder — what a Drizzle user writes without `nearest()`: the filter as
+ * a Drizzle condition, the distance as sql`…` (bound twice, as Drizzle binds each use), rows as objects.
+ */
+export async function drizzleExact(db: Db, t: FsTable, dims: number, f: Filter, k: number, q: readonly number[]): Promise<unknown[][]> {
+  const distance = sql<number>`${t.embedding} <=> ${JSON.stringify(q)}::vector(${sql.raw(String(dims))})`;
+  const rows = await db.select({ id: t.id, distance }).from(t).where(drizzleWhere(t, f)).orderBy(sql`(${distance}) + 0`).limit(k);
+  return rows.map((r) => [r.id]);
 }
 
 /** A hand-written search: `BEGIN; SET LOCAL …` (when `statements` is not empty), the query, `COMMIT`. */

@@ -47,6 +47,16 @@ export const FILTERED_SEARCH = Object.freeze({
    */
   shortExactMaxRows: 10_000,
   /**
+   * The same, learnt per filter *shape* (its SQL text, whatever the values): when at least `shapeShortShare` of the
+   * last `shapeShortWindow` index scans with this shape (at least `shapeShortMin` of them, within `estimateTtlMs`)
+   * came back short, a value seen for the first time is searched exactly too (≤ `shortExactMaxRows` rows) — a tenant,
+   * a language, a date range whose rows lie away from the queries: each new value would otherwise pay a short scan
+   * before its exact search. A value whose own index scan came back full keeps its index scan.
+   */
+  shapeShortWindow: 16,
+  shapeShortMin: 4,
+  shapeShortShare: 0.75,
+  /**
    * IVFFlat far check: an auto index scan whose nearest row lies more than `farRatio` × the distance of the k-th
    * nearest row without the filter is re-run exactly. IVFFlat reads whole lists, so a filter whose rows lie away
    * from the query can find k (wrong) rows in the query's own list and not come back short: measured (30,000 ×

@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, or } from 'drizzle-orm';
 import { integer, pgTable, index } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDatabase, type PgVectorDrizzleDatabase, type PgVectorTestDatabase } from '@drizzle-pgvector/testing';
@@ -115,8 +115,9 @@ describe('IVFFlat far check', () => {
     for (let i = 0; i < FILTERED_SEARCH.farSampleFirst; i++) await nearest(db, far.embedding, at(60, i), { k: 10, where: inArray(far.grp, [0, 1]), select: { id: far.id } });
     let unsampled = 0;
     for (let i = 0; i < FILTERED_SEARCH.farSampleEvery; i++) {
-      // grp in (1, 100 + i): the far filter under new values each time, so no search is remembered as short.
-      const where = () => inArray(far.grp, [1, 100 + i]);
+      // grp in (1, 100, …, 100 + i): the far filter under a new shape each time, so no search is remembered as short
+      // (neither these values nor, after a few short scans, the shape).
+      const where = () => inArray(far.grp, [1, ...Array.from({ length: i + 1 }, (_, j) => 100 + j)]);
       const plan = await nearestSql(db, far.embedding, query, { k: 10, where: where(), select: { id: far.id } });
       expect(plan.strategy).toBe('index');
       if (!plan.sql.includes('"_ref"')) {
@@ -128,5 +129,30 @@ describe('IVFFlat far check', () => {
       expect(recall(found, expected), `search ${i}`).toBe(1);
     }
     expect(unsampled).toBeGreaterThan(FILTERED_SEARCH.farSampleEvery / 2);
+  });
+
+  it('a filter whose index scans keep coming back short: its values not seen before are searched exactly, known-good ones are not', async () => {
+    const expected = truth();
+    // grp = 1 or grp = <a value no row has>: the far rows under a new value each time (2,400 rows: above exactMaxRows).
+    const farWhere = (i: number) => or(eq(far.grp, 1), eq(far.grp, 300 + i));
+    const options = (where: ReturnType<typeof farWhere>) => ({ k: 10, where, select: { id: far.id } });
+    // A value of the same shape whose index scan comes back full (grp 0 holds the query's neighbourhood).
+    const nearWhere = () => or(eq(far.grp, 0), eq(far.grp, 1));
+    expect(await nearest(db, far.embedding, query, options(nearWhere()))).toHaveLength(10);
+    for (let i = 0; i <= FILTERED_SEARCH.shapeShortMin + 1; i++) {
+      const plan = await nearestSql(db, far.embedding, query, options(farWhere(i)));
+      // The shape's record before this search: the near value's full scan and i short ones. Learnt once it holds
+      // shapeShortMin scans of which shapeShortShare came back short.
+      const learnt = i + 1 >= FILTERED_SEARCH.shapeShortMin && i / (i + 1) >= FILTERED_SEARCH.shapeShortShare;
+      if (i === FILTERED_SEARCH.shapeShortMin + 1) expect(learnt).toBe(true);
+      expect(plan.strategy, `new value ${i}`).toBe(learnt ? 'exact' : 'index');
+      if (learnt) expect(plan.reason).toMatch(/most index scans with this filter \(other values\) came back short in the last 60 s/);
+      const found = await nearest(db, far.embedding, query, options(farWhere(i)));
+      expect(recall(found, expected), `new value ${i}`).toBe(1);
+    }
+    // The value whose own scan came back full keeps its index scan.
+    expect((await nearestSql(db, far.embedding, query, options(nearWhere()))).strategy).toBe('index');
+    // Another shape is not affected.
+    expect((await nearestSql(db, far.embedding, query, options(or(eq(far.grp, 1), eq(far.grp, 900), eq(far.grp, 901))))).strategy).toBe('index');
   });
 });

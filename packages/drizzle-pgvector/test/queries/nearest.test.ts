@@ -170,6 +170,20 @@ describe('results equal an exact scan', () => {
     }
   });
 
+  it('a nullable column is searched with `is not null` (a null vector never comes back); a notNull one without it', async () => {
+    const nullable = await nearestSql(db, docs.embedding, q, { k: 5, metric: 'cosine' });
+    expect(nullable.sql).toContain('where "q_docs"."embedding" is not null order by');
+    const strict = pgTable('q_strict', { id: serial('id').primaryKey(), embedding: vector('embedding', { dimensions: 3 }).notNull() });
+    const plan = await nearestSql(db, strict.embedding, q, { k: 5, metric: 'cosine' });
+    expect(plan.sql).not.toContain('is not null');
+    expect(plan.sql).toMatch(/from "q_strict" order by "q_strict"."embedding" <=> \$1::vector\(3\) limit 5$/);
+    await database.query('drop table if exists q_strict');
+    await database.query('create table q_strict (id serial primary key, embedding vector(3) not null)');
+    await database.query("insert into q_strict (embedding) values ('[1,0,0]'), ('[0,1,0]')");
+    expect(await nearest(db, strict.embedding, q, { k: 5, metric: 'cosine', select: { id: strict.id } })).toHaveLength(2);
+    await database.query('drop table q_strict');
+  });
+
   it('a filter that matches few rows still returns every match (k rows when there are k)', async () => {
     const tag3 = rows.filter((r) => r.tag === 3).map((r) => r.id);
     expect(tag3.length).toBeGreaterThanOrEqual(4);

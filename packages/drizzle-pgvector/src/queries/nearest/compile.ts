@@ -10,7 +10,7 @@ import { BoundedCaches, MAX_SHAPES_PER_DB } from './bounded-cache.js';
 import type { TargetContext } from './context.js';
 import { candidatesFor, searchContexts, type RerankContext } from './rerank.js';
 import { farChecked, farReference, farScaleFor, needsFarCheck, type FarScale } from './far-check.js';
-import { cachedBudget, conditionsText, estimatesFor, partialIndexFor } from './filter.js';
+import { cachedBudget, conditionsText, estimatesFor, partialIndexFor, whereClause } from './filter.js';
 import type { FilterEstimates } from './estimate.js';
 import { decide, FALLBACK_DECISION, mergeSettings, needsEstimate, type Decision, type DecisionInput, type RowEstimate } from './strategy.js';
 import { pgVectorError } from '../../errors/index.js';
@@ -54,8 +54,8 @@ export interface Prepared {
   fallback: Shape | undefined;
   /** The fallback's row mapper. */
   fallbackMapRows: Prepared['mapRows'] | undefined;
-  /** Called when the index scan came back short: the filter's next searches (same values) go exact for a while. */
-  cameBackShort: (() => void) | undefined;
+  /** Called with how the index scan came out (short or not): short filters' next searches go exact for a while. */
+  indexOutcome: ((short: boolean) => void) | undefined;
   k: number;
 }
 
@@ -147,12 +147,12 @@ export async function prepare(fn: string, db: AnyPgDatabase, targetInput: unknow
     const exact = shapeFor(db, dialect, target, context, opts, selection, expressions, expressionTexts, dynamicKey, whereText, false, FALLBACK_DECISION, getVersion);
     fallback = exact instanceof Promise ? await exact : exact;
   }
-  const cameBackShort = fallback === undefined || estimates === undefined ? undefined : () => estimates.markShort(params.slice(whereStart, whereStart + estimates.params));
+  const indexOutcome = fallback === undefined || estimates === undefined ? undefined : (short: boolean) => estimates.indexOutcome(params.slice(whereStart, whereStart + estimates.params), short);
   // Per call when sql expressions bring their own decoders; the fallback's rows are never far-checked.
   const dynamicMap = selection.dynamic ? makeMapper(expressions) : undefined;
   const mapRows = dynamicMap === undefined ? shape.mapRows : shape.far ? farChecked(dynamicMap, expressions.length + 1, shape.far.scale, shape.far.sampled) : dynamicMap;
   const fallbackMapRows = fallback === undefined ? undefined : (dynamicMap ?? fallback.mapRows);
-  return { shape, params, mapRows, decision, fallback, fallbackMapRows, cameBackShort, k: opts.k };
+  return { shape, params, mapRows, decision, fallback, fallbackMapRows, indexOutcome, k: opts.k };
 }
 
 /** What the decision needs, and where its budgets are cached. */
@@ -282,14 +282,14 @@ function buildShape(input: {
   let conditions = conditionsText(dialect, rerank?.via ?? target, input.whereText);
   if (rerank !== undefined && target.predicate !== undefined) {
     const own = compileStatic(dialect, target.predicate, 'a target predicate');
-    if (!conditions.includes(own)) conditions += ` and ${own}`;
+    if (!conditions.includes(own)) conditions = conditions === '' ? own : `${conditions} and ${own}`;
   }
   const tableText = compileStatic(dialect, sql`${table}`, 'a table');
   // The far check's reference (the unfiltered k-th distance) is the last column of the outermost select.
-  const reference = input.far?.sampled === true ? [farReference(distanceText, tableText, conditionsText(dialect, target, undefined), input.k)] : [];
+  const reference = input.far?.sampled === true ? [farReference(distanceText, tableText, whereClause(conditionsText(dialect, target, undefined)), input.k)] : [];
   const inner =
     `select ${[`${distanceText} as "distance"`, ...fieldTexts, ...(wrapped ? [] : reference)].join(', ')} from ${tableText}` +
-    ` where ${conditions} order by ${order} limit ${rerank?.candidates ?? input.k}`;
+    `${whereClause(conditions)} order by ${order} limit ${rerank?.candidates ?? input.k}`;
   let text = inner;
   if (rerank !== undefined) {
     const outerFields = ['"nn"."distance"', ...fields.map((_, i) => `"nn"."_${i}"`)].join(', ');

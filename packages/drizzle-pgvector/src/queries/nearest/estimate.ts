@@ -7,7 +7,8 @@ import type { RowEstimate } from './strategy.js';
  * The planner's row estimates a filtered search is decided on: `EXPLAIN (FORMAT JSON)` of `select 1 from <table>
  * where <filter>` and of `select 1 from <table>` — what PostgreSQL's own statistics say, no rows read. Each query
  * shape keeps its statements and, for {@link FILTERED_SEARCH}`.estimateTtlMs`, its estimates per parameter values:
- * a repeated filter costs no round trip and no promise.
+ * a repeated filter costs no round trip and no promise. It also keeps how its index scans came out — per values and
+ * for the shape — which sends filters whose rows lie away from the queries to the exact search.
  */
 
 interface Cached {
@@ -15,12 +16,17 @@ interface Cached {
   readonly at: number;
   /** An index scan with these values came back short (reset when the estimate expires). */
   short?: boolean;
+  /** An index scan with these values came back full: the shape's record does not apply to them. */
+  full?: boolean;
 }
 
 /** @internal A filter's estimate statements and its cached estimates (one per query shape). */
 export class FilterEstimates {
   private readonly byParams = new BoundedCache<string, Cached>(FILTERED_SEARCH.maxCachedEstimates);
   private tableRows: Cached | undefined;
+  /** The shape's last index scans (any values): when each ran and whether it came back short, oldest first. */
+  private readonly outcomeAt: number[] = [];
+  private readonly outcomeShort: boolean[] = [];
 
   constructor(
     /** `select 1 from <table> where <conditions>`, the filter's placeholders numbered from $1. */
@@ -38,7 +44,10 @@ export class FilterEstimates {
     const hit = key === undefined ? undefined : this.byParams.get(key);
     const filtered = hit !== undefined && now - hit.at < FILTERED_SEARCH.estimateTtlMs ? hit.rows : undefined;
     const table = this.tableRows !== undefined && now - this.tableRows.at < FILTERED_SEARCH.estimateTtlMs ? this.tableRows.rows : undefined;
-    if (filtered !== undefined && table !== undefined) return hit!.short === true ? { filtered, table, short: true } : { filtered, table };
+    if (filtered !== undefined && table !== undefined) {
+      if (hit!.short === true) return { filtered, table, short: 'values' };
+      return hit!.full !== true && this.shapeRunsShort(filtered, now) ? { filtered, table, short: 'filter' } : { filtered, table };
+    }
     return Promise.all([
       filtered ??
         explainRows(driver, this.filtered, params).then((rows) => {
@@ -50,14 +59,39 @@ export class FilterEstimates {
           if (Number.isFinite(rows)) this.tableRows = { rows, at: now };
           return rows;
         }),
-    ]).then(([f, t]) => ({ filtered: f, table: t }));
+    ]).then(([f, t]): RowEstimate => (hit?.full !== true && this.shapeRunsShort(f, now) ? { filtered: f, table: t, short: 'filter' } : { filtered: f, table: t }));
   }
 
-  /** Remember that an index scan with these values came back short (forgotten when their estimate expires). */
-  markShort(params: readonly unknown[]): void {
+  /**
+   * Record how an index scan with these values came out: short (these values are then searched exactly while their
+   * estimate lives) or full. Either way it joins the shape's record (see `FILTERED_SEARCH.shapeShortShare`).
+   */
+  indexOutcome(params: readonly unknown[], short: boolean): void {
     const key = paramsKey(params);
     const hit = key === undefined ? undefined : this.byParams.get(key);
-    if (hit !== undefined) hit.short = true;
+    if (hit !== undefined) {
+      if (short) hit.short = true;
+      else hit.full = true;
+    }
+    this.outcomeAt.push(Date.now());
+    this.outcomeShort.push(short);
+    if (this.outcomeAt.length > FILTERED_SEARCH.shapeShortWindow) {
+      this.outcomeAt.shift();
+      this.outcomeShort.shift();
+    }
+  }
+
+  /** Whether most of this shape's recent index scans came back short, for an estimate where that decides anything. */
+  private shapeRunsShort(rows: number, now: number): boolean {
+    if (this.outcomeAt.length < FILTERED_SEARCH.shapeShortMin || !(rows > FILTERED_SEARCH.exactMaxRows && rows <= FILTERED_SEARCH.shortExactMaxRows)) return false;
+    let recent = 0;
+    let short = 0;
+    for (let i = 0; i < this.outcomeAt.length; i++) {
+      if (now - this.outcomeAt[i]! >= FILTERED_SEARCH.estimateTtlMs) continue;
+      recent++;
+      if (this.outcomeShort[i]) short++;
+    }
+    return recent >= FILTERED_SEARCH.shapeShortMin && short >= FILTERED_SEARCH.shapeShortShare * recent;
   }
 }
 

@@ -57,9 +57,9 @@ export function needsFarCheck(decision: Decision, bounded: boolean, reranked: bo
   return decision.strategy === 'index' && decision.fallback && !bounded && !reranked && metric !== 'innerProduct' && indexes.some((i) => i.method === 'ivfflat');
 }
 
-/** @internal The reference column: `(select max("d") from (select <distance> as "d" from <table> where <target's own conditions> order by <distance> limit k) as "r")`. */
-export function farReference(distanceText: string, tableText: string, conditions: string, k: number): string {
-  return `(select max("r"."d") from (select ${distanceText} as "d" from ${tableText} where ${conditions} order by ${distanceText} limit ${k}) as "r") as "_ref"`;
+/** @internal The reference column: `(select max("d") from (select <distance> as "d" from <table> [where <target's own conditions>] order by <distance> limit k) as "r")`. */
+export function farReference(distanceText: string, tableText: string, where: string, k: number): string {
+  return `(select max("r"."d") from (select ${distanceText} as "d" from ${tableText}${where} order by ${distanceText} limit ${k}) as "r") as "_ref"`;
 }
 
 /**

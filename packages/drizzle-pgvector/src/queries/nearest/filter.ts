@@ -43,7 +43,7 @@ export function estimatesFor(dialect: PgDialect, target: VectorTarget, context: 
       return `$${i}`;
     });
     const table = compileStatic(dialect, sql`${context.table}`, 'a table');
-    estimates = new FilterEstimates(`select 1 from ${table} where ${conditionsText(dialect, target, own)}`, `select 1 from ${table}`, count);
+    estimates = new FilterEstimates(`select 1 from ${table}${whereClause(conditionsText(dialect, target, own))}`, `select 1 from ${table}`, count);
     cache.set(key, estimates);
   }
   return estimates;
@@ -89,11 +89,18 @@ function balanced(text: string): boolean {
   return depth === 0;
 }
 
-/** @internal The search's WHERE: the filter, the target's own predicate, and `<column> is not null`. */
+/**
+ * @internal The search's conditions: the filter, the target's own predicate, and `<column> is not null` unless the
+ * column is declared `notNull` (pgvector's functions and casts are strict, so no target of it is null then; the
+ * check would cost a per-row filter in exact searches). Empty when there are none.
+ */
 export function conditionsText(dialect: PgDialect, target: VectorTarget, whereText: string | undefined): string {
   const conditions: string[] = [];
   if (whereText !== undefined) conditions.push(`(${whereText})`);
   if (target.predicate !== undefined) conditions.push(compileStatic(dialect, target.predicate, 'a target predicate'));
-  conditions.push(`${compileStatic(dialect, sql`${target.column}`, 'a column')} is not null`);
+  if (!target.column.notNull) conditions.push(`${compileStatic(dialect, sql`${target.column}`, 'a column')} is not null`);
   return conditions.join(' and ');
 }
+
+/** @internal ` where <conditions>`, or nothing when there are none. */
+export const whereClause = (conditions: string): string => (conditions === '' ? '' : ` where ${conditions}`);

@@ -23,7 +23,9 @@ import type { DefaultNearestRow, NearestOptions, NearestPlan, NearestQuery, Near
  *   and `max_probes` ≈ 10k), re-run exactly when it returns fewer than k rows — which is what a filter whose rows lie
  *   away from the query does once its budget runs out (IVFFlat, which reads whole lists, also when the nearest row
  *   it found lies 2× farther than the k-th row without the filter, read in the same statement); that filter (same
- *   values, ≤ 10,000 rows) is then searched exactly for as long as its estimate is cached. A declared partial index whose condition is the filter is searched
+ *   values, ≤ 10,000 rows) is then searched exactly for as long as its estimate is cached, and once most recent index
+ *   scans of a filter came back short, so are its values not seen before (a tenant, a language whose rows lie away
+ *   from the queries pays no short scan per new value). A declared partial index whose condition is the filter is searched
  *   as an unfiltered index. Explicit `settings` win (index scan; the budget fills only what you left out);
  *   `strategy: 'exact' | 'index'` forces one. `k` above `ef_search` raises `ef_search` to `k`; above 1000 it uses
  *   `strict_order`. {@link nearestSql} reports `strategy`, `reason`, `estimatedRows`, `statements`, `notes`.
@@ -89,14 +91,15 @@ export async function nearest<
   TTarget extends VectorTargetInput,
   TSelect extends NearestSelection | PgTable | undefined = undefined,
 >(db: TDb, target: TTarget, query: NearestQuery, options: NearestOptions<TSelect>): Promise<NearestRow<TSelect, DefaultNearestRow<TDb, TTarget>>[]> {
-  const { shape, params, mapRows, fallback, fallbackMapRows, cameBackShort, k } = await prepare('nearest', db, target, query, options);
+  const { shape, params, mapRows, fallback, fallbackMapRows, indexOutcome, k } = await prepare('nearest', db, target, query, options);
   type Rows = NearestRow<TSelect, DefaultNearestRow<TDb, TTarget>>[];
   if (fallback === undefined) return runShape(db, shape, params, mapRows) as Promise<Rows>;
   const rows = await runShape(db, shape, params, mapRows);
+  indexOutcome?.(rows.length < k);
   if (rows.length >= k) return rows as Rows;
   // An index scan that came back short (its budget ran out before k rows passed the filter): search exactly, and
-  // search this filter exactly while its estimate lives (see FILTERED_SEARCH.shortExactMaxRows).
-  cameBackShort?.();
+  // search this filter exactly while its estimate lives — and, once most of its recent scans came back short, its
+  // other values too (see FILTERED_SEARCH.shortExactMaxRows, shapeShortShare).
   return (await runShape(db, fallback, params, fallbackMapRows!)) as Rows;
 }
 

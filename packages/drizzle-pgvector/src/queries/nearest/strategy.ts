@@ -18,8 +18,11 @@ export type NearestStrategyOption = 'auto' | NearestStrategy;
 export interface RowEstimate {
   readonly filtered: number;
   readonly table: number;
-  /** An index scan with this filter and these values came back short within the estimate's lifetime. */
-  readonly short?: boolean;
+  /**
+   * Index scans came back short within the estimate's lifetime: with this filter and these values (`'values'`), or
+   * most of the recent ones with this filter under any values (`'filter'`; see `FILTERED_SEARCH.shapeShortShare`).
+   */
+  readonly short?: 'values' | 'filter';
 }
 
 /** @internal The decision and what it adds to the search's settings. */
@@ -63,7 +66,7 @@ export function needsEstimate(input: Pick<DecisionInput, 'requested' | 'hasWhere
 const percent = (f: number): string => `${f >= 0.1 ? (f * 100).toFixed(0) : f >= 0.001 ? (f * 100).toFixed(1) : (f * 100).toPrecision(1)} %`;
 
 /** Why a decision made from an estimate was made (see {@link Estimated}). */
-type Why = 'few' | 'short' | 'asked' | 'explicit' | 'unestimated' | 'selectivity';
+type Why = 'few' | 'short' | 'shortFilter' | 'asked' | 'explicit' | 'unestimated' | 'selectivity';
 
 /**
  * A decision made from the planner's estimate. A class rather than an object of closures: `nearest` decides on
@@ -86,6 +89,8 @@ class Estimated implements Decision {
         return `${rows} (≤ ${FILTERED_SEARCH.exactMaxRows}): exact search over them through the filter's own plan`;
       case 'short':
         return `${rows} and an index scan with this filter came back short in the last ${FILTERED_SEARCH.estimateTtlMs / 1000} s (its rows lie away from the queries; ≤ ${FILTERED_SEARCH.shortExactMaxRows} rows): exact search over them`;
+      case 'shortFilter':
+        return `${rows}, and most index scans with this filter (other values) came back short in the last ${FILTERED_SEARCH.estimateTtlMs / 1000} s (its rows lie away from the queries; ≤ ${FILTERED_SEARCH.shortExactMaxRows} rows): exact search over them`;
       default: {
         const why =
           this.why === 'asked' ? "strategy 'index' was asked for" : this.why === 'explicit' ? 'explicit settings' : this.why === 'unestimated' ? 'no row estimate' : `${rows} (${percent(selectivity(e!))})`;
@@ -108,7 +113,9 @@ export function decide<I extends DecisionInput>(input: I, budgetOf?: (input: I, 
   const explicit = input.userSettings.length > 0;
   if (auto && !explicit && estimate !== undefined) {
     if (estimate.filtered <= FILTERED_SEARCH.exactMaxRows) return new Estimated('exact', 'few', estimate, NONE, false);
-    if (estimate.short === true && estimate.filtered <= FILTERED_SEARCH.shortExactMaxRows) return new Estimated('exact', 'short', estimate, NONE, false);
+    if (estimate.short !== undefined && estimate.filtered <= FILTERED_SEARCH.shortExactMaxRows) {
+      return new Estimated('exact', estimate.short === 'values' ? 'short' : 'shortFilter', estimate, NONE, false);
+    }
   }
   const budget = estimate === undefined ? NONE : budgetOf === undefined ? budgetFor(input.indexes, estimate, input.k, input.version) : budgetOf(input, estimate);
   const why: Why = !auto ? 'asked' : explicit ? 'explicit' : estimate === undefined ? 'unestimated' : 'selectivity';
