@@ -31,7 +31,7 @@ import pg from 'pg';
 import { clusteredVectors, seededRandom, unitVector } from '@drizzle-pgvector/testing/data';
 import { markdownTable as table } from '@drizzle-pgvector/testing/report';
 
-import { RESULTS_DIR, writeReport, type BenchmarkReport } from './report.js';
+import { resultsDir, writeReport, type BenchmarkReport } from './report.js';
 import { drizzleTemplate } from './sql-template.js';
 import { environment, median, ms, percent, quantile, us } from './stats.js';
 
@@ -336,5 +336,5 @@ export async function runQueryBenchmark(): Promise<BenchmarkReport> {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const report = await runQueryBenchmark();
   console.log(report.markdown);
-  for (const path of await writeReport(RESULTS_DIR, report)) process.stderr.write(`wrote ${path}\n`);
+  for (const path of await writeReport(resultsDir(process.argv), report)) process.stderr.write(`wrote ${path}\n`);
 }
