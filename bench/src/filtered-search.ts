@@ -18,8 +18,9 @@
  * Per cell, on every query: (a) `nearest(db, col, q, { k: 10, where })`, no settings; (b) exact by hand
  * (`order by (<distance>) + 0`); (b′) (b) in Drizzle's query builder; (c) the index by hand with iterative scan
  * at the smallest `ef_search` / `probes` that reaches recall@10 ≥ 0.95 (a sweep first). Recall@10 is against (b).
- * After a warm-up they run interleaved, in a shuffled order per query and round. Environment: FILTERED_ROWS, FILTERED_QUERIES, FILTERED_SELECTIVITIES (comma list of
- * fractions), FILTERED_METHODS (HNSW,IVFFlat), DATABASE_URL (server instead of PGlite).
+ * After a warm-up they run interleaved, in a shuffled order per query and round. Environment: FILTERED_ROWS,
+ * FILTERED_QUERIES, FILTERED_SELECTIVITIES (comma list of fractions), FILTERED_METHODS (HNSW,IVFFlat), DATABASE_URL
+ * (server instead of PGlite).
  */
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -42,7 +43,7 @@ import {
   type Method,
 } from './filtered-search-plans.js';
 import type { BenchmarkReport } from './report.js';
-import { environment, median, quantile } from './stats.js';
+import { environment, median, quantile, shuffledOrder } from './stats.js';
 
 const K = 10;
 const DIMS = 64;
@@ -246,16 +247,11 @@ async function runCell(s: Setup, method: Method, kind: Kind, selectivity: number
   const times = variants.map(() => [] as number[]);
   const found = variants.map(() => 0);
   const short = variants.map(() => 0);
-  // A shuffled order per query and round: a fixed rotation always runs each plan right after the same other one
-  // (auto after the index scan, whose reads evict what the next query needs: +0.15 ms measured at HNSW spread 3 %).
+  // A shuffled order per query and round (a rotation ran auto right after the index scan: +0.15 ms at HNSW spread 3 %).
   const random = seededRandom(SEED);
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < queries.length; i++) {
-      const order = variants.map((_, j) => j);
-      for (let j = order.length - 1; j > 0; j--) {
-        const swap = Math.floor(random() * (j + 1));
-        [order[j], order[swap]] = [order[swap]!, order[j]!];
-      }
+      const order = shuffledOrder(variants.length, random);
       for (let j = 0; j < variants.length; j++) {
         const v = order[j]!;
         const t0 = performance.now();

@@ -34,7 +34,7 @@ import { markdownTable as table } from '@drizzle-pgvector/testing/report';
 
 import { resultsDir, writeReport, type BenchmarkReport } from './report.js';
 import { drizzleTemplate } from './sql-template.js';
-import { environment, median, ms, percent, quantile, us } from './stats.js';
+import { environment, median, ms, percent, quantile, shuffledOrder, us } from './stats.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
 const DIMENSIONS = 128;
@@ -158,16 +158,10 @@ async function runScenario(backend: Backend, scenario: Scenario, queries: readon
   if (returned === 0) throw new Error(`${backend.name} / ${scenario.name}: no rows returned`);
   for (let i = 0; i < WARMUP; i++) for (const v of variants) await v.run(queries[i % queries.length]!);
   const times = variants.map(() => [] as number[]);
-  // A shuffled order per query: a rotation would always run each variant right after the same other one, whose
-  // reads and allocations it then pays for (measured +0.15 ms a call in the filtered-search bench).
   const random = seededRandom(7);
-  const order = variants.map((_, j) => j);
   for (let i = 0; i < QUERIES; i++) {
     const q = queries[i % queries.length]!;
-    for (let j = order.length - 1; j > 0; j--) {
-      const swap = Math.floor(random() * (j + 1));
-      [order[j], order[swap]] = [order[swap]!, order[j]!];
-    }
+    const order = shuffledOrder(variants.length, random);
     for (let j = 0; j < variants.length; j++) {
       const index = order[j]!;
       const started = performance.now();
