@@ -74,7 +74,6 @@ function standIn(c: LiveVectorColumn, dimensions: number): PgTable {
   return c.schema === 'public' ? pgTable(c.table, columns) : pgSchema(c.schema).table(c.table, columns);
 }
 
-
 /** `unindexed-column`: chooseIndex's index for the column, written by the library's builders and DDL. */
 function unindexedFinding(c: LiveVectorColumn, dimensions: number, rows: number, declaredTable: PgTable | undefined, declared: VectorColumnInfo | undefined): InspectionFinding | undefined {
   const choice = chooseIndex({ rows, dimensions, type: c.type });

@@ -15,6 +15,7 @@ let database: PgVectorTestDatabase;
 let pool: pg.Pool;
 beforeAll(async () => {
   database = await startTestDatabase({ serve: true });
+  await database.query('drop table if exists readme_items');
   await database.query('create table readme_items (id serial primary key, lang text not null, embedding vector(3))');
   await database.query('create index readme_items_embedding_hnsw on readme_items using hnsw (embedding vector_cosine_ops)');
   await database.query(`insert into readme_items (lang, embedding) select case when i % 2 = 0 then 'en' else 'de' end, array[i, 1, i % 5 + 1]::vector from generate_series(1, 200) i`);
@@ -22,6 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await pool?.end();
+  await database?.query('drop table if exists readme_items').catch(() => undefined);
   await database?.close();
 });
 

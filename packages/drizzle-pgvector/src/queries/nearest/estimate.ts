@@ -46,7 +46,7 @@ export class FilterEstimates {
     const table = this.tableRows !== undefined && now - this.tableRows.at < FILTERED_SEARCH.estimateTtlMs ? this.tableRows.rows : undefined;
     if (filtered !== undefined && table !== undefined) {
       if (hit!.short === true) return { filtered, table, short: 'values' };
-      return hit!.full !== true && this.shapeRunsShort(filtered, now) ? { filtered, table, short: 'filter' } : { filtered, table };
+      return hit!.full !== true && this.shapeRunsShort(now) ? { filtered, table, short: 'filter' } : { filtered, table };
     }
     return Promise.all([
       filtered ??
@@ -59,7 +59,7 @@ export class FilterEstimates {
           if (Number.isFinite(rows)) this.tableRows = { rows, at: now };
           return rows;
         }),
-    ]).then(([f, t]): RowEstimate => (hit?.full !== true && this.shapeRunsShort(f, now) ? { filtered: f, table: t, short: 'filter' } : { filtered: f, table: t }));
+    ]).then(([f, t]): RowEstimate => (hit?.full !== true && this.shapeRunsShort(now) ? { filtered: f, table: t, short: 'filter' } : { filtered: f, table: t }));
   }
 
   /**
@@ -81,9 +81,9 @@ export class FilterEstimates {
     }
   }
 
-  /** Whether most of this shape's recent index scans came back short, for an estimate where that decides anything. */
-  private shapeRunsShort(rows: number, now: number): boolean {
-    if (this.outcomeAt.length < FILTERED_SEARCH.shapeShortMin || !(rows > FILTERED_SEARCH.exactMaxRows && rows <= FILTERED_SEARCH.shortExactMaxRows)) return false;
+  /** Whether most of this shape's recent index scans came back short (the row limits are `decide`'s business). */
+  private shapeRunsShort(now: number): boolean {
+    if (this.outcomeAt.length < FILTERED_SEARCH.shapeShortMin) return false;
     let recent = 0;
     let short = 0;
     for (let i = 0; i < this.outcomeAt.length; i++) {

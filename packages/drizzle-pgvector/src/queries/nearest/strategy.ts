@@ -88,9 +88,10 @@ class Estimated implements Decision {
       case 'few':
         return `${rows} (≤ ${FILTERED_SEARCH.exactMaxRows}): exact search over them through the filter's own plan`;
       case 'short':
-        return `${rows} and an index scan with this filter came back short in the last ${FILTERED_SEARCH.estimateTtlMs / 1000} s (its rows lie away from the queries; ≤ ${FILTERED_SEARCH.shortExactMaxRows} rows): exact search over them`;
-      case 'shortFilter':
-        return `${rows}, and most index scans with this filter (other values) came back short in the last ${FILTERED_SEARCH.estimateTtlMs / 1000} s (its rows lie away from the queries; ≤ ${FILTERED_SEARCH.shortExactMaxRows} rows): exact search over them`;
+      case 'shortFilter': {
+        const which = this.why === 'short' ? ' and an index scan with this filter' : ', and most index scans with this filter (other values)';
+        return `${rows}${which} came back short in the last ${FILTERED_SEARCH.estimateTtlMs / 1000} s (its rows lie away from the queries; ≤ ${FILTERED_SEARCH.shortExactMaxRows} rows): exact search over them`;
+      }
       default: {
         const why =
           this.why === 'asked' ? "strategy 'index' was asked for" : this.why === 'explicit' ? 'explicit settings' : this.why === 'unestimated' ? 'no row estimate' : `${rows} (${percent(selectivity(e!))})`;
